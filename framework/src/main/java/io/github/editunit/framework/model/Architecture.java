@@ -1,0 +1,67 @@
+package io.github.editunit.framework.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A decoder-only transformer family, described by the roles of its parts. Editors talk only
+ * to this interface ({@link #mlpDownProjection(int)}, {@link HookPoint}s), so GPT-J or
+ * Llama-style blocks are new implementations, not changes to editors.
+ */
+public interface Architecture {
+
+    /** Family name, e.g. {@code gpt2}. */
+    String name();
+
+    ModelConfig config();
+
+    default int layerCount() {
+        return config().layers();
+    }
+
+    default int width() {
+        return config().width();
+    }
+
+    default int innerWidth() {
+        return config().innerWidth();
+    }
+
+    /** The MLP down-projection of a block: the matrix ROME and MEMIT edit (keys in, values out). */
+    Projection mlpDownProjection(int layer);
+
+    /** The MLP up-projection of a block (residual in, keys out, before the activation). */
+    Projection mlpUpProjection(int layer);
+
+    /** Name of the token embedding matrix {@code [vocab, width]}. */
+    String tokenEmbedding();
+
+    /** Every parameter the architecture needs, with its stored shape, in canonical names. */
+    Map<String, Shape> parameterShapes();
+
+    /**
+     * Maps a checkpoint tensor name to the canonical name; empty when the tensor is known but
+     * not needed (tied heads, cached attention masks). Unknown names return empty too and are
+     * reported by the loader.
+     */
+    Optional<String> canonicalName(String checkpointName);
+
+    /** Whether a checkpoint tensor is a known, deliberately ignored one (tied head, mask buffer). */
+    boolean isIgnoredTensor(String checkpointName);
+
+    /**
+     * Runs the model.
+     *
+     * @param params the weights
+     * @param ids token ids {@code [B, T]} (int64)
+     * @param mask attention mask {@code [B, T]} (1 for tokens, 0 for padding)
+     * @param hooks reads and injections
+     * @return logits {@code [B, T, vocab]}
+     */
+    NDArray forward(ParameterStore params, NDArray ids, NDArray mask, ForwardHooks hooks);
+
+    /** Fills {@code params} with freshly initialised tensors (seeded, deterministic). */
+    void initialize(ParameterStore params, long seed);
+}

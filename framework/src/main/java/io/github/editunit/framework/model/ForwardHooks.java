@@ -1,0 +1,133 @@
+package io.github.editunit.framework.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes activations during one forward pass, without copying the model.
+ *
+ * <p>Reads capture the activation at chosen (batch, position) pairs as a {@code [K, width]}
+ * array, or the whole {@code [B, T, width]} tensor. Injections add trainable delta vectors at
+ * chosen (batch, position) pairs: row {@code j} of the delta matrix is added wherever the
+ * injection names it. All arrays created here live in the forward pass's manager.
+ */
+public final class ForwardHooks {
+
+    private final Map<HookPoint, int[][]> reads = new HashMap<>();
+    private final List<HookPoint> fullReads = new ArrayList<>();
+    private final Map<HookPoint, List<Injection>> injections = new HashMap<>();
+    private final Map<HookPoint, NDArray> captured = new HashMap<>();
+
+    /** No hooks: a plain forward pass. */
+    public static ForwardHooks none() {
+        return new ForwardHooks();
+    }
+
+    /** Captures the activation at {@code point} for each {@code (batch[i], position[i])}. */
+    public ForwardHooks read(HookPoint point, int[] batch, int[] position) {
+        if (batch.length != position.length) {
+            throw new IllegalArgumentException("batch and position index arrays differ in length");
+        }
+        reads.put(point, new int[][] {batch.clone(), position.clone()});
+        return this;
+    }
+
+    /** Captures the whole activation tensor {@code [B, T, width]} at {@code point}. */
+    public ForwardHooks readAll(HookPoint point) {
+        fullReads.add(point);
+        return this;
+    }
+
+    /**
+     * Adds {@code deltas[row[i]]} to the activation at {@code (batch[i], position[i])}.
+     *
+     * @param deltas {@code [R, width]}; may require gradients
+     */
+    public ForwardHooks inject(HookPoint point, NDArray deltas, int[] batch, int[] position, int[] row) {
+        if (batch.length != position.length || batch.length != row.length) {
+            throw new IllegalArgumentException("injection index arrays differ in length");
+        }
+        injections.computeIfAbsent(point, k -> new ArrayList<>())
+                .add(new Injection(deltas, batch.clone(), position.clone(), row.clone()));
+        return this;
+    }
+
+    /** Whether anything happens at this point (lets architectures skip work). */
+    public boolean touches(HookPoint point) {
+        return reads.containsKey(point) || fullReads.contains(point) || injections.containsKey(point);
+    }
+
+    /** Whether nothing at all is hooked. */
+    public boolean isEmpty() {
+        return reads.isEmpty() && fullReads.isEmpty() && injections.isEmpty();
+    }
+
+    /**
+     * Called by architectures at each hook point with the activation {@code [B, T, width]};
+     * returns the activation to continue with (with any deltas added).
+     */
+    public NDArray apply(HookPoint point, NDArray activation) {
+        NDArray out = activation;
+        List<Injection> add = injections.get(point);
+        if (add != null) {
+            for (Injection inj : add) {
+                out = out.add(inj.selection(out).matMul(inj.deltas).reshape(out.getShape()));
+            }
+        }
+        if (fullReads.contains(point)) {
+            captured.put(point, out);
+        }
+        int[][] at = reads.get(point);
+        if (at != null) {
+            captured.put(point, gatherRows(out, at[0], at[1]));
+        }
+        return out;
+    }
+
+    /** The captured activation: {@code [K, width]} for reads, {@code [B, T, width]} for full reads. */
+    public NDArray captured(HookPoint point) {
+        NDArray a = captured.get(point);
+        if (a == null) {
+            throw new IllegalStateException("nothing captured at " + point + "; was it requested before the forward pass?");
+        }
+        return a;
+    }
+
+    /** Rows {@code (batch[i], position[i])} of a {@code [B, T, W]} tensor, as {@code [K, W]}. */
+    public static NDArray gatherRows(NDArray activation, int[] batch, int[] position) {
+        Shape s = activation.getShape();
+        long t = s.get(1);
+        long[] flat = new long[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+            if (position[i] < 0 || position[i] >= t || batch[i] < 0 || batch[i] >= s.get(0)) {
+                throw new IndexOutOfBoundsException("(" + batch[i] + ", " + position[i] + ") outside " + s);
+            }
+            flat[i] = batch[i] * t + position[i];
+        }
+        NDManager m = activation.getManager();
+        NDArray idx = m.create(flat);
+        return activation.reshape(s.get(0) * t, s.get(2)).get(idx);
+    }
+
+    private record Injection(NDArray deltas, int[] batch, int[] position, int[] row) {
+        /** A {@code [B*T, R]} 0/1 matrix selecting which delta row goes where. */
+        NDArray selection(NDArray activation) {
+            Shape s = activation.getShape();
+            long t = s.get(1);
+            long rows = deltas.getShape().get(0);
+            float[] sel = new float[Math.toIntExact(s.get(0) * t * rows)];
+            for (int i = 0; i < batch.length; i++) {
+                sel[Math.toIntExact((batch[i] * t + position[i]) * rows + row[i])] = 1f;
+            }
+            return activation.getManager().create(sel, new Shape(s.get(0) * t, rows))
+                    .toType(activation.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32, false);
+        }
+    }
+
+}

@@ -1,0 +1,232 @@
+package io.github.editunit.framework.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * GPT-2: learned positions, pre-LayerNorm blocks, GELU (tanh approximation), tied LM head,
+ * Conv1D projections stored as {@code [in, out]}. Canonical names are the Hugging Face names
+ * with the {@code transformer.} prefix; checkpoints without the prefix load too.
+ */
+public final class Gpt2Architecture implements Architecture {
+
+    private static final String P = "transformer.";
+    private static final Pattern IGNORED = Pattern.compile(
+            "(transformer\\.)?h\\.\\d+\\.attn\\.(bias|masked_bias)|lm_head\\.weight");
+    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
+
+    private final ModelConfig config;
+    private final Map<String, Shape> shapes;
+
+    public Gpt2Architecture(ModelConfig config) {
+        this.config = config;
+        this.shapes = buildShapes(config);
+    }
+
+    @Override
+    public String name() {
+        return "gpt2";
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    static String block(int layer) {
+        return P + "h." + layer + ".";
+    }
+
+    @Override
+    public Projection mlpDownProjection(int layer) {
+        checkLayer(layer);
+        String b = block(layer) + "mlp.c_proj.";
+        return new Projection(b + "weight", b + "bias", MatrixLayout.IN_OUT, config.innerWidth(), config.width());
+    }
+
+    @Override
+    public Projection mlpUpProjection(int layer) {
+        checkLayer(layer);
+        String b = block(layer) + "mlp.c_fc.";
+        return new Projection(b + "weight", b + "bias", MatrixLayout.IN_OUT, config.width(), config.innerWidth());
+    }
+
+    private void checkLayer(int layer) {
+        if (layer < 0 || layer >= config.layers()) {
+            throw new IndexOutOfBoundsException("layer " + layer + " outside 0.." + (config.layers() - 1));
+        }
+    }
+
+    @Override
+    public String tokenEmbedding() {
+        return P + "wte.weight";
+    }
+
+    @Override
+    public Map<String, Shape> parameterShapes() {
+        return shapes;
+    }
+
+    private static Map<String, Shape> buildShapes(ModelConfig c) {
+        Map<String, Shape> s = new LinkedHashMap<>();
+        int d = c.width();
+        s.put(P + "wte.weight", new Shape(c.vocabSize(), d));
+        s.put(P + "wpe.weight", new Shape(c.contextLength(), d));
+        for (int l = 0; l < c.layers(); l++) {
+            String b = block(l);
+            s.put(b + "ln_1.weight", new Shape(d));
+            s.put(b + "ln_1.bias", new Shape(d));
+            s.put(b + "attn.c_attn.weight", new Shape(d, 3L * d));
+            s.put(b + "attn.c_attn.bias", new Shape(3L * d));
+            s.put(b + "attn.c_proj.weight", new Shape(d, d));
+            s.put(b + "attn.c_proj.bias", new Shape(d));
+            s.put(b + "ln_2.weight", new Shape(d));
+            s.put(b + "ln_2.bias", new Shape(d));
+            s.put(b + "mlp.c_fc.weight", new Shape(d, c.innerWidth()));
+            s.put(b + "mlp.c_fc.bias", new Shape(c.innerWidth()));
+            s.put(b + "mlp.c_proj.weight", new Shape(c.innerWidth(), d));
+            s.put(b + "mlp.c_proj.bias", new Shape(d));
+        }
+        s.put(P + "ln_f.weight", new Shape(d));
+        s.put(P + "ln_f.bias", new Shape(d));
+        return java.util.Collections.unmodifiableMap(s);
+    }
+
+    @Override
+    public Optional<String> canonicalName(String checkpointName) {
+        String n = checkpointName.startsWith(P) ? checkpointName : P + checkpointName;
+        return shapes.containsKey(n) ? Optional.of(n) : Optional.empty();
+    }
+
+    @Override
+    public boolean isIgnoredTensor(String checkpointName) {
+        return IGNORED.matcher(checkpointName).matches();
+    }
+
+    @Override
+    public NDArray forward(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
+        NDManager m = ids.getManager();
+        Shape s = ids.getShape();
+        long batch = s.get(0);
+        long len = s.get(1);
+        if (len > config.contextLength()) {
+            throw new IllegalArgumentException("sequence of " + len + " tokens exceeds the context of "
+                    + config.contextLength());
+        }
+        int d = config.width();
+        int heads = config.heads();
+        int hd = config.headWidth();
+
+        NDArray positions = m.arange(0, (int) len, 1, DataType.INT64);
+        NDArray x = take(w.get(P + "wte.weight"), ids, m).add(take(w.get(P + "wpe.weight"), positions, m));
+        NDArray bias = attentionBias(mask, len, m);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+
+        for (int l = 0; l < config.layers(); l++) {
+            String b = block(l);
+            NDArray a = layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"));
+            NDArray qkv = a.matMul(w.get(b + "attn.c_attn.weight")).add(w.get(b + "attn.c_attn.bias"));
+            NDArray q = heads(qkv.get(":, :, 0:" + d), batch, len, heads, hd);
+            NDArray k = heads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd);
+            NDArray v = heads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd);
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
+            NDArray attn = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, len, d);
+            x = x.add(attn.matMul(w.get(b + "attn.c_proj.weight")).add(w.get(b + "attn.c_proj.bias")));
+
+            NDArray h = layerNorm(x, w.get(b + "ln_2.weight"), w.get(b + "ln_2.bias"));
+            NDArray key = gelu(h.matMul(w.get(b + "mlp.c_fc.weight")).add(w.get(b + "mlp.c_fc.bias")));
+            key = hook(hooks, HookPoint.mlpKey(l), key);
+            NDArray mlp = key.matMul(w.get(b + "mlp.c_proj.weight")).add(w.get(b + "mlp.c_proj.bias"));
+            mlp = hook(hooks, HookPoint.mlpOutput(l), mlp);
+            x = hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
+        }
+        x = layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"));
+        NDArray head = w.get(P + "wte.weight").transpose();
+        head.attach(m);
+        return x.matMul(head);
+    }
+
+    private static NDArray hook(ForwardHooks hooks, HookPoint p, NDArray a) {
+        return hooks.touches(p) ? hooks.apply(p, a) : a;
+    }
+
+    /** Embedding lookup whose result lives in the pass's manager, not the weights'. */
+    private static NDArray take(NDArray table, NDArray ids, NDManager m) {
+        NDArray r = table.get(ids);
+        r.attach(m);
+        return r;
+    }
+
+    private static NDArray heads(NDArray a, long batch, long len, int heads, int hd) {
+        return a.reshape(batch, len, heads, hd).transpose(0, 2, 1, 3);
+    }
+
+    private NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
+        return LayerNorm.layerNorm(x, new Shape(config.width()), gamma, beta, (float) config.layerNormEpsilon())
+                .singletonOrThrow();
+    }
+
+    /** GELU with the tanh approximation ({@code gelu_new} in Hugging Face). */
+    static NDArray gelu(NDArray x) {
+        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(GELU_C);
+        return x.mul(0.5f).mul(inner.tanh().add(1f));
+    }
+
+    /** {@code [B, 1, T, T]} additive bias: 0 where attention is allowed, a large negative elsewhere. */
+    private static NDArray attentionBias(NDArray mask, long len, NDManager m) {
+        int n = (int) len;
+        float[] lower = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(lower, i * n, i * n + i + 1, 1f);
+        }
+        NDArray causal = m.create(lower, new Shape(len, len));
+        NDArray keys = mask.toType(DataType.FLOAT32, false).reshape(mask.getShape().get(0), 1, 1, len);
+        NDArray allowed = causal.reshape(1, 1, len, len).mul(keys);
+        return allowed.sub(1f).mul(1e9f);
+    }
+
+    @Override
+    public void initialize(ParameterStore params, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        NDManager m = params.manager();
+        double projStd = 0.02 / Math.sqrt(2.0 * config.layers());
+        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+            String n = e.getKey();
+            Shape shape = e.getValue();
+            float[] v = new float[Math.toIntExact(shape.size())];
+            if (n.contains("ln_") && n.endsWith(".weight")) {
+                java.util.Arrays.fill(v, 1f);
+            } else if (n.endsWith(".weight")) {
+                double std = n.endsWith("c_proj.weight") ? projStd : 0.02;
+                if (n.endsWith("wpe.weight")) {
+                    std = 0.01;
+                }
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (gaussian(rnd) * std);
+                }
+            }
+            params.put(n, m.create(v, shape));
+        }
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        double u1 = r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** Layer index of a canonical block parameter, or -1. */
+    public static int layerOf(String canonicalName) {
+        Matcher mt = Pattern.compile("^transformer\\.h\\.(\\d+)\\.").matcher(canonicalName);
+        return mt.find() ? Integer.parseInt(mt.group(1)) : -1;
+    }
+}

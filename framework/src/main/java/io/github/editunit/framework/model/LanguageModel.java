@@ -1,0 +1,148 @@
+package io.github.editunit.framework.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import io.github.editunit.framework.runtime.DjlRuntime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A causal language model: an {@link Architecture}, its {@link ParameterStore} and a
+ * tokenizer. Every convenience method scopes its native memory to the call, so repeated calls
+ * do not grow the process.
+ */
+public final class LanguageModel implements AutoCloseable {
+
+    private final Architecture architecture;
+    private final ParameterStore parameters;
+    private final TokenCodec tokenizer;
+
+    public LanguageModel(Architecture architecture, ParameterStore parameters, TokenCodec tokenizer) {
+        this.architecture = architecture;
+        this.parameters = parameters;
+        this.tokenizer = tokenizer;
+    }
+
+    /** A freshly initialised model (no file needed), e.g. GPT-2 small for benchmarks. */
+    public static LanguageModel random(ModelConfig config, long seed, TokenCodec tokenizer, Device device) {
+        DjlRuntime.prepare();
+        Architecture arch = Architectures.forConfig(config);
+        ParameterStore store = new ParameterStore(NDManager.newBaseManager(device));
+        arch.initialize(store, seed);
+        return new LanguageModel(arch, store, tokenizer);
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public ModelConfig config() {
+        return architecture.config();
+    }
+
+    public ParameterStore parameters() {
+        return parameters;
+    }
+
+    public TokenCodec tokenizer() {
+        if (tokenizer == null) {
+            throw new IllegalStateException("this model has no tokenizer");
+        }
+        return tokenizer;
+    }
+
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
+
+    public Device device() {
+        return parameters.manager().getDevice();
+    }
+
+    /** A child manager on the model's device for one unit of work; close it when done. */
+    public NDManager newScope() {
+        return parameters.manager().newSubManager();
+    }
+
+    /** Builds a right-padded batch (padding with the end-of-text id) in {@code scope}. */
+    public TokenBatch batch(NDManager scope, List<int[]> sequences) {
+        return TokenBatch.of(scope, sequences, padId());
+    }
+
+    private int padId() {
+        return tokenizer != null ? tokenizer.eosId() : config().eosTokenId();
+    }
+
+    /** Logits {@code [B, T, vocab]} in the batch's manager. */
+    public NDArray logits(TokenBatch batch, ForwardHooks hooks) {
+        return architecture.forward(parameters, batch.ids(), batch.mask(), hooks);
+    }
+
+    /**
+     * For each sequence, {@code log P(x_t | x_<t)} for {@code t = 1 .. T-1} (no BOS is added: the
+     * first token is context only). Non-finite values are returned as they are.
+     */
+    public List<float[]> tokenLogProbs(List<int[]> sequences) {
+        try (NDManager scope = newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            TokenBatch batch = batch(scope, sequences);
+            NDArray logp = logits(batch, ForwardHooks.none()).logSoftmax(-1);
+            int t = batch.maxLength();
+            NDArray next = batch.ids().get(":, 1:").expandDims(-1);
+            NDArray picked = logp.get(":, 0:" + (t - 1) + ", :").gather(next, 2).squeeze(-1);
+            float[] flat = picked.toType(DataType.FLOAT32, false).toFloatArray();
+            List<float[]> out = new ArrayList<>(sequences.size());
+            for (int i = 0; i < sequences.size(); i++) {
+                int n = batch.lengths()[i] - 1;
+                float[] row = new float[Math.max(n, 0)];
+                System.arraycopy(flat, i * (t - 1), row, 0, row.length);
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    /** Log-probabilities of the next token after {@code prefix} (length vocab). */
+    public float[] nextTokenLogProbs(int[] prefix) {
+        return nextTokenLogProbs(List.of(prefix)).get(0);
+    }
+
+    /** Next-token log-probabilities after each prefix, batched. */
+    public List<float[]> nextTokenLogProbs(List<int[]> prefixes) {
+        try (NDManager scope = newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            TokenBatch batch = batch(scope, prefixes);
+            NDArray logits = logits(batch, ForwardHooks.none());
+            int[] b = new int[prefixes.size()];
+            int[] p = new int[prefixes.size()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = i;
+                p[i] = batch.lengths()[i] - 1;
+            }
+            float[] flat = ForwardHooks.gatherRows(logits, b, p).logSoftmax(-1).toFloatArray();
+            int v = config().vocabSize();
+            List<float[]> out = new ArrayList<>(b.length);
+            for (int i = 0; i < b.length; i++) {
+                float[] row = new float[v];
+                System.arraycopy(flat, i * v, row, 0, v);
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        parameters.close();
+        if (tokenizer instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the tokenizer failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.github.editunit.framework.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The architecture-independent part of a Hugging Face {@code config.json}.
+ *
+ * @param modelType the {@code model_type} field, e.g. {@code gpt2}
+ * @param vocabSize number of token embeddings
+ * @param contextLength maximum positions
+ * @param width residual stream width {@code d}
+ * @param layers number of transformer blocks {@code L}
+ * @param heads attention heads
+ * @param innerWidth MLP inner width {@code d_k}
+ * @param layerNormEpsilon epsilon of the layer norms
+ * @param activation activation function name as in the HF config
+ * @param eosTokenId end-of-text token id
+ */
+public record ModelConfig(
+        String modelType,
+        int vocabSize,
+        int contextLength,
+        int width,
+        int layers,
+        int heads,
+        int innerWidth,
+        double layerNormEpsilon,
+        String activation,
+        int eosTokenId) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelConfig {
+        require(vocabSize > 0, "vocab_size", vocabSize);
+        require(contextLength > 0, "n_positions", contextLength);
+        require(width > 0, "n_embd", width);
+        require(layers > 0, "n_layer", layers);
+        require(heads > 0 && width % heads == 0, "n_head (must divide n_embd)", heads);
+        require(innerWidth > 0, "n_inner", innerWidth);
+        require(eosTokenId >= 0 && eosTokenId < vocabSize, "eos_token_id", eosTokenId);
+    }
+
+    private static void require(boolean ok, String field, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException("config.json: invalid \"" + field + "\": " + value);
+        }
+    }
+
+    /** A GPT-2 configuration with the usual defaults (inner width 4d, eps 1e-5, gelu_new). */
+    public static ModelConfig gpt2(int vocabSize, int contextLength, int width, int layers, int heads) {
+        return new ModelConfig("gpt2", vocabSize, contextLength, width, layers, heads, 4 * width, 1e-5,
+                "gelu_new", vocabSize - 1);
+    }
+
+    /** GPT-2 small: 124M parameters. */
+    public static ModelConfig gpt2Small() {
+        return gpt2(50257, 1024, 768, 12, 12);
+    }
+
+    /** Reads {@code config.json}; errors name the file and the field. */
+    public static ModelConfig read(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": expected a JSON object");
+        }
+        try {
+            String type = text(root, "model_type", "gpt2");
+            int width = integer(file, root, "n_embd", "hidden_size");
+            int vocab = integer(file, root, "vocab_size");
+            int inner = root.hasNonNull("n_inner") ? root.get("n_inner").asInt()
+                    : root.hasNonNull("intermediate_size") ? root.get("intermediate_size").asInt() : 4 * width;
+            return new ModelConfig(
+                    type,
+                    vocab,
+                    integer(file, root, "n_positions", "n_ctx", "max_position_embeddings"),
+                    width,
+                    integer(file, root, "n_layer", "num_hidden_layers"),
+                    integer(file, root, "n_head", "num_attention_heads"),
+                    inner,
+                    root.hasNonNull("layer_norm_epsilon") ? root.get("layer_norm_epsilon").asDouble() : 1e-5,
+                    text(root, "activation_function", "gelu_new"),
+                    root.hasNonNull("eos_token_id") ? root.get("eos_token_id").asInt() : vocab - 1);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage().replace("config.json: ", ""), e);
+        }
+    }
+
+    private static String text(JsonNode root, String field, String fallback) {
+        return root.hasNonNull(field) ? root.get(field).asText() : fallback;
+    }
+
+    private static int integer(Path file, JsonNode root, String... names) throws IOException {
+        for (String n : names) {
+            JsonNode v = root.get(n);
+            if (v != null && !v.isNull()) {
+                if (!v.canConvertToInt()) {
+                    throw new IOException(file + ": field \"" + n + "\" must be an integer, got " + v);
+                }
+                return v.asInt();
+            }
+        }
+        throw new IOException(file + ": field \"" + names[0] + "\" is missing");
+    }
+
+    /** Writes this configuration as a Hugging Face GPT-2 style {@code config.json} object. */
+    public ObjectNode toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("model_type", modelType);
+        n.putArray("architectures").add("GPT2LMHeadModel");
+        n.put("vocab_size", vocabSize);
+        n.put("n_positions", contextLength);
+        n.put("n_ctx", contextLength);
+        n.put("n_embd", width);
+        n.put("n_layer", layers);
+        n.put("n_head", heads);
+        n.put("n_inner", innerWidth);
+        n.put("layer_norm_epsilon", layerNormEpsilon);
+        n.put("activation_function", activation);
+        n.put("bos_token_id", eosTokenId);
+        n.put("eos_token_id", eosTokenId);
+        n.put("tie_word_embeddings", true);
+        n.put("torch_dtype", "float32");
+        return n;
+    }
+
+    public void write(Path file) throws IOException {
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()) + "\n");
+    }
+
+    /** Width of one attention head. */
+    public int headWidth() {
+        return width / heads;
+    }
+}

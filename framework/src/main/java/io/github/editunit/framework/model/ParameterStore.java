@@ -1,0 +1,210 @@
+package io.github.editunit.framework.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+
+/**
+ * The named float32 parameters of a model, owned by one {@link NDManager}. Updates happen in
+ * place: no copy of the model is ever made, and forward passes see changes immediately.
+ */
+public final class ParameterStore implements AutoCloseable {
+
+    private final NDManager manager;
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+
+    public ParameterStore(NDManager manager) {
+        this.manager = manager;
+    }
+
+    /** The manager owning the parameters (and defining their device). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Adds or replaces a parameter; the array is attached to this store's manager. */
+    public void put(String name, NDArray value) {
+        if (value.getDataType() != DataType.FLOAT32) {
+            NDArray converted = value.toType(DataType.FLOAT32, true);
+            value.close();
+            value = converted;
+        }
+        value.attach(manager);
+        value.setName(name);
+        NDArray old = parameters.put(name, value);
+        if (old != null && old != value) {
+            old.close();
+        }
+    }
+
+    /** Returns the parameter or throws naming it. */
+    public NDArray get(String name) {
+        NDArray a = parameters.get(name);
+        if (a == null) {
+            throw new NoSuchElementException("no parameter named \"" + name + "\"");
+        }
+        return a;
+    }
+
+    public boolean contains(String name) {
+        return parameters.containsKey(name);
+    }
+
+    /** Names in insertion order. */
+    public List<String> names() {
+        return List.copyOf(parameters.keySet());
+    }
+
+    public Map<String, NDArray> asMap() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    public Shape shape(String name) {
+        return get(name).getShape();
+    }
+
+    /** Total number of scalar parameters. */
+    public long parameterCount() {
+        long n = 0;
+        for (NDArray a : parameters.values()) {
+            n += a.getShape().size();
+        }
+        return n;
+    }
+
+    /** A bit-exact copy of the named tensors, kept in Java memory. */
+    public WeightSnapshot snapshot(Iterable<String> names) {
+        Map<String, float[]> copies = new LinkedHashMap<>();
+        for (String n : names) {
+            copies.put(n, get(n).toFloatArray());
+        }
+        return new WeightSnapshot(copies);
+    }
+
+    /** Writes a snapshot back, bit-exact, in place. */
+    public void restore(WeightSnapshot snapshot) {
+        for (Map.Entry<String, float[]> e : snapshot.values().entrySet()) {
+            get(e.getKey()).set(e.getValue());
+        }
+    }
+
+    /** Overwrites a parameter's values in place. */
+    public void set(String name, float[] values) {
+        NDArray target = get(name);
+        if (values.length != target.getShape().size()) {
+            throw new IllegalArgumentException("parameter \"" + name + "\" has " + target.getShape().size()
+                    + " values, got " + values.length);
+        }
+        target.set(values);
+    }
+
+    /** Adds {@code delta} (same shape as the stored tensor) in place. */
+    public void add(String name, NDArray delta) {
+        NDArray target = get(name);
+        if (!target.getShape().equals(delta.getShape())) {
+            throw new IllegalArgumentException("update of \"" + name + "\" has shape " + delta.getShape()
+                    + " but the parameter has " + target.getShape());
+        }
+        target.addi(delta.toType(DataType.FLOAT32, false));
+    }
+
+    /**
+     * Adds the rank-one update {@code ΔW = a bᵀ} to a projection, in the projection's own
+     * orientation: {@code a} has the projection's output dimension and {@code b} its input
+     * dimension; for {@link MatrixLayout#IN_OUT} storage the outer product is transposed.
+     */
+    public void addRankOne(Projection p, float[] out, float[] in) {
+        if (out.length != p.outDim() || in.length != p.inDim()) {
+            throw new IllegalArgumentException("rank-one update of \"" + p.weightName() + "\" needs vectors of size "
+                    + p.outDim() + " and " + p.inDim() + ", got " + out.length + " and " + in.length);
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray a = m.create(out);
+            NDArray b = m.create(in);
+            NDArray outer = p.layout() == MatrixLayout.IN_OUT
+                    ? b.reshape(in.length, 1).matMul(a.reshape(1, out.length))
+                    : a.reshape(out.length, 1).matMul(b.reshape(1, in.length));
+            get(p.weightName()).addi(outer);
+        }
+    }
+
+    /**
+     * Adds a full update given in the projection's mathematical orientation {@code [out, in]}
+     * (row-major), transposing for {@link MatrixLayout#IN_OUT} storage.
+     */
+    public void addMatrix(Projection p, float[] outByIn) {
+        if (outByIn.length != (long) p.outDim() * p.inDim()) {
+            throw new IllegalArgumentException("update of \"" + p.weightName() + "\" needs " + p.outDim() + "×"
+                    + p.inDim() + " values, got " + outByIn.length);
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray d = m.create(outByIn, new Shape(p.outDim(), p.inDim()));
+            get(p.weightName()).addi(p.layout() == MatrixLayout.IN_OUT ? d.transpose() : d);
+        }
+    }
+
+    /** The projection's weight in mathematical orientation {@code [out, in]}, as a Java copy. */
+    public float[] matrix(Projection p) {
+        NDArray w = get(p.weightName());
+        if (p.layout() == MatrixLayout.OUT_IN) {
+            return w.toFloatArray();
+        }
+        try (NDArray t = w.transpose()) {
+            return t.toFloatArray();
+        }
+    }
+
+    /**
+     * SHA-256 over every parameter (sorted by name): name, shape and the raw little-endian
+     * float32 bits. Two stores have the same hash iff they are bit-identical.
+     */
+    public String contentHash() {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map.Entry<String, NDArray> e : new TreeMap<>(parameters).entrySet()) {
+            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            sha.update(e.getValue().getShape().toString().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer bytes = e.getValue().toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            sha.update(bytes);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Whether any parameter holds a NaN or an infinity; returns the first such name or null. */
+    public String firstNonFinite() {
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray a = e.getValue();
+                if (a.isNaN().logicalOr(a.isInfinite()).any().getBoolean()) {
+                    return e.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        parameters.clear();
+        manager.close();
+    }
+}
