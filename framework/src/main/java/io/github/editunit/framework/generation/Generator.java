@@ -1,0 +1,115 @@
+package io.github.editunit.framework.generation;
+
+import io.github.editunit.framework.model.LanguageModel;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Autoregressive generation: greedy ({@code topK <= 1}) or top-k sampling from a seeded RNG, so
+ * a seed always gives the same text on the same weights.
+ */
+public final class Generator {
+
+    private final LanguageModel model;
+
+    public Generator(LanguageModel model) {
+        this.model = model;
+    }
+
+    /**
+     * Options.
+     *
+     * @param maxTokens new tokens to generate at most
+     * @param topK 1 (or 0) for greedy, otherwise sample among the k most likely tokens
+     * @param seed RNG seed for sampling
+     * @param stopAtEndOfText stop when end-of-text is generated
+     */
+    public record Options(int maxTokens, int topK, long seed, boolean stopAtEndOfText) {
+        public static Options greedy(int maxTokens) {
+            return new Options(maxTokens, 1, 0, true);
+        }
+
+        public static Options topK(int maxTokens, int k, long seed) {
+            return new Options(maxTokens, k, seed, true);
+        }
+    }
+
+    /** Generates a continuation of {@code prompt}; returns only the new text. */
+    public String generate(String prompt, Options options) {
+        int[] out = generateIds(model.tokenizer().encode(prompt), options);
+        return model.tokenizer().decode(out);
+    }
+
+    /** Generates new token ids after {@code prompt} (which must not be empty). */
+    public int[] generateIds(int[] prompt, Options options) {
+        if (prompt.length == 0) {
+            prompt = new int[] {model.tokenizer().eosId()};
+        }
+        SplittableRandom rnd = new SplittableRandom(options.seed());
+        int context = model.config().contextLength();
+        int[] seq = prompt.clone();
+        int[] generated = new int[options.maxTokens()];
+        int count = 0;
+        for (; count < options.maxTokens(); count++) {
+            int[] window = seq.length > context ? Arrays.copyOfRange(seq, seq.length - context, seq.length) : seq;
+            float[] logp = model.nextTokenLogProbs(window);
+            int next = options.topK() <= 1 ? argmax(logp) : sampleTopK(logp, options.topK(), rnd);
+            if (options.stopAtEndOfText() && next == model.tokenizer().eosId()) {
+                break;
+            }
+            generated[count] = next;
+            seq = Arrays.copyOf(seq, seq.length + 1);
+            seq[seq.length - 1] = next;
+        }
+        return Arrays.copyOf(generated, count);
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best] || Float.isNaN(v[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static int sampleTopK(float[] logp, int k, SplittableRandom rnd) {
+        k = Math.min(k, logp.length);
+        int[] top = new int[k];
+        Arrays.fill(top, -1);
+        for (int i = 0; i < logp.length; i++) {
+            float v = Float.isNaN(logp[i]) ? Float.NEGATIVE_INFINITY : logp[i];
+            int pos = k;
+            while (pos > 0 && (top[pos - 1] < 0 || v > value(logp, top[pos - 1]))) {
+                pos--;
+            }
+            if (pos < k) {
+                System.arraycopy(top, pos, top, pos + 1, k - pos - 1);
+                top[pos] = i;
+            }
+        }
+        double max = value(logp, top[0]);
+        double[] w = new double[k];
+        double z = 0;
+        for (int j = 0; j < k; j++) {
+            w[j] = Math.exp(value(logp, top[j]) - max);
+            z += w[j];
+        }
+        if (!(z > 0) || Double.isNaN(z)) {
+            return top[0];
+        }
+        double u = rnd.nextDouble() * z;
+        for (int j = 0; j < k; j++) {
+            u -= w[j];
+            if (u <= 0) {
+                return top[j];
+            }
+        }
+        return top[k - 1];
+    }
+
+    private static double value(float[] logp, int i) {
+        return Float.isNaN(logp[i]) ? Double.NEGATIVE_INFINITY : logp[i];
+    }
+}

@@ -1,0 +1,151 @@
+package io.github.editunit.framework.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import io.github.editunit.framework.model.ForwardHooks;
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.ParameterStore;
+import io.github.editunit.framework.model.TokenBatch;
+import io.github.editunit.framework.progress.Progress;
+import io.github.editunit.framework.runtime.DjlRuntime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Next-token training with DJL autograd: AdamW (decoupled weight decay on matrices), linear
+ * warm-up and cosine decay, global gradient-norm clipping, length-bucketed batches, seeded.
+ * Parameters are updated in place in the model's {@link ParameterStore}.
+ */
+public final class LanguageModelTrainer {
+
+    private final LanguageModel model;
+    private final TrainingConfig config;
+    private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+
+    public LanguageModelTrainer(LanguageModel model, TrainingConfig config) {
+        this.model = model;
+        this.config = config;
+    }
+
+    /**
+     * Trains on the sequences (each at most the model's context; each is trained from position
+     * 0, so the model sees texts start).
+     *
+     * @param onStep called after every step with its 0-based index (e.g. for checkpoints)
+     */
+    public TrainingReport train(List<int[]> sequences, Progress progress, IntConsumer onStep) {
+        DjlRuntime.prepare();
+        int context = model.config().contextLength();
+        for (int i = 0; i < sequences.size(); i++) {
+            if (sequences.get(i).length > context) {
+                throw new IllegalArgumentException("training sequence " + i + " has " + sequences.get(i).length
+                        + " tokens, more than the context of " + context);
+            }
+        }
+        LengthBucketedBatches batches = new LengthBucketedBatches(sequences, config.batchTokens(), config.seed());
+        ParameterStore params = model.parameters();
+        NDManager state = params.manager().newSubManager();
+        for (String n : params.names()) {
+            NDArray p = params.get(n);
+            p.setRequiresGradient(true);
+            moments.put(n, new NDArray[] {state.zeros(p.getShape()), state.zeros(p.getShape())});
+        }
+        List<Double> losses = new ArrayList<>();
+        long tokens = 0;
+        long start = System.nanoTime();
+        try {
+            for (int step = 0; step < config.steps(); step++) {
+                List<int[]> batch = batches.next();
+                double[] lossAndCount = step(batch, step);
+                losses.add(lossAndCount[0]);
+                tokens += (long) lossAndCount[1];
+                progress.advance(1, (long) lossAndCount[1]);
+                if (step % 50 == 0 || step < 12 || step == config.steps() - 1) {
+                    System.err.printf(Locale.ROOT, "[train] step %d/%d loss %.4f lr %.2e epoch %d%n", step + 1,
+                            config.steps(), lossAndCount[0], config.learningRateAt(step), batches.epoch());
+                }
+                if (onStep != null) {
+                    onStep.accept(step);
+                }
+            }
+        } finally {
+            for (String n : params.names()) {
+                params.get(n).setRequiresGradient(false);
+            }
+            state.close();
+            moments.clear();
+        }
+        progress.finish();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double epochs = (double) config.steps() / batches.batchesPerEpoch();
+        return new TrainingReport(config.steps(), losses, tokens, seconds, epochs);
+    }
+
+    private double[] step(List<int[]> sequences, int step) {
+        ParameterStore params = model.parameters();
+        try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            TokenBatch batch = model.batch(scope, sequences);
+            double loss;
+            long count;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray logits = model.logits(batch, ForwardHooks.none());
+                int t = batch.maxLength();
+                NDArray logp = logits.get(":, 0:" + (t - 1) + ", :").logSoftmax(-1);
+                NDArray targets = batch.ids().get(":, 1:").expandDims(-1);
+                NDArray mask = batch.mask().get(":, 1:").toType(DataType.FLOAT32, false);
+                NDArray nll = logp.gather(targets, 2).squeeze(-1).neg().mul(mask);
+                count = 0;
+                for (int len : batch.lengths()) {
+                    count += len - 1;
+                }
+                NDArray mean = nll.sum().div((float) Math.max(count, 1));
+                gc.backward(mean);
+                loss = mean.getFloat();
+            }
+            double lr = config.learningRateAt(step);
+            double clip = clipFactor(params);
+            int t = step + 1;
+            double bc1 = 1 - Math.pow(config.beta1(), t);
+            double bc2 = 1 - Math.pow(config.beta2(), t);
+            for (String n : params.names()) {
+                NDArray p = params.get(n);
+                NDArray g = p.getGradient();
+                NDArray grad = clip < 1 ? g.mul((float) clip) : g;
+                NDArray[] mv = moments.get(n);
+                mv[0].muli((float) config.beta1()).addi(grad.mul((float) (1 - config.beta1())));
+                mv[1].muli((float) config.beta2()).addi(grad.square().mul((float) (1 - config.beta2())));
+                NDArray update = mv[0].div((float) bc1)
+                        .div(mv[1].div((float) bc2).sqrt().add((float) config.epsilon()))
+                        .mul((float) lr);
+                if (p.getShape().dimension() >= 2 && config.weightDecay() > 0) {
+                    p.muli((float) (1 - lr * config.weightDecay()));
+                }
+                p.subi(update);
+                g.subi(g);
+            }
+            return new double[] {loss, count};
+        }
+    }
+
+    /** Global-norm clipping factor: {@code min(1, clip / ‖g‖)}. */
+    private double clipFactor(ParameterStore params) {
+        if (config.gradientClip() <= 0) {
+            return 1;
+        }
+        double sq = 0;
+        for (String n : params.names()) {
+            sq += params.get(n).getGradient().square().sum().getFloat();
+        }
+        double norm = Math.sqrt(sq);
+        return norm > config.gradientClip() ? config.gradientClip() / norm : 1;
+    }
+}
