@@ -181,6 +181,13 @@ class TextTokenizerTest {
     }
 
     @Test
+    void loadFailsClearlyWithoutTokenizerFiles(@TempDir Path empty) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TextTokenizer.load(empty))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("no tokenizer.json");
+    }
+
+    @Test
     void tokenizerJsonHasGpt2Layout() throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("tokenizer.json").toFile());
         assertThat(json.path("model").path("type").asText()).isEqualTo("BPE");
