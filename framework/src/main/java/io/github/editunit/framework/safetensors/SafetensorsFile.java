@@ -1,0 +1,203 @@
+package io.github.editunit.framework.safetensors;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * A single safetensors file, validated on {@link #open(Path)} and read through read-only memory
+ * maps. All offsets are {@code long}; tensor data is mapped region by region in chunks of at most
+ * 1 GiB, so files and tensors larger than 2 GiB work (a single {@code float[]}/{@code NDArray} is
+ * still limited by Java array and buffer sizes). Thread-safe for concurrent reads.
+ */
+public final class SafetensorsFile implements TensorSource {
+
+    static final int DEFAULT_CHUNK_BYTES = 1 << 30;
+
+    private final Path path;
+    private final String label;
+    private final FileChannel channel;
+    private final SafetensorsHeader header;
+    private final long dataStart;
+    private final int chunkBytes;
+
+    private SafetensorsFile(Path path, FileChannel channel, SafetensorsHeader header, long dataStart,
+            int chunkBytes) {
+        this.path = path;
+        this.label = path.toString();
+        this.channel = channel;
+        this.header = header;
+        this.dataStart = dataStart;
+        this.chunkBytes = chunkBytes;
+    }
+
+    /**
+     * Opens and validates a safetensors file.
+     *
+     * @throws SafetensorsFormatException if the header is malformed or inconsistent with the file
+     * @throws IOException if the file cannot be read
+     */
+    public static SafetensorsFile open(Path path) throws IOException {
+        return open(path, DEFAULT_CHUNK_BYTES);
+    }
+
+    /** Package-private for tests: {@code chunkBytes} must be a positive multiple of 8. */
+    static SafetensorsFile open(Path path, int chunkBytes) throws IOException {
+        if (chunkBytes <= 0 || chunkBytes % 8 != 0) {
+            throw new IllegalArgumentException("chunkBytes must be a positive multiple of 8: " + chunkBytes);
+        }
+        String label = path.toString();
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            long size = channel.size();
+            if (size < 8) {
+                throw new SafetensorsFormatException(label, null, "file is " + size
+                        + " bytes, too short for the 8-byte header length");
+            }
+            long headerLength = readFully(channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            SafetensorsHeader.checkHeaderLength(label, headerLength, size);
+            byte[] json = new byte[(int) headerLength];
+            readFully(channel, 8, (int) headerLength).get(json);
+            long dataStart = 8 + headerLength;
+            SafetensorsHeader header = SafetensorsHeader.parse(label, json, size - dataStart);
+            return new SafetensorsFile(path, channel, header, dataStart, chunkBytes);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        while (buf.hasRemaining()) {
+            if (channel.read(buf, position + buf.position()) < 0) {
+                throw new IOException("unexpected end of file at " + (position + buf.position()));
+            }
+        }
+        return buf.flip();
+    }
+
+    /** The file this was opened from. */
+    public Path path() {
+        return path;
+    }
+
+    /** Byte offset of the data buffer in the file ({@code 8 + header length}). */
+    public long dataStart() {
+        return dataStart;
+    }
+
+    @Override
+    public Set<String> tensorNames() {
+        return header.tensors().keySet();
+    }
+
+    @Override
+    public TensorInfo info(String name) {
+        TensorInfo info = header.tensors().get(name);
+        if (info == null) {
+            throw new NoSuchElementException(label + ": no tensor \"" + name + "\"");
+        }
+        return info;
+    }
+
+    /** All header entries in header order. */
+    public Map<String, TensorInfo> tensors() {
+        return header.tensors();
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return header.metadata();
+    }
+
+    @Override
+    public float[] readFloats(String name) throws IOException {
+        TensorInfo info = readableInfo(name);
+        long n = info.elementCount();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(label + ": tensor \"" + name + "\" has " + n
+                    + " elements, too many for a float[]");
+        }
+        float[] out = new float[(int) n];
+        readInto(info, FloatBuffer.wrap(out));
+        return out;
+    }
+
+    @Override
+    public void readFloats(String name, FloatBuffer dst) throws IOException {
+        TensorInfo info = readableInfo(name);
+        if (dst.remaining() < info.elementCount()) {
+            throw new BufferOverflowException();
+        }
+        readInto(info, dst);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The data is converted once into a direct native-order buffer that the engine adopts
+     * without another copy (the read-only file mapping itself is never handed to the engine).
+     */
+    @Override
+    public NDArray toNDArray(String name, NDManager manager) throws IOException {
+        TensorInfo info = readableInfo(name);
+        long bytes = Math.multiplyExact(info.elementCount(), 4L);
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(label + ": tensor \"" + name + "\" needs " + bytes
+                    + " bytes as float32, too large for one NDArray buffer");
+        }
+        ByteBuffer buf = manager.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+        readInto(info, buf.asFloatBuffer());
+        NDArray array = manager.create(buf, new Shape(info.shape()), DataType.FLOAT32);
+        array.setName(name);
+        return array;
+    }
+
+    private TensorInfo readableInfo(String name) {
+        TensorInfo info = info(name);
+        if (!info.dtype().isReadableAsFloat()) {
+            throw new UnsupportedOperationException(label + ": tensor \"" + name + "\": dtype "
+                    + info.dtype() + " cannot be read as float32");
+        }
+        return info;
+    }
+
+    private void readInto(TensorInfo info, FloatBuffer dst) throws IOException {
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        long position = dataStart + info.begin();
+        long remaining = info.byteSize();
+        while (remaining > 0) {
+            int len = (int) Math.min(remaining, chunkBytes);
+            ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, position, len);
+            FloatDecoder.decode(mapped, info.dtype(), dst);
+            position += len;
+            remaining -= len;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SafetensorsFile[" + label + ", " + header.tensors().size() + " tensors]";
+    }
+}
