@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.github.editunit.framework.model.TokenCodec;
 
 /**
  * The project's tokenizer facade over the Rust HF tokenizers library (DJL JNI).
@@ -24,7 +25,7 @@ import java.util.Map;
  * id once. {@link #decode} keeps special tokens (EOS decodes back to its text), so
  * {@code decode(encode(s)).equals(s)} for every string {@code s} of valid UTF-16.
  */
-public final class TextTokenizer implements AutoCloseable {
+public final class TextTokenizer implements AutoCloseable, TokenCodec {
 
     private static final Map<String, String> OPTIONS =
             Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
@@ -68,6 +69,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /** Token ids of {@code text}; no special tokens added, no truncation. */
+    @Override
     public int[] encode(String text) {
         return toInts(hf.encode(text, false, false).getIds());
     }
@@ -83,6 +85,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /** Decodes ids to text, keeping special tokens. */
+    @Override
     public String decode(int[] ids) {
         long[] l = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -95,11 +98,13 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /** Id of {@value BpeVocabulary#EOS}, or -1 if the vocabulary has none. */
+    @Override
     public int eosId() {
         return eosId;
     }
 
     /** Number of ids (highest id + 1, including added tokens). */
+    @Override
     public int vocabSize() {
         return tokens.length;
     }

@@ -1,0 +1,46 @@
+package io.github.editunit.framework.cli;
+
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.ModelConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "model-info", description = "Architecture, sizes, parameter count and weights hash of a model.")
+final class ModelInfoCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try (LanguageModel model = modelOptions.load()) {
+            ModelConfig c = model.config();
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("model", modelOptions.model.toString());
+            info.put("architecture", model.architecture().name());
+            info.put("layers", c.layers());
+            info.put("width", c.width());
+            info.put("innerWidth", c.innerWidth());
+            info.put("heads", c.heads());
+            info.put("contextLength", c.contextLength());
+            info.put("vocabSize", c.vocabSize());
+            info.put("parameters", model.parameters().parameterCount());
+            info.put("tokenizerVocabSize", model.hasTokenizer() ? model.tokenizer().vocabSize() : null);
+            info.put("device", model.device().toString());
+            info.put("weightsHash", model.parameters().contentHash());
+            if (json) {
+                Json.print(info);
+            } else {
+                info.forEach((k, v) -> System.out.printf("%-20s %s%n", k, v));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,29 @@
+package io.github.editunit.framework.cli;
+
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.ModelFiles;
+import io.github.editunit.framework.runtime.DjlRuntime;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by commands that load a model. */
+final class ModelOptions {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Hugging Face model directory (config.json, model.safetensors, tokenizer.json).")
+    Path model;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
+            description = "cpu (default), gpu or gpu:N (needs a CUDA libtorch, see README).")
+    String device;
+
+    LanguageModel load() throws IOException {
+        long t0 = System.nanoTime();
+        LanguageModel m = ModelFiles.load(model, DjlRuntime.device(device));
+        System.err.printf(java.util.Locale.ROOT, "[model] loaded %s (%s, %d layers, %,d parameters) in %.1fs%n",
+                model, m.architecture().name(), m.config().layers(), m.parameters().parameterCount(),
+                (System.nanoTime() - t0) / 1e9);
+        return m;
+    }
+}
