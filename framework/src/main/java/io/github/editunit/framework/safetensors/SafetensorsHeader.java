@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parsed and validated safetensors header: metadata plus tensor entries in header order.
@@ -29,6 +31,8 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
     static final long MAX_HEADER_BYTES = 100_000_000L;
 
     static final String METADATA_KEY = "__metadata__";
+
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '(.*)'");
 
     private static final ObjectMapper MAPPER = new ObjectMapper(
             JsonFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -103,6 +107,13 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
                         "header has trailing content after the JSON object: " + trailing);
             }
         } catch (JsonProcessingException e) {
+            Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.matches() && e.getProcessor() instanceof JsonParser p
+                    && p.getParsingContext().getParent() != null && p.getParsingContext().getParent().inRoot()) {
+                String key = dup.group(1); // a top-level key: a tensor name or __metadata__
+                throw new SafetensorsFormatException(file, key.equals(METADATA_KEY) ? null : key,
+                        "duplicate key \"" + key + "\" in header", e);
+            }
             String where = current == null ? "" : " (at key \"" + current + "\")";
             throw new SafetensorsFormatException(file, null,
                     "header is not valid JSON" + where + ": " + e.getOriginalMessage(), e);
