@@ -91,8 +91,8 @@ public final class CaseFileWriter {
         out.flush();
     }
 
-    /** 4-space indentation, one array element per line, {@code "key": value}. */
-    static DefaultPrettyPrinter prettyPrinter() {
+    /** The pretty printer of every EditUnit JSON file: 4-space indent, one array element per line, {@code "key": value}. */
+    public static DefaultPrettyPrinter prettyPrinter() {
         DefaultIndenter indenter = new DefaultIndenter("    ", "\n");
         Separators separators = Separators.createDefaultInstance()
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER);
