@@ -24,6 +24,7 @@ public final class EditOutcome implements AutoCloseable {
     private final double seconds;
     private boolean restored;
     private boolean kept;
+    private String evaluationPrefix;
 
     public EditOutcome(String method, List<EditRequest> requests, LanguageModel model, WeightSnapshot before,
             String hashBefore, EditDiagnostics diagnostics, double seconds) {
@@ -60,6 +61,19 @@ public final class EditOutcome implements AutoCloseable {
 
     public String hashAfter() {
         return hashAfter;
+    }
+
+    /**
+     * The context template (e.g. {@code "Some text. {}"}) to prepend to the rewrite prompt when
+     * measuring efficacy with a test-time prefix, or null when the method has none.
+     */
+    public String evaluationPrefix() {
+        return evaluationPrefix;
+    }
+
+    public EditOutcome withEvaluationPrefix(String template) {
+        this.evaluationPrefix = template;
+        return this;
     }
 
     /** Names of the tensors the edit changed. */
