@@ -15,8 +15,19 @@ record LocatedValue(JsonNode node, Position start, Map<String, Position> positio
     record Position(int line, int column) {
     }
 
-    /** The position of {@code path}, falling back to the start of the value. */
+    /** The position of {@code path}, else of its nearest present parent, else the start of the value. */
     Position positionOf(String path) {
-        return positions.getOrDefault(path, start);
+        for (String p = path; p != null && !p.isEmpty(); p = parent(p)) {
+            Position found = positions.get(p);
+            if (found != null) {
+                return found;
+            }
+        }
+        return start;
+    }
+
+    private static String parent(String path) {
+        int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+        return cut <= 0 ? null : path.substring(0, cut);
     }
 }

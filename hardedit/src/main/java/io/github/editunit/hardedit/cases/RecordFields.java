@@ -69,7 +69,7 @@ final class RecordFields {
     String requiredString(String path) {
         JsonNode n = node(path);
         if (n == null || n.isNull()) {
-            error(path, n == null ? "is missing" : "is null but must be a string", false);
+            error(path, n == null ? "is missing" : "is null but must be a string", true);
             return null;
         }
         return string(path, n);

@@ -14,8 +14,12 @@ final class NameGenerator {
 
     private static final String[] ONSETS = {"b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
             "br", "dr", "kr", "tr", "st", "sk", "th", "sh", "gr", "vr", "h", "j"};
-    private static final String[] NUCLEI = {"a", "e", "i", "o", "u", "a", "e", "o", "ai", "ei", "ou", "ia"};
-    private static final String[] CODAS = {"", "", "", "", "n", "r", "l", "s", "m", "k", "nd", "rn", "lt", "st", "x"};
+    /** Inside a word only single consonants, so clusters stay at most two consonants long. */
+    private static final String[] SIMPLE_ONSETS = {"b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v",
+            "z"};
+    private static final String[] SIMPLE_CODAS = {"n", "r", "l", "s"};
+    private static final String[] NUCLEI = {"a", "e", "i", "o", "u", "a", "e", "o", "ai", "ei", "ou"};
+    private static final String[] CODAS = {"", "", "", "", "n", "r", "l", "s", "m", "k", "nd", "rn", "st", "x"};
     private static final String[] PLACE_ENDINGS = {"ora", "ia", "heim", "vale", "mar", "grad", "dor", "wick", "ton"};
     private static final String[] COMPANY_SUFFIXES = {"Industries", "Systems", "Motors", "Labs", "Group", "Works",
             "Holdings", "Dynamics"};
@@ -101,9 +105,11 @@ final class NameGenerator {
     private String word(int syllables) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < syllables; i++) {
-            sb.append(pick(ONSETS)).append(pick(NUCLEI));
-            if (i == syllables - 1 || rnd.nextInt(3) == 0) {
+            sb.append(i == 0 ? pick(ONSETS) : pick(SIMPLE_ONSETS)).append(pick(NUCLEI));
+            if (i == syllables - 1) {
                 sb.append(pick(CODAS));
+            } else if (rnd.nextInt(4) == 0) {
+                sb.append(pick(SIMPLE_CODAS));
             }
         }
         return Character.toUpperCase(sb.charAt(0)) + sb.substring(1);

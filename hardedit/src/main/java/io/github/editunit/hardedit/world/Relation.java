@@ -26,8 +26,14 @@ public record Relation(String id, String name, List<String> templates, List<Stri
         }
     }
 
-    /** Fills a template with a subject. */
+    /**
+     * Fills a template with a subject. A possessive after a subject ending in "s" is written as a bare
+     * apostrophe ("The Painted Lanterns' genre is"), so the subject still occurs verbatim.
+     */
     public static String fill(String template, String subject) {
+        if (subject.endsWith("s") && template.contains("{}'s")) {
+            return template.replace("{}'s", subject + "'");
+        }
         return template.replace("{}", subject);
     }
 }
