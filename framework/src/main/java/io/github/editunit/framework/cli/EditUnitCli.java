@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ModelInfoCommand.class,
             PerplexityCommand.class,
             GenerateCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class EditUnitCli implements Runnable {
