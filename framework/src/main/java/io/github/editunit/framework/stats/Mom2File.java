@@ -1,0 +1,197 @@
+package io.github.editunit.framework.stats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * The {@code .mom2} cache file of one {@link SecondMomentStatistics}:
+ *
+ * <pre>
+ * 8 bytes   magic "EUMOM2\r\n"
+ * 4 bytes   header length H, uint32 little-endian
+ * H bytes   UTF-8 JSON header: format version, modelHash, corpusName, corpusHash, layer,
+ *           sampleCount, tokenCount, dim, dtype ("float64")
+ * 8·dim²    the matrix, row-major float64 little-endian
+ * 32 bytes  SHA-256 of every preceding byte
+ * </pre>
+ *
+ * Writes go to a temporary file in the target directory that is then moved into place
+ * atomically, so readers see either the old file or the complete new one.
+ */
+public final class Mom2File {
+
+    static final byte[] MAGIC = "EUMOM2\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    private static final int MAX_HEADER = 1 << 20;
+    private static final int CHUNK_DOUBLES = 1 << 16;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Mom2File() {}
+
+    /** Writes {@code stats} to {@code target} atomically (temp file + atomic move). */
+    public static void write(SecondMomentStatistics stats, Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
+        try {
+            writeTo(stats, tmp);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeTo(SecondMomentStatistics stats, Path file) throws IOException {
+        MessageDigest sha = sha256();
+        byte[] header = JSON.writeValueAsBytes(header(stats.metadata()));
+        double[] m = stats.matrix();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 4 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+            head.put(MAGIC).putInt(header.length).put(header).flip();
+            writeHashed(ch, head, sha);
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK_DOUBLES * 8).order(ByteOrder.LITTLE_ENDIAN);
+            for (int from = 0; from < m.length; from += CHUNK_DOUBLES) {
+                buf.clear();
+                buf.asDoubleBuffer().put(m, from, Math.min(CHUNK_DOUBLES, m.length - from));
+                buf.limit(Math.min(CHUNK_DOUBLES, m.length - from) * 8);
+                writeHashed(ch, buf, sha);
+            }
+            ch.write(ByteBuffer.wrap(sha.digest()));
+            ch.force(true);
+        }
+    }
+
+    private static void writeHashed(FileChannel ch, ByteBuffer buf, MessageDigest sha) throws IOException {
+        sha.update(buf.duplicate());
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
+    private static ObjectNode header(StatsMetadata m) {
+        ObjectNode h = JSON.createObjectNode();
+        h.put("format", "editunit-mom2");
+        h.put("version", VERSION);
+        h.put("modelHash", m.modelHash());
+        h.put("corpusName", m.corpusName());
+        h.put("corpusHash", m.corpusHash());
+        h.put("layer", m.layer());
+        h.put("sampleCount", m.sampleCount());
+        h.put("tokenCount", m.tokenCount());
+        h.put("dim", m.dim());
+        h.put("dtype", m.dtype());
+        return h;
+    }
+
+    /**
+     * Reads and verifies a file: magic, header, exact size, checksum and finite values.
+     *
+     * @throws StatsFileException naming the file and what is wrong
+     */
+    public static SecondMomentStatistics read(Path file) throws IOException {
+        long size = Files.size(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            MessageDigest sha = sha256();
+            ByteBuffer start = readFully(ch, MAGIC.length + 4, file, "the magic and header length");
+            sha.update(start.duplicate());
+            byte[] magic = new byte[MAGIC.length];
+            start.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new StatsFileException(file, "not a .mom2 file (wrong magic bytes)");
+            }
+            long headerLength = Integer.toUnsignedLong(start.order(ByteOrder.LITTLE_ENDIAN).getInt());
+            if (headerLength == 0 || headerLength > MAX_HEADER || headerLength > size) {
+                throw new StatsFileException(file, "implausible header length " + headerLength);
+            }
+            ByteBuffer headerBytes = readFully(ch, (int) headerLength, file, "the header");
+            sha.update(headerBytes.duplicate());
+            StatsMetadata meta = parseHeader(file, headerBytes);
+            long d = meta.dim();
+            long expected = MAGIC.length + 4 + headerLength + 8 * d * d + 32;
+            if (size != expected) {
+                throw new StatsFileException(file, "file is " + size + " bytes but its header (dim " + d
+                        + ") needs " + expected + (size < expected ? " (truncated)" : " (trailing bytes)"));
+            }
+            double[] m = new double[Math.toIntExact(d * d)];
+            for (int from = 0; from < m.length; from += CHUNK_DOUBLES) {
+                int n = Math.min(CHUNK_DOUBLES, m.length - from);
+                ByteBuffer buf = readFully(ch, n * 8, file, "the matrix");
+                sha.update(buf.duplicate());
+                buf.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(m, from, n);
+            }
+            byte[] stored = new byte[32];
+            readFully(ch, 32, file, "the checksum").get(stored);
+            if (!MessageDigest.isEqual(stored, sha.digest())) {
+                throw new StatsFileException(file, "SHA-256 checksum mismatch (the file is corrupt)");
+            }
+            for (int i = 0; i < m.length; i++) {
+                if (!Double.isFinite(m[i])) {
+                    throw new StatsFileException(file, "non-finite value at entry " + i);
+                }
+            }
+            return new SecondMomentStatistics(meta, m);
+        }
+    }
+
+    private static StatsMetadata parseHeader(Path file, ByteBuffer bytes) throws StatsFileException {
+        JsonNode h;
+        try {
+            h = JSON.readTree(bytes.array(), bytes.arrayOffset(), bytes.remaining());
+        } catch (IOException e) {
+            throw new StatsFileException(file, "header is not valid JSON: " + e.getMessage());
+        }
+        if (h == null || !h.isObject() || !"editunit-mom2".equals(h.path("format").asText())) {
+            throw new StatsFileException(file, "header is not an editunit-mom2 header");
+        }
+        if (h.path("version").asInt(-1) != VERSION) {
+            throw new StatsFileException(file, "unsupported version " + h.path("version"));
+        }
+        for (String f : new String[] {"modelHash", "corpusName", "corpusHash", "layer", "sampleCount", "tokenCount",
+                "dim", "dtype"}) {
+            if (!h.hasNonNull(f)) {
+                throw new StatsFileException(file, "header lacks \"" + f + "\"");
+            }
+        }
+        StatsMetadata m = new StatsMetadata(h.get("modelHash").asText(), h.get("corpusName").asText(),
+                h.get("corpusHash").asText(), h.get("layer").asInt(), h.get("sampleCount").asInt(),
+                h.get("tokenCount").asLong(), h.get("dim").asInt(), h.get("dtype").asText());
+        if (!StatsMetadata.FLOAT64.equals(m.dtype())) {
+            throw new StatsFileException(file, "dtype " + m.dtype() + ", expected float64");
+        }
+        if (m.dim() <= 0 || m.tokenCount() <= 0 || m.sampleCount() <= 0) {
+            throw new StatsFileException(file, "header has non-positive dim, token or sample count");
+        }
+        return m;
+    }
+
+    private static ByteBuffer readFully(FileChannel ch, int n, Path file, String what) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(n);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) {
+                throw new StatsFileException(file, "truncated while reading " + what);
+            }
+        }
+        return buf.flip();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.github.editunit.framework.stats;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.editunit.framework.model.ForwardHooks;
+import io.github.editunit.framework.model.HookPoint;
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.TokenBatch;
+import io.github.editunit.framework.progress.Progress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Computes {@code C = E[k kᵀ]} of the down-projection input at several layers in one pass over a
+ * {@link StatsSample}. Texts are grouped by length into batches of at most
+ * {@code maxTokensPerBatch} padded tokens; each batch is one forward pass reading every
+ * requested layer. Per batch, the keys of the non-padding tokens are gathered, cast to float64
+ * and {@code KᵀK} is added to a float64 accumulator on the model's device; the sum is divided
+ * by the token count at the end. Native memory is released after every batch.
+ */
+public final class SecondMoment {
+
+    private final int maxTokensPerBatch;
+    private long forwardPasses;
+
+    /** @param maxTokensPerBatch padded tokens per forward pass; {@code <= 0} means 3 × context (the reference) */
+    public SecondMoment(int maxTokensPerBatch) {
+        this.maxTokensPerBatch = maxTokensPerBatch;
+    }
+
+    public static SecondMoment withDefaults() {
+        return new SecondMoment(0);
+    }
+
+    /** Forward passes run by this instance so far (lets tests see cache hits). */
+    public long forwardPasses() {
+        return forwardPasses;
+    }
+
+    /** Statistics per requested layer (ascending); hashes the model weights first. */
+    public Map<Integer, SecondMomentStatistics> compute(LanguageModel model, StatsSample sample,
+            List<Integer> layers, Progress progress) {
+        return compute(model, model.parameters().contentHash(), sample, layers, progress);
+    }
+
+    /** As {@link #compute(LanguageModel, StatsSample, List, Progress)} with a known weights hash. */
+    public Map<Integer, SecondMomentStatistics> compute(LanguageModel model, String modelHash, StatsSample sample,
+            List<Integer> layers, Progress progress) {
+        List<Integer> sorted = new ArrayList<>(new TreeSet<>(layers));
+        if (sorted.isEmpty()) {
+            return Map.of();
+        }
+        for (int l : sorted) {
+            if (l < 0 || l >= model.config().layers()) {
+                throw new IllegalArgumentException("layer " + l + " outside 0.." + (model.config().layers() - 1));
+            }
+        }
+        int context = model.config().contextLength();
+        int dk = model.config().innerWidth();
+        int budget = maxTokensPerBatch > 0 ? maxTokensPerBatch : 3 * context;
+        List<int[]> seqs = sample.sequences();
+        for (int[] s : seqs) {
+            if (s.length > context) {
+                throw new IllegalArgumentException("a sequence of " + s.length + " tokens exceeds the context of " + context);
+            }
+        }
+        long tokens = 0;
+        double[][] sums = new double[sorted.size()][];
+        try (NDManager accScope = model.newScope()) {
+            NDArray[] acc = new NDArray[sorted.size()];
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = accScope.zeros(new Shape(dk, dk), DataType.FLOAT64);
+            }
+            for (List<Integer> batch : batches(seqs, budget)) {
+                tokens += accumulate(model, seqs, batch, sorted, acc);
+                progress.advance(batch.size(), countTokens(seqs, batch));
+            }
+            for (int i = 0; i < acc.length; i++) {
+                sums[i] = acc[i].toDoubleArray();
+            }
+        }
+        progress.finish();
+        String corpusHash = sample.contentHash();
+        Map<Integer, SecondMomentStatistics> out = new LinkedHashMap<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            double[] c = symmetricMean(sums[i], dk, tokens);
+            StatsMetadata meta = new StatsMetadata(modelHash, sample.name(), corpusHash, sorted.get(i),
+                    sample.size(), tokens, dk, StatsMetadata.FLOAT64);
+            out.put(sorted.get(i), new SecondMomentStatistics(meta, c));
+        }
+        return out;
+    }
+
+    private long accumulate(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
+            NDArray[] acc) {
+        List<int[]> chunk = new ArrayList<>(batch.size());
+        int valid = 0;
+        for (int i : batch) {
+            chunk.add(seqs.get(i));
+            valid += seqs.get(i).length;
+        }
+        int[] b = new int[valid];
+        int[] p = new int[valid];
+        int at = 0;
+        for (int i = 0; i < chunk.size(); i++) {
+            for (int t = 0; t < chunk.get(i).length; t++) {
+                b[at] = i;
+                p[at++] = t;
+            }
+        }
+        try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            TokenBatch tb = model.batch(scope, chunk);
+            ForwardHooks hooks = new ForwardHooks();
+            for (int l : layers) {
+                hooks.readAll(HookPoint.mlpKey(l));
+            }
+            model.logits(tb, hooks);
+            forwardPasses++;
+            for (int i = 0; i < layers.size(); i++) {
+                NDArray keys = ForwardHooks.gatherRows(hooks.captured(HookPoint.mlpKey(layers.get(i))), b, p)
+                        .toType(DataType.FLOAT64, false);
+                acc[i].addi(keys.transpose().matMul(keys));
+            }
+        }
+        return valid;
+    }
+
+    private static long countTokens(List<int[]> seqs, List<Integer> batch) {
+        long n = 0;
+        for (int i : batch) {
+            n += seqs.get(i).length;
+        }
+        return n;
+    }
+
+    /** Sum / tokens, with the two triangles averaged so the result is exactly symmetric. */
+    private static double[] symmetricMean(double[] sum, int d, long tokens) {
+        double[] c = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = i; j < d; j++) {
+                double v = (sum[i * d + j] + sum[j * d + i]) / 2 / tokens;
+                c[i * d + j] = v;
+                c[j * d + i] = v;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Indices of {@code seqs} grouped longest first into batches whose padded size
+     * (count × longest) stays within {@code maxTokens}; a batch always holds at least one text.
+     */
+    static List<List<Integer>> batches(List<int[]> seqs, int maxTokens) {
+        List<Integer> order = new ArrayList<>(seqs.size());
+        for (int i = 0; i < seqs.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingInt((Integer i) -> seqs.get(i).length).reversed());
+        List<List<Integer>> out = new ArrayList<>();
+        List<Integer> cur = new ArrayList<>();
+        int longest = 0;
+        for (int i : order) {
+            int len = seqs.get(i).length;
+            int newLongest = Math.max(longest, len);
+            if (!cur.isEmpty() && (long) (cur.size() + 1) * newLongest > maxTokens) {
+                out.add(cur);
+                cur = new ArrayList<>();
+                newLongest = len;
+            }
+            cur.add(i);
+            longest = newLongest;
+        }
+        if (!cur.isEmpty()) {
+            out.add(cur);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,182 @@
+package io.github.editunit.framework.stats;
+
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.perplexity.SentenceCorpus;
+import io.github.editunit.framework.progress.Progress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Second-moment statistics cached on disk, one {@link Mom2File} per (model weights, layer,
+ * corpus sample, sample count) under {@code {dir}/{modelHash16}/layer{L}_{corpusHash12}_{n}.mom2}.
+ *
+ * <p>Every file read is verified (checksum, size, header against the requested key). A file
+ * that fails is reported on the log stream with its path and the problem, deleted and
+ * recomputed; it is never used. Missing layers are computed together in one pass.
+ */
+public final class StatisticsCache {
+
+    /** System property naming the cache directory. */
+    public static final String DIR_PROPERTY = "editunit.stats.dir";
+    /** Older name of {@link #DIR_PROPERTY}, still honoured. */
+    public static final String LEGACY_DIR_PROPERTY = "hardedit.stats.dir";
+    /** Environment variable naming the cache directory. */
+    public static final String DIR_ENV = "EDITUNIT_STATS_DIR";
+
+    /** Where a statistics matrix came from. */
+    public record Entry(SecondMomentStatistics statistics, Path file, boolean fromCache, double seconds) {}
+
+    private final Path dir;
+    private final SecondMoment computer;
+    private final PrintStream log;
+
+    public StatisticsCache(Path dir, SecondMoment computer, PrintStream log) {
+        this.dir = dir;
+        this.computer = computer;
+        this.log = log;
+    }
+
+    public StatisticsCache(Path dir) {
+        this(dir, SecondMoment.withDefaults(), System.err);
+    }
+
+    /** A cache in {@link #defaultDirectory()}. */
+    public static StatisticsCache atDefaultLocation() {
+        return new StatisticsCache(defaultDirectory());
+    }
+
+    /**
+     * The system property {@value #DIR_PROPERTY} (or {@value #LEGACY_DIR_PROPERTY}), else the
+     * environment variable {@value #DIR_ENV}, else {@code ~/.cache/editunit/stats}.
+     */
+    public static Path defaultDirectory() {
+        for (String p : new String[] {DIR_PROPERTY, LEGACY_DIR_PROPERTY}) {
+            String v = System.getProperty(p);
+            if (v != null && !v.isBlank()) {
+                return Path.of(v);
+            }
+        }
+        String env = System.getenv(DIR_ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "editunit", "stats");
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** The file of one key. */
+    public Path fileFor(String modelHash, int layer, String corpusHash, int sampleCount) {
+        return dir.resolve(prefix(modelHash, 16))
+                .resolve("layer" + layer + "_" + prefix(corpusHash, 12) + "_" + sampleCount + ".mom2");
+    }
+
+    private static String prefix(String hash, int n) {
+        return hash.substring(0, Math.min(n, hash.length()));
+    }
+
+    /** Statistics of the first {@code sampleCount} texts of {@code corpus} (tokenised with the model's tokenizer). */
+    public Map<Integer, SecondMomentStatistics> getOrCompute(LanguageModel model, SentenceCorpus corpus,
+            List<Integer> layers, int sampleCount, Progress progress) {
+        StatsSample sample = StatsSample.fromTexts(corpus, sampleCount, model.tokenizer(),
+                model.config().contextLength());
+        return getOrCompute(model, sample, layers, progress);
+    }
+
+    /** Statistics per layer (ascending), read from the cache or computed in one pass and stored. */
+    public Map<Integer, SecondMomentStatistics> getOrCompute(LanguageModel model, StatsSample sample,
+            List<Integer> layers, Progress progress) {
+        Map<Integer, SecondMomentStatistics> out = new LinkedHashMap<>();
+        resolve(model, sample, layers, progress).forEach((l, e) -> out.put(l, e.statistics()));
+        return out;
+    }
+
+    /** As {@link #getOrCompute(LanguageModel, StatsSample, List, Progress)}, with file and timing per layer. */
+    public Map<Integer, Entry> resolve(LanguageModel model, StatsSample sample, List<Integer> layers,
+            Progress progress) {
+        String modelHash = model.parameters().contentHash();
+        String corpusHash = sample.contentHash();
+        int dim = model.config().innerWidth();
+        Map<Integer, Entry> found = new LinkedHashMap<>();
+        List<Integer> missing = new ArrayList<>();
+        for (int layer : new TreeSet<>(layers)) {
+            long t0 = System.nanoTime();
+            Path file = fileFor(modelHash, layer, corpusHash, sample.size());
+            SecondMomentStatistics s = load(file, modelHash, corpusHash, layer, sample.size(), dim);
+            if (s == null) {
+                missing.add(layer);
+            } else {
+                found.put(layer, new Entry(s, file, true, (System.nanoTime() - t0) / 1e9));
+            }
+        }
+        if (!missing.isEmpty()) {
+            long t0 = System.nanoTime();
+            Progress p = progress != null ? progress : Progress.toStderr("stats", sample.size(), "texts");
+            Map<Integer, SecondMomentStatistics> computed = computer.compute(model, modelHash, sample, missing, p);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (Map.Entry<Integer, SecondMomentStatistics> e : computed.entrySet()) {
+                Path file = fileFor(modelHash, e.getKey(), corpusHash, sample.size());
+                try {
+                    Mom2File.write(e.getValue(), file);
+                } catch (IOException ex) {
+                    warn("could not write " + file + " (statistics are used but not cached): " + ex.getMessage());
+                }
+                found.put(e.getKey(), new Entry(e.getValue(), file, false, seconds));
+            }
+        }
+        Map<Integer, Entry> sorted = new LinkedHashMap<>();
+        new TreeSet<>(found.keySet()).forEach(l -> sorted.put(l, found.get(l)));
+        return sorted;
+    }
+
+    /** The verified statistics in {@code file}, or null when absent or unusable (then deleted). */
+    private SecondMomentStatistics load(Path file, String modelHash, String corpusHash, int layer, int samples,
+            int dim) {
+        SecondMomentStatistics s;
+        try {
+            s = Mom2File.read(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            discard(file, e instanceof StatsFileException sfe ? sfe.problem() : e.toString());
+            return null;
+        }
+        StatsMetadata m = s.metadata();
+        String problem = !m.modelHash().equals(modelHash) ? "model hash " + m.modelHash() + " differs"
+                : !m.corpusHash().equals(corpusHash) ? "corpus hash " + m.corpusHash() + " differs"
+                : m.layer() != layer ? "layer " + m.layer() + " instead of " + layer
+                : m.sampleCount() != samples ? "sample count " + m.sampleCount() + " instead of " + samples
+                : m.dim() != dim ? "dim " + m.dim() + " instead of " + dim
+                : null;
+        if (problem != null) {
+            discard(file, "header does not match the requested statistics: " + problem);
+            return null;
+        }
+        return s;
+    }
+
+    private void discard(Path file, String problem) {
+        warn("discarding cached statistics " + file + ": " + problem + "; recomputing");
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            warn("could not delete " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void warn(String message) {
+        if (log != null) {
+            log.println("[stats] " + message);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.editunit.framework.stats;
+
+import io.github.editunit.framework.model.TokenCodec;
+import io.github.editunit.framework.perplexity.SentenceCorpus;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The token sequences statistics are computed from: the first {@code n} texts of a corpus,
+ * tokenised (no BOS, no special tokens) and truncated to the model's context.
+ *
+ * <p>{@link #contentHash()} is the SHA-256 of the sequences actually used (each as its length
+ * then its ids, int32 little-endian), so a different corpus, sample count, tokenizer or context
+ * length gives a different hash and therefore a different cache entry.
+ *
+ * @param name where the texts came from (for reports and the cache header)
+ * @param sequences non-empty token sequences, at most the context length each
+ * @param truncated how many texts were longer than the context and were cut
+ */
+public record StatsSample(String name, List<int[]> sequences, int truncated) {
+
+    public StatsSample {
+        sequences = List.copyOf(sequences);
+        if (sequences.isEmpty()) {
+            throw new IllegalArgumentException("statistics sample '" + name + "' has no texts");
+        }
+        for (int i = 0; i < sequences.size(); i++) {
+            if (sequences.get(i).length == 0) {
+                throw new IllegalArgumentException("text #" + i + " of '" + name + "' has no tokens");
+            }
+        }
+    }
+
+    /** The first {@code sampleCount} texts of {@code corpus} (all when {@code <= 0}), tokenised. */
+    public static StatsSample fromTexts(SentenceCorpus corpus, int sampleCount, TokenCodec tokenizer, int context) {
+        List<int[]> out = new ArrayList<>();
+        int truncated = 0;
+        for (String text : corpus.limit(sampleCount).sentences()) {
+            int[] ids = tokenizer.encode(text);
+            if (ids.length == 0) {
+                continue;
+            }
+            if (ids.length > context) {
+                ids = Arrays.copyOf(ids, context);
+                truncated++;
+            }
+            out.add(ids);
+        }
+        return new StatsSample(corpus.name(), out, truncated);
+    }
+
+    /** Pre-tokenised sequences, truncated to {@code context}. */
+    public static StatsSample ofTokens(String name, List<int[]> sequences, int context) {
+        List<int[]> out = new ArrayList<>(sequences.size());
+        int truncated = 0;
+        for (int[] s : sequences) {
+            if (s.length > context) {
+                truncated++;
+            }
+            out.add(Arrays.copyOf(s, Math.min(s.length, context)));
+        }
+        return new StatsSample(name, out, truncated);
+    }
+
+    /** Number of texts. */
+    public int size() {
+        return sequences.size();
+    }
+
+    public long tokenCount() {
+        long n = 0;
+        for (int[] s : sequences) {
+            n += s.length;
+        }
+        return n;
+    }
+
+    /** SHA-256 (hex) of the sequences; see the class comment. */
+    public String contentHash() {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (int[] s : sequences) {
+            ByteBuffer b = ByteBuffer.allocate(4 * (s.length + 1)).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(s.length);
+            for (int id : s) {
+                b.putInt(id);
+            }
+            sha.update(b.array());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}
