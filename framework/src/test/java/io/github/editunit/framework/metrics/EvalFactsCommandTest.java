@@ -62,6 +62,7 @@ class EvalFactsCommandTest {
     void jsonHasExactlyTheThreeGroupsAndMatchesFactRecall() throws Exception {
         Run r = run("--model", modelDir.toString(), "--cases", casesFile.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().strip()).startsWith("{").endsWith("}"); // nothing but the document on stdout
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(names(root)).containsExactly("edit", "paraphrase", "neighbour");
         for (String g : List.of("edit", "paraphrase", "neighbour")) {

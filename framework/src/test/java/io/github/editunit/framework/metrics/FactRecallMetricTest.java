@@ -14,7 +14,7 @@ class FactRecallMetricTest {
 
     @Test
     void matchesDirectComputation() {
-        List<PromptTarget> facts = CandidateScorerMetricTest.pairs(15, 8);
+        List<PromptTarget> facts = CandidateScorerMetricTest.pairs(8, 8);
         FactRecallResult r = new FactRecall(model).evaluate(facts);
         CandidateScorer scorer = new CandidateScorer(model, 1);
         double top1 = 0;
