@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             PerplexityCommand.class,
             GenerateCommand.class,
             TrainCommand.class,
+            TrainTinyCommand.class,
+            EditCommand.class,
             EvalFactsCommand.class,
             StatsCommand.class,
             CommandLine.HelpCommand.class

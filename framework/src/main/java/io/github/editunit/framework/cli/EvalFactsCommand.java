@@ -1,14 +1,11 @@
 package io.github.editunit.framework.cli;
 
-import io.github.editunit.framework.metrics.FactRecall;
+import io.github.editunit.framework.metrics.CaseFactRecall;
 import io.github.editunit.framework.metrics.FactRecallResult;
-import io.github.editunit.framework.metrics.PromptTarget;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.hardedit.cases.CaseFileReader;
 import io.github.editunit.hardedit.cases.EditCase;
-import io.github.editunit.hardedit.cases.NeighbourPrompt;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,32 +43,13 @@ public final class EvalFactsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<EditCase> all = CaseFileReader.readStrict(cases);
         List<EditCase> used = limit > 0 && limit < all.size() ? all.subList(0, limit) : all;
-        List<PromptTarget> edit = new ArrayList<>();
-        List<PromptTarget> paraphrase = new ArrayList<>();
-        List<PromptTarget> neighbour = new ArrayList<>();
-        int noTruth = 0;
-        for (EditCase c : used) {
-            if (c.groundTruth() == null) {
-                noTruth++;
-            } else {
-                edit.add(new PromptTarget(c.prompt(), c.groundTruth()));
-                for (String p : c.paraphrasePrompts()) {
-                    paraphrase.add(new PromptTarget(p, c.groundTruth()));
-                }
-            }
-            for (NeighbourPrompt n : c.neighbours()) {
-                neighbour.add(new PromptTarget(n.prompt(), n.groundTruth()));
-            }
-        }
+        long noTruth = used.stream().filter(c -> c.groundTruth() == null).count();
         if (noTruth > 0) {
             System.err.printf("[eval-facts] %d case(s) without ground_truth: only their neighbours are used%n", noTruth);
         }
-        Map<String, FactRecallResult> results = new LinkedHashMap<>();
+        Map<String, FactRecallResult> results;
         try (LanguageModel model = modelOptions.load()) {
-            FactRecall recall = new FactRecall(model, batchSize);
-            results.put("edit", run(recall, "edit", edit));
-            results.put("paraphrase", run(recall, "paraphrase", paraphrase));
-            results.put("neighbour", run(recall, "neighbour", neighbour));
+            results = new CaseFactRecall(model, batchSize).evaluate(used);
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -89,13 +67,5 @@ public final class EvalFactsCommand implements Callable<Integer> {
                     k, r.facts(), r.top1(), r.exact(), r.pTrue()));
         }
         return 0;
-    }
-
-    private static FactRecallResult run(FactRecall recall, String name, List<PromptTarget> facts) {
-        long t0 = System.nanoTime();
-        FactRecallResult r = recall.evaluate(facts);
-        System.err.printf(Locale.ROOT, "[eval-facts] %s: %d prompt(s) in %.1fs%n", name, facts.size(),
-                (System.nanoTime() - t0) / 1e9);
-        return r;
     }
 }

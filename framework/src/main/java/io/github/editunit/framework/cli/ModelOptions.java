@@ -18,9 +18,12 @@ final class ModelOptions {
             description = "cpu (default), gpu or gpu:N (needs a CUDA libtorch, see README).")
     String device;
 
+    @Option(names = "--patch", paramLabel = "FILE", description = "Apply an EditUnit weight patch (repeatable, in order).")
+    java.util.List<Path> patches = new java.util.ArrayList<>();
+
     LanguageModel load() throws IOException {
         long t0 = System.nanoTime();
-        LanguageModel m = ModelFiles.load(model, DjlRuntime.device(device));
+        LanguageModel m = ModelFiles.load(model, DjlRuntime.device(device), patches);
         System.err.printf(java.util.Locale.ROOT, "[model] loaded %s (%s, %d layers, %,d parameters) in %.1fs%n",
                 model, m.architecture().name(), m.config().layers(), m.parameters().parameterCount(),
                 (System.nanoTime() - t0) / 1e9);

@@ -14,6 +14,9 @@ import java.util.Map;
 /** Reads activations at one position of each of several texts, in one batched forward pass. */
 public final class ActivationReader {
 
+    /** Texts per forward pass. */
+    private static final int CHUNK = 64;
+
     private final LanguageModel model;
 
     public ActivationReader(LanguageModel model) {
@@ -25,6 +28,25 @@ public final class ActivationReader {
      * {@code [texts][width]} array.
      */
     public Map<HookPoint, double[][]> read(List<int[]> ids, int[] positions, List<HookPoint> points) {
+        if (ids.size() <= CHUNK) {
+            return readChunk(ids, positions, points);
+        }
+        Map<HookPoint, double[][]> out = new HashMap<>();
+        for (HookPoint p : points) {
+            out.put(p, new double[ids.size()][]);
+        }
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            int to = Math.min(ids.size(), from + CHUNK);
+            Map<HookPoint, double[][]> part = readChunk(ids.subList(from, to),
+                    java.util.Arrays.copyOfRange(positions, from, to), points);
+            for (HookPoint p : points) {
+                System.arraycopy(part.get(p), 0, out.get(p), from, to - from);
+            }
+        }
+        return out;
+    }
+
+    private Map<HookPoint, double[][]> readChunk(List<int[]> ids, int[] positions, List<HookPoint> points) {
         try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
             nd.suppressNotUsedWarning();
             int[] batch = new int[ids.size()];

@@ -52,15 +52,22 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
         Generator gen = new Generator(model);
         int eos = model.tokenizer().eosId();
         long s = seed;
-        StringBuilder spec = new StringBuilder("eos:");
         for (int[] lc : lengthCounts) {
-            spec.append(lc[0]).append('x').append(lc[1]).append(',');
             for (int i = 0; i < lc[1]; i++) {
                 int[] ids = gen.generateIds(new int[] {eos}, new Generator.Options(lc[0] - 1, 5, s++, false));
                 out.add(clean(model.tokenizer().decode(ids)) + ". {}");
             }
         }
-        return new ContextTemplates(out, model.parameters().contentHash(), seed, spec.toString());
+        return new ContextTemplates(out, model.parameters().contentHash(), seed, spec("eos", lengthCounts));
+    }
+
+    /** The spec string of a recipe, e.g. {@code eos:5x10,10x10}. */
+    public static String spec(String kind, int[][] lengthCounts) {
+        StringBuilder spec = new StringBuilder(kind).append(':');
+        for (int[] lc : lengthCounts) {
+            spec.append(lc[0]).append('x').append(lc[1]).append(',');
+        }
+        return spec.toString();
     }
 
     /**
@@ -72,9 +79,7 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
         out.add("{}");
         Generator gen = new Generator(model);
         long s = seed;
-        StringBuilder spec = new StringBuilder("words:");
         for (int[] lc : lengthPerWord) {
-            spec.append(lc[0]).append('x').append(lc[1]).append(',');
             for (String word : SEED_WORDS) {
                 int[] prompt = model.tokenizer().encode(word);
                 for (int i = 0; i < lc[1]; i++) {
@@ -83,7 +88,7 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
                 }
             }
         }
-        return new ContextTemplates(out, model.parameters().contentHash(), seed, spec.toString());
+        return new ContextTemplates(out, model.parameters().contentHash(), seed, spec("words", lengthPerWord));
     }
 
     /** NFKD, "\n\n" → " ", no end-of-text marker, no braces. */
@@ -131,11 +136,11 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
      * Reads the persisted templates for this model and recipe from {@code file}, or generates and
      * persists them when the file is missing or belongs to other weights.
      */
-    public static ContextTemplates loadOrGenerate(Path file, LanguageModel model, String spec,
+    public static ContextTemplates loadOrGenerate(Path file, LanguageModel model, String spec, long seed,
             java.util.function.Supplier<ContextTemplates> generate) throws IOException {
         if (file != null && Files.isRegularFile(file)) {
             ContextTemplates t = read(file);
-            if (t.modelHash().equals(model.parameters().contentHash()) && t.spec().equals(spec)) {
+            if (t.modelHash().equals(model.parameters().contentHash()) && t.spec().equals(spec) && t.seed() == seed) {
                 return t;
             }
         }

@@ -49,7 +49,8 @@ public final class RomeEditor implements Editor {
         WeightSnapshot before = params.snapshot(List.of(proj.weightName()));
         EditDiagnostics diag = new EditDiagnostics();
         try {
-            KeyCovariance c = hp.mom2Adjustment() ? covariance.apply(hp.layer()) : KeyCovariance.identity();
+            KeyCovariance c = hp.mom2Adjustment() ? covariance.apply(hp.layer())
+                    : KeyCovariance.identity(proj.inDim());
             for (int i = 0; i < requests.size(); i++) {
                 EditDiagnostics one = applyOne(model, proj, c, requests.get(i));
                 diag.merge(requests.size() == 1 ? "" : requests.get(i).id() + ".", one);

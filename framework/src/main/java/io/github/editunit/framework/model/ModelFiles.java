@@ -128,6 +128,20 @@ public final class ModelFiles {
         return "n_layer " + c.layers() + ", n_embd " + c.width() + ", vocab_size " + c.vocabSize();
     }
 
+    /** Loads a base model and applies patches written by {@link WeightPatch}, in order. */
+    public static LanguageModel load(Path dir, Device device, java.util.List<Path> patches) throws IOException {
+        LanguageModel m = load(dir, device);
+        try {
+            for (Path p : patches) {
+                WeightPatch.apply(m, p);
+            }
+            return m;
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
     /**
      * Saves config and weights (float32) to {@code dir}, atomically per file, in the Hugging
      * Face layout; tokenizer files are copied from {@code tokenizerSource} when given.

@@ -18,7 +18,7 @@ public record TinyModelSpec(int vocabSize, int contextLength, int width, int lay
 
     /** The bundled model's recipe (see models/editunit-tiny/MODEL_CARD.md). */
     public static TinyModelSpec bundled() {
-        return new TinyModelSpec(4096, 128, 256, 4, 8, 6000, 4096, 2e-3, 42);
+        return new TinyModelSpec(4096, 128, 128, 4, 4, 2400, 4096, 3e-3, 42);
     }
 
     public TrainingConfig trainingConfig() {

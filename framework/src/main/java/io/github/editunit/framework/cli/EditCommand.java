@@ -1,0 +1,278 @@
+package io.github.editunit.framework.cli;
+
+import io.github.editunit.framework.editing.EditOutcome;
+import io.github.editunit.framework.editing.Editor;
+import io.github.editunit.framework.editing.EditorFactory;
+import io.github.editunit.framework.editing.EditingContext;
+import io.github.editunit.framework.evaluation.CaseEvaluation;
+import io.github.editunit.framework.evaluation.CollapseBound;
+import io.github.editunit.framework.evaluation.EditEvaluator;
+import io.github.editunit.framework.evaluation.EditRequests;
+import io.github.editunit.framework.metrics.LocalitySnapshot;
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.WeightPatch;
+import io.github.editunit.framework.perplexity.SentenceCorpus;
+import io.github.editunit.framework.stats.StatisticsCache;
+import io.github.editunit.hardedit.cases.CaseFileReader;
+import io.github.editunit.hardedit.cases.EditCase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "edit", description = "Apply edits, measure efficacy, generalisation, locality and perplexity, restore.")
+final class EditCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--cases", required = true, paramLabel = "FILE")
+    Path cases;
+
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "rome, c-rome, p-rome, memit, ft-l, ft")
+    String method;
+
+    @Option(names = "--sequential", description = "Keep each edit and apply the next on top (restored at the end).")
+    boolean sequential;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Cases per edit call (MEMIT batches).")
+    int batch;
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use the first N cases.")
+    int limit;
+
+    @Option(names = "--ppl-corpus", paramLabel = "FILE",
+            description = "Perplexity corpus (ME-PPL json or text). Default: <model>/suites/heldout-ppl.json.")
+    Path pplCorpus;
+
+    @Option(names = "--ppl-limit", defaultValue = "50", paramLabel = "N", description = "Sentences (default 50, as ME-PPL_50).")
+    int pplLimit;
+
+    @Option(names = "--ppl-bound", defaultValue = "x1.5", paramLabel = "BOUND",
+            description = "Collapse bound: ratio (x1.5) or absolute (abs:200).")
+    String pplBound;
+
+    @Option(names = "--no-ppl", description = "Skip perplexity after each edit.")
+    boolean noPpl;
+
+    @Option(names = "--hparams", paramLabel = "FILE", description = "Hyperparameter JSON (default: catalog for the model).")
+    Path hparams;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a hyperparameter (repeatable).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--stats-corpus", paramLabel = "FILE", description = "Corpus for C (default <model>/stats-corpus.txt).")
+    Path statsCorpus;
+
+    @Option(names = "--stats-dir", paramLabel = "DIR", description = "Statistics cache directory.")
+    Path statsDir;
+
+    @Option(names = "--out", paramLabel = "PATCH", description = "Write the edit as a safetensors weight patch.")
+    Path out;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<EditCase> all = CaseFileReader.readStrict(cases);
+        List<EditCase> used = limit > 0 && limit < all.size() ? all.subList(0, limit) : all;
+        if (out != null && !sequential && used.size() > Math.max(1, batch)) {
+            throw new IllegalArgumentException("--out writes one edit: use --sequential or --batch "
+                    + used.size() + " to patch several cases");
+        }
+        Path pplFile = pplCorpus != null ? pplCorpus : modelOptions.model.resolve("suites/heldout-ppl.json");
+        if (!noPpl && !Files.isRegularFile(pplFile)) {
+            throw new IllegalArgumentException(pplFile + " not found: give --ppl-corpus or --no-ppl");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double pplBefore;
+        boolean restoredAll = true;
+        try (LanguageModel model = modelOptions.load()) {
+            StatisticsCache cache = statsDir != null ? new StatisticsCache(statsDir) : StatisticsCache.atDefaultLocation();
+            EditingContext ctx = new EditingContext(model, modelOptions.model, cache, statsCorpus);
+            Editor editor = new EditorFactory(ctx).create(method, hparams, overrides);
+            List<String> sentences = noPpl ? List.of() : SentenceCorpus.read(pplFile).limit(pplLimit).sentences();
+            EditEvaluator evaluator = new EditEvaluator(model, sentences, 10, CollapseBound.parse(pplBound));
+            pplBefore = noPpl ? Double.NaN : evaluator.baseline();
+            String baseHash = model.parameters().contentHash();
+            List<EditOutcome> kept = new ArrayList<>();
+            int done = 0;
+            for (int from = 0; from < used.size(); from += batch) {
+                List<EditCase> chunk = used.subList(from, Math.min(used.size(), from + batch));
+                List<LocalitySnapshot> before = new ArrayList<>();
+                for (EditCase c : chunk) {
+                    before.add(evaluator.beforeEdit(c));
+                }
+                EditOutcome outcome;
+                try {
+                    outcome = editor.apply(model, EditRequests.of(chunk));
+                } catch (RuntimeException e) {
+                    for (EditCase c : chunk) {
+                        rows.add(Map.of("caseId", c.caseId(), "error", String.valueOf(e.getMessage())));
+                    }
+                    System.err.printf("[edit] %s: %s%n", chunk.get(0).caseId(), e.getMessage());
+                    continue;
+                }
+                double pplAfter = Double.NaN;
+                for (int i = 0; i < chunk.size(); i++) {
+                    CaseEvaluation ev = evaluator.evaluate(chunk.get(i), outcome, before.get(i), !noPpl && i == 0);
+                    if (i == 0) {
+                        pplAfter = ev.pplAfter();
+                    } else if (!noPpl) {
+                        ev = new CaseEvaluation(ev.caseId(), ev.method(), ev.es(), ev.em(), ev.ps(), ev.pm(), ev.ns(),
+                                ev.nm(), ev.rewriteAcc(), ev.rephraseAcc(), ev.localityAcc(), ev.pplBefore(), pplAfter,
+                                evaluator.bound().violated(ev.pplBefore(), pplAfter), ev.subjectLastIndex(),
+                                ev.evaluationPrefix(), ev.editSeconds(), ev.evalSeconds(), ev.diagnostics());
+                    }
+                    rows.add(row(chunk.get(i), ev));
+                    done++;
+                    System.err.printf(Locale.ROOT, "[edit] %d/%d %s %s: ES %.0f PS %.2f NS %.2f ppl %.3f → %.3f%s (%.1fs)%n",
+                            done, used.size(), method, chunk.get(i).caseId(), ev.es(), ev.ps(), ev.ns(), pplBefore,
+                            ev.pplAfter(), ev.collapsed() ? " COLLAPSED" : "", ev.editSeconds() + ev.evalSeconds());
+                }
+                if (sequential) {
+                    kept.add(outcome.keep());
+                } else if (out != null) {
+                    writePatch(outcome, model, baseHash, used);
+                    restoredAll &= outcome.restore();
+                } else {
+                    restoredAll &= outcome.restore();
+                }
+            }
+            if (sequential) {
+                if (out != null && !kept.isEmpty()) {
+                    writeSequentialPatch(kept, model, baseHash, used);
+                }
+                for (int i = kept.size() - 1; i >= 0; i--) {
+                    kept.get(i).restore();
+                }
+                restoredAll = model.parameters().contentHash().equals(baseHash);
+            }
+        }
+        print(rows, pplBefore, restoredAll);
+        return 0;
+    }
+
+    private void writePatch(EditOutcome outcome, LanguageModel model, String baseHash, List<EditCase> used)
+            throws java.io.IOException {
+        WeightPatch.write(out, outcome.editedValues(), model, baseHash, method, ids(used));
+        System.err.println("[edit] wrote patch " + out);
+    }
+
+    private void writeSequentialPatch(List<EditOutcome> kept, LanguageModel model, String baseHash,
+            List<EditCase> used) throws java.io.IOException {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (EditOutcome o : kept) {
+            for (String n : o.changedTensors()) {
+                values.put(n, model.parameters().get(n).toFloatArray());
+            }
+        }
+        WeightPatch.write(out, values, model, baseHash, method + (sequential ? " (sequential)" : ""), ids(used));
+        System.err.println("[edit] wrote patch " + out);
+    }
+
+    private static List<String> ids(List<EditCase> cases) {
+        List<String> ids = new ArrayList<>();
+        cases.forEach(c -> ids.add(c.caseId()));
+        return ids;
+    }
+
+    private Map<String, Object> row(EditCase c, CaseEvaluation ev) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("caseId", c.caseId());
+        r.put("subject", c.subject());
+        r.put("targetNew", c.targetNew());
+        r.put("method", ev.method());
+        r.put("firstToken", ev.firstToken());
+        r.put("es", Json.number(ev.es()));
+        r.put("em", Json.number(ev.em()));
+        r.put("ps", Json.number(ev.ps()));
+        r.put("pm", Json.number(ev.pm()));
+        r.put("ns", Json.number(ev.ns()));
+        r.put("nm", Json.number(ev.nm()));
+        r.put("rewriteAcc", Json.number(ev.rewriteAcc()));
+        r.put("rephraseAcc", Json.number(ev.rephraseAcc()));
+        r.put("localityAcc", Json.number(ev.localityAcc()));
+        r.put("pplAfter", Json.number(ev.pplAfter()));
+        r.put("pplRatio", Json.number(ev.pplRatio()));
+        r.put("collapsed", ev.collapsed());
+        r.put("evaluationPrefix", ev.evaluationPrefix());
+        r.put("editSeconds", ev.editSeconds());
+        r.put("evalSeconds", ev.evalSeconds());
+        r.put("diagnostics", ev.diagnostics());
+        return r;
+    }
+
+    private void print(List<Map<String, Object>> rows, double pplBefore, boolean restored) {
+        double es = mean(rows, "es");
+        double ps = mean(rows, "ps");
+        double ns = mean(rows, "ns");
+        double maxPpl = Double.NaN;
+        int collapsed = 0;
+        for (Map<String, Object> r : rows) {
+            Object p = r.get("pplAfter");
+            if (r.containsKey("pplAfter")) {
+                double v = p == null ? Double.POSITIVE_INFINITY : ((Number) p).doubleValue();
+                maxPpl = Double.isNaN(maxPpl) ? v : Math.max(maxPpl, v);
+            }
+            if (Boolean.TRUE.equals(r.get("collapsed"))) {
+                collapsed++;
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("cases", rows.size());
+        summary.put("efficacyScore", Json.number(es));
+        summary.put("paraphraseScore", Json.number(ps));
+        summary.put("neighborhoodScore", Json.number(ns));
+        summary.put("pplBefore", Json.number(pplBefore));
+        summary.put("pplAfterMax", Json.number(maxPpl));
+        summary.put("collapsed", collapsed);
+        summary.put("weightsRestored", restored);
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("summary", summary);
+            doc.put("cases", rows);
+            Json.print(doc);
+        } else {
+            System.out.printf("%-12s %-22s %-12s %5s %5s %5s %9s %s%n", "case", "subject", "target", "ES", "PS", "NS",
+                    "ppl×", "diagnostics");
+            for (Map<String, Object> r : rows) {
+                if (r.containsKey("error")) {
+                    System.out.printf("%-12s ERROR %s%n", r.get("caseId"), r.get("error"));
+                    continue;
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> d = (Map<String, Object>) r.get("diagnostics");
+                System.out.printf(Locale.ROOT, "%-12s %-22s %-12s %5s %5s %5s %9s denom=%s upd=%s%n", r.get("caseId"),
+                        r.get("subject"), r.get("targetNew"), fmt(r.get("es")), fmt(r.get("ps")), fmt(r.get("ns")),
+                        fmt(r.get("pplRatio")), fmt(d.get("denominator")), fmt(d.get("relativeUpdateNorm")));
+            }
+            System.out.printf(Locale.ROOT, "%ncases %d  ES %.3f  PS %.3f  NS %.3f  ppl %.3f → max %.3f  collapsed %d  "
+                    + "weights restored %s%n", rows.size(), es, ps, ns, pplBefore, maxPpl, collapsed, restored);
+        }
+    }
+
+    private static String fmt(Object o) {
+        return o instanceof Number n ? String.format(Locale.ROOT, "%.3g", n.doubleValue()) : String.valueOf(o);
+    }
+
+    private static double mean(List<Map<String, Object>> rows, String key) {
+        double s = 0;
+        int n = 0;
+        for (Map<String, Object> r : rows) {
+            if (r.get(key) instanceof Number v) {
+                s += v.doubleValue();
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.editunit.framework.editing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds an {@link Editor} for a method name ({@code rome}, {@code c-rome}, {@code p-rome},
+ * {@code memit}, {@code ft-l}, {@code ft}) from the hyperparameter catalog, overrides and an
+ * {@link EditingContext}.
+ */
+public final class EditorFactory {
+
+    /** Every method name understood. */
+    public static final List<String> METHODS = List.of("rome", "c-rome", "p-rome", "memit", "ft-l", "ft");
+
+    private final EditingContext context;
+
+    public EditorFactory(EditingContext context) {
+        this.context = context;
+    }
+
+    /**
+     * @param method method name
+     * @param hparamsFile explicit hyperparameter file, or null for the catalog
+     * @param overrides hyperparameter overrides by reference name (values in JSON syntax)
+     */
+    public Editor create(String method, Path hparamsFile, Map<String, String> overrides) {
+        String m = method.toLowerCase(Locale.ROOT);
+        if (!METHODS.contains(m)) {
+            throw new IllegalArgumentException("unknown method \"" + method + "\"; use one of " + METHODS);
+        }
+        ObjectNode node = HyperparameterCatalog.load(m, context.model().config(), context.modelDir(), hparamsFile,
+                overrides);
+        switch (m) {
+            case "rome":
+            case "c-rome":
+            case "p-rome": {
+                RomeHyperparameters hp = HyperparameterCatalog.bind(node, RomeHyperparameters.class);
+                ContextTemplates t = context.romeTemplates(hp.contextTemplateLengthParams(), hp.templateSeed());
+                return new RomeEditor(hp, layer -> context.covariance(layer, hp.mom2NSamples()), t);
+            }
+            case "memit": {
+                MemitHyperparameters hp = HyperparameterCatalog.bind(node, MemitHyperparameters.class);
+                ContextTemplates t = context.memitTemplates(hp.contextTemplateLength(), hp.templateSeed());
+                return new MemitEditor(hp, layer -> context.covariance(layer, hp.mom2NSamples()), t);
+            }
+            default:
+                return new FineTuneEditor(HyperparameterCatalog.bind(node, FineTuneHyperparameters.class));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.github.editunit.framework.editing;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import io.github.editunit.framework.model.ForwardHooks;
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.ParameterStore;
+import io.github.editunit.framework.model.Projection;
+import io.github.editunit.framework.model.WeightSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * FT-L: Adam on the MLP down-projection (weight and bias) of the configured layers, with the
+ * element-wise box {@code W ∈ [W₀ − ε, W₀ + ε]} enforced after every step; plain FT when
+ * {@code norm_constraint} is off. The loss is the papers' FT loss: the target tokens' NLL read
+ * at the last prompt position (or teacher-forced, by option).
+ */
+public final class FineTuneEditor implements Editor {
+
+    private final FineTuneHyperparameters hp;
+
+    public FineTuneEditor(FineTuneHyperparameters hp) {
+        this.hp = hp;
+    }
+
+    @Override
+    public String method() {
+        return hp.constrained() ? "ft-l" : "ft";
+    }
+
+    @Override
+    public EditOutcome apply(LanguageModel model, List<EditRequest> requests) {
+        long start = System.nanoTime();
+        ParameterStore params = model.parameters();
+        String hashBefore = params.contentHash();
+        List<String> names = new ArrayList<>();
+        for (int l : hp.layers()) {
+            Projection p = model.architecture().mlpDownProjection(l);
+            names.add(p.weightName());
+            if (p.biasName() != null) {
+                names.add(p.biasName());
+            }
+        }
+        WeightSnapshot before = params.snapshot(names);
+        EditDiagnostics diag = new EditDiagnostics();
+        try {
+            train(model, requests, names, before, diag);
+        } catch (RuntimeException e) {
+            params.restore(before);
+            throw e instanceof EditFailedException ? e
+                    : new EditFailedException(method() + " edit failed: " + e.getMessage() + " (weights restored)", e);
+        } finally {
+            for (String n : names) {
+                params.get(n).setRequiresGradient(false);
+            }
+        }
+        return new EditOutcome(method(), requests, model, before, hashBefore, diag, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void train(LanguageModel model, List<EditRequest> requests, List<String> names, WeightSnapshot before,
+            EditDiagnostics diag) {
+        ParameterStore params = model.parameters();
+        SubjectLocator locator = new SubjectLocator(model.tokenizer());
+        List<int[]> seqs = new ArrayList<>();
+        List<int[]> targets = new ArrayList<>();
+        List<Integer> promptLengths = new ArrayList<>();
+        for (EditRequest r : requests) {
+            int[] prompt = model.tokenizer().encode(r.prompt());
+            int[] target = locator.targetIds(r.targetNew());
+            targets.add(target);
+            promptLengths.add(prompt.length);
+            if (hp.teacherForced()) {
+                int[] s = java.util.Arrays.copyOf(prompt, prompt.length + target.length - 1);
+                System.arraycopy(target, 0, s, prompt.length, target.length - 1);
+                seqs.add(s);
+            } else {
+                seqs.add(prompt);
+            }
+        }
+        int k = 0;
+        for (int[] t : targets) {
+            k += t.length;
+        }
+        int[] tb = new int[k];
+        int[] tp = new int[k];
+        long[] tt = new long[k];
+        for (int i = 0, c = 0; i < requests.size(); i++) {
+            for (int t = 0; t < targets.get(i).length; t++, c++) {
+                tb[c] = i;
+                tp[c] = hp.teacherForced() ? promptLengths.get(i) - 1 + t : promptLengths.get(i) - 1;
+                tt[c] = targets.get(i)[t];
+            }
+        }
+
+        Map<String, NDArray[]> adam = new HashMap<>();
+        Map<String, NDArray[]> box = new HashMap<>();
+        NDManager state = params.manager().newSubManager();
+        try {
+            for (String n : names) {
+                NDArray p = params.get(n);
+                adam.put(n, new NDArray[] {state.zeros(p.getShape()), state.zeros(p.getShape())});
+                if (hp.constrained()) {
+                    NDArray w0 = state.create(before.values().get(n), p.getShape());
+                    box.put(n, new NDArray[] {w0.sub((float) hp.normConstraint()), w0.add((float) hp.normConstraint())});
+                }
+                p.setRequiresGradient(true);
+            }
+            List<Double> losses = new ArrayList<>();
+            double b1 = 0.9;
+            double b2 = 0.999;
+            int step = 0;
+            for (int epoch = 0; epoch < hp.numSteps(); epoch++) {
+                double loss;
+                try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
+                    nd.suppressNotUsedWarning();
+                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray logp = model.logits(model.batch(scope, seqs), ForwardHooks.none()).logSoftmax(-1);
+                        NDArray nll = ForwardHooks.gatherRows(logp, tb, tp)
+                                .gather(scope.create(tt).reshape(k, 1), 1).sum().neg().div((float) k);
+                        loss = nll.getFloat();
+                        losses.add(loss);
+                        if (!Double.isFinite(loss)) {
+                            throw new EditFailedException("fine-tuning loss is not finite");
+                        }
+                        if (loss < hp.earlyStopLoss()) {
+                            break;
+                        }
+                        gc.backward(nll);
+                    }
+                    step++;
+                    double bc1 = 1 - Math.pow(b1, step);
+                    double bc2 = 1 - Math.pow(b2, step);
+                    for (String n : names) {
+                        NDArray p = params.get(n);
+                        NDArray g = p.getGradient();
+                        NDArray grad = hp.weightDecay() > 0 ? g.add(p.mul((float) hp.weightDecay())) : g;
+                        NDArray[] mv = adam.get(n);
+                        mv[0].muli((float) b1).addi(grad.mul((float) (1 - b1)));
+                        mv[1].muli((float) b2).addi(grad.square().mul((float) (1 - b2)));
+                        NDArray update = mv[0].div((float) bc1).div(mv[1].div((float) bc2).sqrt().add(1e-8f))
+                                .mul((float) hp.lr());
+                        p.subi(update);
+                        if (hp.constrained()) {
+                            NDArray[] lohi = box.get(n);
+                            NDArray clamped = p.maximum(lohi[0]).minimum(lohi[1]);
+                            p.set(clamped.toFloatArray());
+                        }
+                        g.subi(g);
+                    }
+                }
+            }
+            diag.lossTrajectory("fineTune", losses);
+            diag.put("epochs", step);
+        } finally {
+            state.close();
+        }
+        for (int l : hp.layers()) {
+            Projection p = model.architecture().mlpDownProjection(l);
+            float[] now = params.get(p.weightName()).toFloatArray();
+            float[] old = before.values().get(p.weightName());
+            double sq = 0;
+            double maxAbs = 0;
+            for (int i = 0; i < now.length; i++) {
+                double d = now[i] - old[i];
+                sq += d * d;
+                maxAbs = Math.max(maxAbs, Math.abs(d));
+            }
+            diag.layerUpdateNorm(l, Math.sqrt(sq));
+            diag.put("maxAbsChange.layer" + l, maxAbs);
+        }
+    }
+}

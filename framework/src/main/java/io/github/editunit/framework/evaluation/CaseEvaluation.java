@@ -1,0 +1,56 @@
+package io.github.editunit.framework.evaluation;
+
+import java.util.Map;
+
+/**
+ * Everything measured for one edited case.
+ *
+ * @param caseId the case
+ * @param method editing method
+ * @param es efficacy score (1 if P(new) > P(true) on the rewrite prompt)
+ * @param em efficacy magnitude
+ * @param ps paraphrase score
+ * @param pm paraphrase magnitude
+ * @param ns neighbourhood score
+ * @param nm neighbourhood magnitude
+ * @param rewriteAcc token-level rewrite accuracy
+ * @param rephraseAcc token-level rephrase accuracy
+ * @param localityAcc token-level locality accuracy (argmax agreement before/after)
+ * @param pplBefore unedited perplexity
+ * @param pplAfter edited perplexity (NaN when not measured)
+ * @param collapsed whether the perplexity bound was violated (or logits were non-finite)
+ * @param subjectLastIndex subject-last-token index of the edit prompt (0: first-token case)
+ * @param evaluationPrefix test-time prefix used for ES, or null
+ * @param editSeconds time to compute and apply the edit
+ * @param evalSeconds time to measure
+ * @param diagnostics the edit's diagnostics
+ */
+public record CaseEvaluation(
+        String caseId,
+        String method,
+        double es,
+        double em,
+        double ps,
+        double pm,
+        double ns,
+        double nm,
+        double rewriteAcc,
+        double rephraseAcc,
+        double localityAcc,
+        double pplBefore,
+        double pplAfter,
+        boolean collapsed,
+        int subjectLastIndex,
+        String evaluationPrefix,
+        double editSeconds,
+        double evalSeconds,
+        Map<String, Object> diagnostics) {
+
+    public double pplRatio() {
+        return pplAfter / pplBefore;
+    }
+
+    public boolean firstToken() {
+        return subjectLastIndex == 0;
+    }
+}

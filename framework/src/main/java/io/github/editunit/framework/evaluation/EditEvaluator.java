@@ -1,0 +1,103 @@
+package io.github.editunit.framework.evaluation;
+
+import io.github.editunit.framework.editing.EditOutcome;
+import io.github.editunit.framework.editing.SubjectLocator;
+import io.github.editunit.framework.metrics.CounterFactMetrics;
+import io.github.editunit.framework.metrics.CounterFactScores;
+import io.github.editunit.framework.metrics.LocalitySnapshot;
+import io.github.editunit.framework.metrics.PromptTarget;
+import io.github.editunit.framework.metrics.TokenAccuracy;
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.perplexity.Perplexity;
+import io.github.editunit.framework.perplexity.PerplexityResult;
+import io.github.editunit.hardedit.cases.EditCase;
+import io.github.editunit.hardedit.cases.NeighbourPrompt;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Measures an edited case: CounterFact scores (ES/PS/NS and magnitudes), token accuracies, and
+ * the perplexity of the edited model against the unedited baseline (computed once and shared).
+ * When the edit carries a test-time prefix, efficacy is measured on the prefixed rewrite prompt
+ * (paraphrases and neighbours stay unprefixed, as in the reference).
+ */
+public final class EditEvaluator {
+
+    private final LanguageModel model;
+    private final List<String> pplSentences;
+    private final Perplexity perplexity;
+    private final CollapseBound bound;
+    private Double baseline;
+    private String baselineHash;
+
+    public EditEvaluator(LanguageModel model, List<String> pplSentences, int pplBatchSize, CollapseBound bound) {
+        this.model = model;
+        this.pplSentences = List.copyOf(pplSentences);
+        this.perplexity = new Perplexity(pplBatchSize);
+        this.bound = bound;
+    }
+
+    public CollapseBound bound() {
+        return bound;
+    }
+
+    /** Perplexity of the model as it is now. */
+    public PerplexityResult perplexityNow() {
+        return perplexity.compute(model, pplSentences);
+    }
+
+    /** The unedited perplexity, computed on first use (call it before editing). */
+    public synchronized double baseline() {
+        if (baseline == null) {
+            baselineHash = model.parameters().contentHash();
+            baseline = perplexityNow().ppl();
+        }
+        return baseline;
+    }
+
+    /** Weights hash the baseline was measured on. */
+    public String baselineHash() {
+        baseline();
+        return baselineHash;
+    }
+
+    /** Captures the neighbours' argmax tokens before the edit (for locality accuracy). */
+    public LocalitySnapshot beforeEdit(EditCase c) {
+        return LocalitySnapshot.capture(model, neighbours(c));
+    }
+
+    static List<PromptTarget> neighbours(EditCase c) {
+        List<PromptTarget> n = new ArrayList<>();
+        for (NeighbourPrompt p : c.neighbours()) {
+            n.add(new PromptTarget(p.prompt(), p.groundTruth()));
+        }
+        return n;
+    }
+
+    /** Measures the edited model for one case. */
+    public CaseEvaluation evaluate(EditCase c, EditOutcome outcome, LocalitySnapshot before, boolean measurePpl) {
+        long t0 = System.nanoTime();
+        String prefix = outcome.evaluationPrefix();
+        EditCase scored = prefix == null ? c : new EditCase(c.caseId(), prefix.replace("{}", c.prompt()), c.subject(),
+                c.targetNew(), c.groundTruth(), c.paraphrasePrompts(), c.neighbours(), c.relation(), c.tags(),
+                c.expectation(), c.source());
+        CounterFactScores s = new CounterFactMetrics(model).evaluate(List.of(scored)).get(0);
+        TokenAccuracy acc = new TokenAccuracy(model);
+        double rewrite = acc.rewriteAccuracy(scored.prompt(), c.targetNew());
+        double rephrase = c.paraphrasePrompts().isEmpty() ? Double.NaN
+                : acc.rephraseAccuracy(c.paraphrasePrompts(), c.targetNew());
+        double locality = before == null || before.pairs().isEmpty() ? Double.NaN : before.accuracy(model);
+        double pplBefore = baseline();
+        double pplAfter = Double.NaN;
+        boolean collapsed = false;
+        if (measurePpl) {
+            PerplexityResult r = perplexityNow();
+            pplAfter = r.nonFinite() > 0 ? Double.POSITIVE_INFINITY : r.ppl();
+            collapsed = bound.violated(pplBefore, pplAfter);
+        }
+        int subjectLast = new SubjectLocator(model.tokenizer()).subjectLastIndex(c.template(), c.subject());
+        return new CaseEvaluation(c.caseId(), outcome.method(), s.es(), s.em(), s.ps(), s.pm(), s.ns(), s.nm(),
+                rewrite, rephrase, locality, pplBefore, pplAfter, collapsed, subjectLast, prefix, outcome.seconds(),
+                (System.nanoTime() - t0) / 1e9, outcome.diagnostics().toMap());
+    }
+}
