@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -79,7 +80,7 @@ public final class ForwardBenchmark {
             for (int len : lengths) {
                 input += len >= 2 ? len : 0; // Perplexity skips sentences of fewer than two tokens
             }
-            int[] scoredLengths = java.util.Arrays.stream(lengths).filter(l -> l >= 2).toArray();
+            int[] scoredLengths = Arrays.stream(lengths).filter(l -> l >= 2).toArray();
             Perplexity ppl = new Perplexity(batchSize);
             ppl.compute(model, sentences.subList(0, Math.min(batchSize, sentences.size()))); // warm-up
 

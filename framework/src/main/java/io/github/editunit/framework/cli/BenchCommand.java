@@ -136,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         f.put("buildSeconds", r.buildSeconds());
         f.put("rssAfterBuildMiB", r.rssAfterBuildBytes() >> 20);
         f.put("peakRssMiB", r.peakRssBytes() >> 20);
-        f.put("load1BeforeAfter", r.load1());
+        f.put("load1BeforeAfter", List.of(r.load1()[0], r.load1()[1]));
         System.err.printf(Locale.ROOT, "[bench] forward best %.2fs: %.0f tokens/s, %.1f GFLOP/s%n",
                 r.bestSeconds(), r.inputTokensPerSecond(), r.gflops());
         return f;
@@ -153,6 +153,11 @@ public final class BenchCommand implements Callable<Integer> {
     /** Runs the command on its own (until it is registered in {@link EditUnitCli}). */
     public static void main(String[] args) {
         DjlRuntime.prepare();
-        System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
+        picocli.CommandLine cl = new picocli.CommandLine(new BenchCommand());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("bench: " + ex.getMessage());
+            return 1;
+        });
+        System.exit(cl.execute(args));
     }
 }
