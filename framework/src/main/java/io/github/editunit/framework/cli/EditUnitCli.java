@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             TrainTinyCommand.class,
             EditCommand.class,
+            BenchCommand.class,
             EvalFactsCommand.class,
             StatsCommand.class,
             CommandLine.HelpCommand.class
