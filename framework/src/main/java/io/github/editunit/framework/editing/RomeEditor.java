@@ -69,7 +69,27 @@ public final class RomeEditor implements Editor {
         return outcome;
     }
 
-    private EditDiagnostics applyOne(LanguageModel model, Projection proj, KeyCovariance c, EditRequest req) {
+    /**
+     * The quantities of one ROME update, before it is applied.
+     *
+     * @param u the update's input direction ({@code C⁻¹k̄} or {@code C⁻¹kᵘ})
+     * @param right the output vector: {@code ΔW = right · uᵀ}
+     * @param vStar the target value {@code v_init + δ}
+     * @param kUnprefixed the bare prompt's key {@code kᵘ}
+     * @param kBar the template-averaged key {@code k̄}
+     * @param outBar mean MLP output over the templates
+     * @param denominator {@code uᵀk} of the mode
+     * @param consistentDenominator {@code k̄ᵀC⁻¹k̄}
+     * @param keyCosine cosine between the mean prefixed key and {@code kᵘ}
+     * @param subjectLastIndex subject-last-token index of the bare prompt
+     * @param value the value search result
+     */
+    public record Update(double[] u, double[] right, double[] vStar, double[] kUnprefixed, double[] kBar,
+            double[] outBar, double[] residual, double denominator, double consistentDenominator, double keyCosine,
+            int subjectLastIndex, ValueOptimizer.Result value) {}
+
+    /** Computes (without applying) the update of one request. */
+    public Update compute(LanguageModel model, KeyCovariance c, EditRequest req) {
         SubjectLocator locator = new SubjectLocator(model.tokenizer());
         List<int[]> ids = new ArrayList<>();
         int[] positions = new int[templates.size()];
@@ -93,12 +113,11 @@ public final class RomeEditor implements Editor {
                 HookPoint.mlpOutput(layer), hp.valueSettings());
         double[] vStar = value.target();
 
-        KeyMode mode = hp.mode();
         double[] cInvKBar = c.solve(kBar);
         double[] u;
         double[] resid;
         double denom;
-        switch (mode) {
+        switch (hp.mode()) {
             case CONSISTENT:
                 u = cInvKBar;
                 resid = Vectors.sub(vStar, outBar);
@@ -116,34 +135,43 @@ public final class RomeEditor implements Editor {
                 denom = Vectors.dot(u, kU);
                 break;
         }
-        double consistentDenom = Vectors.dot(cInvKBar, kBar);
-        double[] right = Vectors.scale(resid, 1.0 / denom);
-        if (!Vectors.allFinite(right) || !Vectors.allFinite(u)) {
+        double keyCosine = templates.size() > 1
+                ? Vectors.cosine(Vectors.mean(java.util.Arrays.copyOfRange(keys, 1, keys.length)), kU) : 1.0;
+        return new Update(u, Vectors.scale(resid, 1.0 / denom), vStar, kU, kBar, outBar, resid, denom,
+                Vectors.dot(cInvKBar, kBar), keyCosine, positions[0], value);
+    }
+
+    private EditDiagnostics applyOne(LanguageModel model, Projection proj, KeyCovariance c, EditRequest req) {
+        Update up = compute(model, c, req);
+        KeyMode mode = hp.mode();
+        int layer = hp.layer();
+        if (!Vectors.allFinite(up.right()) || !Vectors.allFinite(up.u())) {
             throw new EditFailedException(mode.method() + " update for " + req.describe()
-                    + " is not finite (denominator " + denom + ")");
+                    + " is not finite (denominator " + up.denominator() + ")");
         }
         double wNorm = frobenius(model.parameters().get(proj.weightName()).toFloatArray());
-        double updateNorm = Vectors.norm(right) * Vectors.norm(u);
+        double updateNorm = Vectors.norm(up.right()) * Vectors.norm(up.u());
+        double denom = up.denominator();
+        double consistentDenom = up.consistentDenominator();
 
         EditDiagnostics d = new EditDiagnostics();
         d.put("layer", layer);
-        d.put("subjectLastIndex", positions[0]);
-        d.put("numeratorNorm", Vectors.norm(resid));
+        d.put("subjectLastIndex", up.subjectLastIndex());
+        d.put("numeratorNorm", Vectors.norm(up.residual()));
         d.put("denominator", denom);
-        d.put("denominatorNormalised", denom / Vectors.norm(u));
+        d.put("denominatorNormalised", denom / Vectors.norm(up.u()));
         d.put("consistentDenominator", consistentDenom);
         d.put("denominatorRatio", denom / consistentDenom);
-        d.put("prefixedUnprefixedKeyCosine", templates.size() > 1
-                ? Vectors.cosine(Vectors.mean(java.util.Arrays.copyOfRange(keys, 1, keys.length)), kU) : 1.0);
-        d.put("rightVectorNorm", Vectors.norm(right));
-        d.put("deltaNorm", Vectors.norm(value.delta()));
-        d.put("vInitNorm", Vectors.norm(value.init()));
-        d.put("valueClamped", value.clamped() ? 1 : 0);
+        d.put("prefixedUnprefixedKeyCosine", up.keyCosine());
+        d.put("rightVectorNorm", Vectors.norm(up.right()));
+        d.put("deltaNorm", Vectors.norm(up.value().delta()));
+        d.put("vInitNorm", Vectors.norm(up.value().init()));
+        d.put("valueClamped", up.value().clamped() ? 1 : 0);
         d.put("updateNorm", updateNorm);
         d.put("weightNorm", wNorm);
         d.put("relativeUpdateNorm", updateNorm / wNorm);
-        d.put("targetLogProbAfterSearch", value.targetLogProb());
-        d.lossTrajectory("valueSearch", value.losses());
+        d.put("targetLogProbAfterSearch", up.value().targetLogProb());
+        d.lossTrajectory("valueSearch", up.value().losses());
         d.layerUpdateNorm(layer, updateNorm);
         boolean prone = denom / consistentDenom < hp.collapseDenominatorRatio()
                 || updateNorm / wNorm > hp.collapseUpdateRatio();
@@ -153,10 +181,10 @@ public final class RomeEditor implements Editor {
                     "collapse-prone: denominator %.4g is %.3g× the consistent k̄ᵀC⁻¹k̄, ‖ΔW‖/‖W‖ = %.3g",
                     denom, denom / consistentDenom, updateNorm / wNorm));
         }
-        if (value.clamped()) {
+        if (up.value().clamped()) {
             d.warn("value search hit its norm cap (clamp_norm_factor " + hp.clampNormFactor() + ")");
         }
-        model.parameters().addRankOne(proj, Vectors.toFloat(right), Vectors.toFloat(u));
+        model.parameters().addRankOne(proj, Vectors.toFloat(up.right()), Vectors.toFloat(up.u()));
         return d;
     }
 

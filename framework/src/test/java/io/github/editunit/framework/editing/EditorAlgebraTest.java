@@ -1,0 +1,239 @@
+package io.github.editunit.framework.editing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.editunit.framework.model.HookPoint;
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.Projection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.junit.jupiter.api.Test;
+
+class EditorAlgebraTest {
+
+    /** MLP output (W k + b) of a layer, computed from the stored weights for a key. */
+    static double[] apply(LanguageModel m, Projection p, double[] k) {
+        float[] w = m.parameters().matrix(p); // [out, in]
+        float[] b = m.parameters().get(p.biasName()).toFloatArray();
+        double[] y = new double[p.outDim()];
+        for (int o = 0; o < p.outDim(); o++) {
+            double s = b[o];
+            for (int i = 0; i < p.inDim(); i++) {
+                s += (double) w[o * p.inDim() + i] * k[i];
+            }
+            y[o] = s;
+        }
+        return y;
+    }
+
+    private static void assertClose(double[] actual, double[] expected, double relTol) {
+        double scale = Vectors.norm(expected);
+        assertThat(Vectors.norm(Vectors.sub(actual, expected))).isLessThan(relTol * scale);
+    }
+
+    @Test
+    void romeOriginalWritesVStarForTheUnprefixedKey() {
+        try (LanguageModel m = EditingFixture.model(1)) {
+            int layer = 1;
+            KeyCovariance c = EditingFixture.covariance(m, layer);
+            ContextTemplates t = ContextTemplates.generateFromEndOfText(m, new int[][] {{5, 3}, {8, 3}}, 3);
+            RomeEditor rome = new RomeEditor(EditingFixture.rome(layer, KeyMode.ORIGINAL), l -> c, t);
+            RomeEditor.Update up = rome.compute(m, c, EditingFixture.request());
+            Projection p = m.architecture().mlpDownProjection(layer);
+            try (EditOutcome o = rome.apply(m, EditingFixture.request())) {
+                // W' kᵘ + b = v*
+                assertClose(apply(m, p, up.kUnprefixed()), up.vStar(), 1e-4);
+                // and the running model now produces v* at the subject's last token of the bare prompt
+                SubjectLocator.Located loc = new SubjectLocator(m.tokenizer())
+                        .locate(EditingFixture.request().template(), "Danielle Darrieux", new int[0]);
+                double[] out = new ActivationReader(m).read(List.of(loc.ids()), new int[] {loc.subjectLast()},
+                        HookPoint.mlpOutput(layer))[0];
+                assertClose(out, up.vStar(), 1e-4);
+                assertThat(o.diagnostics().value("denominator")).isCloseTo(up.denominator(), within(1e-9));
+                assertThat(o.changedTensors()).containsExactly(p.weightName());
+            }
+        }
+    }
+
+    @Test
+    void cRomeDenominatorIsThePositiveQuadraticFormAndWritesVStarForTheAveragedKey() {
+        try (LanguageModel m = EditingFixture.model(2)) {
+            int layer = 2;
+            KeyCovariance c = EditingFixture.covariance(m, layer);
+            ContextTemplates t = ContextTemplates.generateFromEndOfText(m, new int[][] {{5, 3}, {8, 3}}, 4);
+            RomeEditor crome = new RomeEditor(EditingFixture.rome(layer, KeyMode.CONSISTENT), l -> c, t);
+            RomeEditor.Update up = crome.compute(m, c, EditingFixture.request());
+            double quadratic = Vectors.dot(up.kBar(), c.solve(up.kBar()));
+            assertThat(up.denominator()).isPositive().isCloseTo(quadratic, within(1e-9 * Math.abs(quadratic)));
+            assertThat(up.denominator()).isCloseTo(up.consistentDenominator(), within(1e-12));
+            Projection p = m.architecture().mlpDownProjection(layer);
+            double[] before = apply(m, p, up.kBar());
+            // the averaged output equals the model output at the averaged key (W is linear)
+            assertClose(before, up.outBar(), 1e-4);
+            try (EditOutcome o = crome.apply(m, EditingFixture.request())) {
+                assertClose(apply(m, p, up.kBar()), up.vStar(), 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void pRomeUsesTheBarePromptKeyEverywhere() {
+        try (LanguageModel m = EditingFixture.model(3)) {
+            KeyCovariance c = EditingFixture.covariance(m, 0);
+            ContextTemplates t = ContextTemplates.generateFromEndOfText(m, new int[][] {{5, 2}}, 5);
+            RomeEditor prome = new RomeEditor(EditingFixture.rome(0, KeyMode.PROMPT_ONLY), l -> c, t);
+            RomeEditor.Update up = prome.compute(m, c, EditingFixture.request());
+            assertThat(up.denominator()).isCloseTo(Vectors.dot(up.kUnprefixed(), c.solve(up.kUnprefixed())),
+                    within(1e-9 * up.denominator()));
+            assertClose(up.u(), c.solve(up.kUnprefixed()), 1e-12);
+        }
+    }
+
+    @Test
+    void memitLayerUpdateSolvesItsNormalEquations() {
+        SplittableRandom r = new SplittableRandom(9);
+        int dk = 12;
+        int d = 5;
+        int n = 4;
+        double[][] keys = new double[n][dk];
+        double[][] resid = new double[n][d];
+        for (double[] k : keys) {
+            for (int i = 0; i < dk; i++) {
+                k[i] = r.nextGaussian();
+            }
+        }
+        for (double[] v : resid) {
+            for (int i = 0; i < d; i++) {
+                v[i] = r.nextGaussian();
+            }
+        }
+        // an SPD covariance
+        DMatrixRMaj g = new DMatrixRMaj(dk, dk);
+        for (int i = 0; i < g.data.length; i++) {
+            g.data[i] = r.nextGaussian();
+        }
+        DMatrixRMaj cm = new DMatrixRMaj(dk, dk);
+        CommonOps_DDRM.multTransB(g, g, cm);
+        KeyCovariance c = new KeyCovariance() {
+            @Override
+            public double[] solve(double[] k) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public double[] matrix() {
+                return cm.data.clone();
+            }
+
+            @Override
+            public int dim() {
+                return dk;
+            }
+        };
+        double lambda = 3.5;
+        DMatrixRMaj kMat = Matrices.ofColumns(keys);
+        DMatrixRMaj rMat = Matrices.ofColumns(resid);
+        DMatrixRMaj delta = MemitEditor.solveUpdate(kMat, rMat, c, lambda);
+        assertThat(delta.numRows).isEqualTo(d);
+        assertThat(delta.numCols).isEqualTo(dk);
+        // ΔW (λC + KKᵀ) = R Kᵀ
+        DMatrixRMaj a = cm.copy();
+        CommonOps_DDRM.scale(lambda, a);
+        CommonOps_DDRM.addEquals(a, Matrices.multiplyTransB(kMat, kMat));
+        DMatrixRMaj lhs = Matrices.multiply(delta, a);
+        DMatrixRMaj rhs = Matrices.multiplyTransB(rMat, kMat);
+        for (int i = 0; i < lhs.data.length; i++) {
+            assertThat(lhs.data[i]).isCloseTo(rhs.data[i], within(1e-9 * (1 + Math.abs(rhs.data[i]))));
+        }
+    }
+
+    @Test
+    void memitChangesOnlyItsLayersAndRestoresBitExactly() {
+        try (LanguageModel m = EditingFixture.model(4)) {
+            String hash = m.parameters().contentHash();
+            MemitHyperparameters hp = new MemitHyperparameters(new int[] {0, 1}, 10, 0.5, 0.5, 0.75, 0.0625, 0.05,
+                    200, true, 200, 6, 2);
+            KeyCovariance c0 = EditingFixture.covariance(m, 0);
+            KeyCovariance c1 = EditingFixture.covariance(m, 1);
+            ContextTemplates t = ContextTemplates.generateFromSeedWords(m, new int[][] {{6, 1}}, 2);
+            assertThat(t.size()).isEqualTo(6);
+            MemitEditor memit = new MemitEditor(hp, l -> l == 0 ? c0 : c1, t);
+            List<EditRequest> reqs = new ArrayList<>();
+            reqs.add(EditingFixture.request());
+            reqs.add(new EditRequest("t2", "Velmora plays the instrument", "Velmora", "piano", "guitar"));
+            float[] layer2 = m.parameters().get(m.architecture().mlpDownProjection(2).weightName()).toFloatArray();
+            EditOutcome o = memit.apply(m, reqs);
+            assertThat(o.changedTensors()).hasSize(2);
+            assertThat(m.parameters().contentHash()).isNotEqualTo(hash);
+            assertThat(m.parameters().get(m.architecture().mlpDownProjection(2).weightName()).toFloatArray())
+                    .isEqualTo(layer2);
+            assertThat(o.diagnostics().layerUpdateNorms()).containsOnlyKeys(0, 1);
+            assertThat(o.restore()).isTrue();
+            assertThat(m.parameters().contentHash()).isEqualTo(hash);
+        }
+    }
+
+    @Test
+    void ftLNeverLeavesTheBox() {
+        try (LanguageModel m = EditingFixture.model(5)) {
+            double eps = 2e-3;
+            FineTuneEditor ft = new FineTuneEditor(new FineTuneHyperparameters(new int[] {1}, 25, 5e-2, 0, eps, 0.01,
+                    false));
+            Projection p = m.architecture().mlpDownProjection(1);
+            float[] w0 = m.parameters().get(p.weightName()).toFloatArray();
+            float[] b0 = m.parameters().get(p.biasName()).toFloatArray();
+            try (EditOutcome o = ft.apply(m, EditingFixture.request())) {
+                assertThat(o.method()).isEqualTo("ft-l");
+                float[] w = m.parameters().get(p.weightName()).toFloatArray();
+                float[] b = m.parameters().get(p.biasName()).toFloatArray();
+                double maxW = 0;
+                for (int i = 0; i < w.length; i++) {
+                    maxW = Math.max(maxW, Math.abs(w[i] - w0[i]));
+                }
+                double maxB = 0;
+                for (int i = 0; i < b.length; i++) {
+                    maxB = Math.max(maxB, Math.abs(b[i] - b0[i]));
+                }
+                // the learning rate is far above ε, so the box is active: changes reach ε but never exceed it
+                assertThat(maxW).isLessThanOrEqualTo(eps * (1 + 1e-5)).isGreaterThan(eps * 0.5);
+                assertThat(maxB).isLessThanOrEqualTo(eps * (1 + 1e-5));
+                assertThat(o.diagnostics().lossTrajectories().get("fineTune")).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aFailingEditRestoresTheWeightsBeforeThrowing() {
+        try (LanguageModel m = EditingFixture.model(6)) {
+            String hash = m.parameters().contentHash();
+            KeyCovariance broken = new KeyCovariance() {
+                @Override
+                public double[] solve(double[] k) {
+                    throw new IllegalStateException("statistics unavailable");
+                }
+
+                @Override
+                public double[] matrix() {
+                    throw new IllegalStateException("statistics unavailable");
+                }
+
+                @Override
+                public int dim() {
+                    return 96;
+                }
+            };
+            RomeEditor rome = new RomeEditor(EditingFixture.rome(1, KeyMode.ORIGINAL), l -> broken,
+                    ContextTemplates.bare());
+            List<EditRequest> two = List.of(new EditRequest("a", "Velmora plays the instrument", "Velmora", "piano",
+                    null), EditingFixture.request());
+            assertThatThrownBy(() -> rome.apply(m, two)).isInstanceOf(EditFailedException.class)
+                    .hasMessageContaining("statistics unavailable").hasMessageContaining("restored");
+            assertThat(m.parameters().contentHash()).isEqualTo(hash);
+        }
+    }
+}
