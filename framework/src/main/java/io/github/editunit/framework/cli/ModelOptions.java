@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 /** Options shared by commands that load a model. */
 final class ModelOptions {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model directory (config.json, model.safetensors, tokenizer.json).")
+    @Option(names = "--model", required = true, paramLabel = "DIR", converter = ModelPathConverter.class,
+            description = "Hugging Face model directory (config.json, model.safetensors, tokenizer.json), "
+                    + "or 'bundled' for the bundled tiny model.")
     Path model;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
