@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             EditCommand.class,
             BenchCommand.class,
             CollapseStudyCommand.class,
+            EditBenchCommand.class,
             EvalFactsCommand.class,
             StatsCommand.class,
             CommandLine.HelpCommand.class
