@@ -2,6 +2,7 @@ package io.github.editunit.framework.study;
 
 import io.github.editunit.framework.diagnostics.ResidualNormProfile;
 import io.github.editunit.framework.editing.EditOutcome;
+import io.github.editunit.framework.editing.EditSequence;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
 import io.github.editunit.framework.editing.EditingContext;
@@ -121,13 +122,12 @@ public final class CollapseStudy {
             double seqBaseRecall = recall.evaluate(seqRecallFacts).top1();
             for (String method : options.sequentialMethods()) {
                 Editor editor = factory.create(method, null, Map.of());
-                List<EditOutcome> kept = new ArrayList<>();
                 List<Double> traj = new ArrayList<>();
                 List<Double> rec = new ArrayList<>();
-                try {
+                try (EditSequence seq = new EditSequence(model, editor)) {
                     for (EditCase c : sequential) {
                         try {
-                            kept.add(editor.apply(model, EditRequests.of(c)).keep());
+                            seq.apply(EditRequests.of(c));
                         } catch (RuntimeException e) {
                             System.err.println("[study] " + method + " " + c.caseId() + ": " + e.getMessage());
                         }
@@ -138,10 +138,6 @@ public final class CollapseStudy {
                             System.err.printf(Locale.ROOT, "[study] sequential %s %d/%d ppl %.3f%n", method,
                                     traj.size(), sequential.size(), traj.get(traj.size() - 1));
                         }
-                    }
-                } finally {
-                    for (int i = kept.size() - 1; i >= 0; i--) {
-                        kept.get(i).restore();
                     }
                 }
                 if (!model.parameters().contentHash().equals(baseHash)) {
