@@ -46,8 +46,11 @@ final class EditCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Cases per edit call (MEMIT batches).")
     int batch;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use the first N cases.")
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N cases.")
     int limit;
+
+    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N cases.")
+    int offset;
 
     @Option(names = "--ppl-corpus", paramLabel = "FILE",
             description = "Perplexity corpus (ME-PPL json or text). Default: <model>/suites/heldout-ppl.json.")
@@ -84,6 +87,7 @@ final class EditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<EditCase> all = CaseFileReader.readStrict(cases);
+        all = all.subList(Math.min(offset, all.size()), all.size());
         List<EditCase> used = limit > 0 && limit < all.size() ? all.subList(0, limit) : all;
         if (out != null && !sequential && used.size() > Math.max(1, batch)) {
             throw new IllegalArgumentException("--out writes one edit: use --sequential or --batch "

@@ -44,7 +44,8 @@ public final class EditorFactory {
             }
             case "memit": {
                 MemitHyperparameters hp = HyperparameterCatalog.bind(node, MemitHyperparameters.class);
-                ContextTemplates t = context.memitTemplates(hp.contextTemplateLength(), hp.templateSeed());
+                ContextTemplates t = hp.contextTemplateLength() <= 0 ? ContextTemplates.bare()
+                        : context.memitTemplates(hp.contextTemplateLength(), hp.templateSeed());
                 return new MemitEditor(hp, layer -> context.covariance(layer, hp.mom2NSamples()), t);
             }
             default:

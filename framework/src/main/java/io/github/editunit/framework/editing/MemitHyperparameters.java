@@ -16,7 +16,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param mom2UpdateWeight λ of {@code λC + KKᵀ}
  * @param mom2Adjustment use measured C (true) or C = I
  * @param mom2NSamples texts for the statistics
- * @param contextTemplateLength tokens of each of the five seed-word prefixes
+ * @param contextTemplateLength tokens of each of the five seed-word prefixes (0: no prefixes, keys of the
+ *     bare prompt only)
  * @param templateSeed seed of the prefix generation
  */
 @JsonIgnoreProperties(ignoreUnknown = true)

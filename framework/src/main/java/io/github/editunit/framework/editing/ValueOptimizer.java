@@ -133,8 +133,9 @@ public final class ValueOptimizer {
                         initNorm = Math.max(Vectors.norm(init), 1e-12);
                         klReference = klRow.toFloatArray();
                     }
-                    NDArray ref = scope.create(klReference).reshape(klRow.getShape());
-                    NDArray klTerm = klRow.exp().mul(klRow.sub(ref)).sum();
+                    // log-probabilities clamped so that 0·log 0 terms stay 0 instead of NaN
+                    NDArray ref = scope.create(klReference).reshape(klRow.getShape()).maximum(-1e4f);
+                    NDArray klTerm = klRow.exp().mul(klRow.maximum(-1e4f).sub(ref)).sum();
                     NDArray decay = d.norm().div((float) (initNorm * initNorm));
                     NDArray total = nll.add(klTerm.mul((float) s.klFactor())).add(decay.mul((float) s.weightDecay()));
                     loss = total.getFloat();
@@ -146,6 +147,9 @@ public final class ValueOptimizer {
                     gc.backward(total);
                     grad = Vectors.toDouble(d.getGradient().toFloatArray());
                 }
+            }
+            if (!Vectors.allFinite(grad)) {
+                break; // keep the last finite δ
             }
             adam(delta, grad, m1, m2, it + 1, s.learningRate());
             double maxNorm = s.clampNormFactor() * initNorm;
