@@ -102,7 +102,8 @@ public final class LanguageModelTrainer {
                 NDArray logp = logits.get(":, 0:" + (t - 1) + ", :").logSoftmax(-1);
                 NDArray targets = batch.ids().get(":, 1:").expandDims(-1);
                 NDArray mask = batch.mask().get(":, 1:").toType(DataType.FLOAT32, false);
-                NDArray nll = logp.gather(targets, 2).squeeze(-1).neg().mul(mask);
+                // clamped before masking: a padded target's log-probability can underflow to -inf, and -inf·0 is NaN
+                NDArray nll = logp.gather(targets, 2).squeeze(-1).maximum(-1e4f).neg().mul(mask);
                 count = 0;
                 for (int len : batch.lengths()) {
                     count += len - 1;

@@ -64,7 +64,7 @@ class EditCommandTest {
                 patch.toString(), "--json");
         String result;
         try (SafetensorsFile f = SafetensorsFile.open(patch)) {
-            assertThat(f.tensorNames()).containsExactly("transformer.h.1.mlp.c_proj.weight");
+            assertThat(f.tensorNames()).containsExactly("transformer.h.0.mlp.c_proj.weight"); // tuned ROME layer
             result = f.metadata().get(WeightPatch.RESULT_HASH);
             assertThat(f.metadata()).containsEntry(WeightPatch.METHOD, "rome");
         }
