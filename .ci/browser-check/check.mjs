@@ -28,13 +28,16 @@ const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if
 const json = f => JSON.parse(fs.readFileSync(path.join(reportDir, f), 'utf8'));
 
 const userDataDir = fs.mkdtempSync('/tmp/editunit-chromium-');
-const browser = await chromium.launch({
+// a fresh profile (playwright passes it as --user-data-dir)
+const browser = await chromium.launchPersistentContext(userDataDir, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 1000 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`],
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage();
   page.setDefaultTimeout(20000);
 
   // 1. the case count: the report's summary equals the number of results the run wrote, and the overview shows it
@@ -73,7 +76,8 @@ try {
     || leaves.find(l => (detail(l).testStage?.attachments || []).some(a => a.name.startsWith('perplexity')));
   check(!!withChart, 'a test has a perplexity chart attachment');
   if (withChart) {
-    const att = detail(withChart).testStage.attachments.find(a => a.name.startsWith('perplexity'));
+    const atts = detail(withChart).testStage.attachments;
+    const att = atts.find(a => a.name === 'perplexity trajectory') || atts.find(a => a.name.startsWith('perplexity'));
     await page.goto(base + `index.html#suites/${withChart.parent.uid}/${withChart.leaf.uid}/`);
     await page.getByText(att.name, { exact: true }).first().click();
     const media = page.locator(`img[src*="${att.source}"], object[data*="${att.source}"], iframe[src*="${att.source}"], embed[src*="${att.source}"]`).first();

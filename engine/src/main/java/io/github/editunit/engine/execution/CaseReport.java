@@ -34,7 +34,6 @@ final class CaseReport {
         labels.put("story", c.caseId() + " · " + c.subject() + " → " + c.targetNew());
         labels.put("method", cs.method());
         labels.put("model", ctx.configuration().model());
-        labels.put("tag", FailureMessages.methodName(cs.method()));
         reporter.labels(labels);
         Map<String, String> params = new LinkedHashMap<>();
         params.put("subject", c.subject());

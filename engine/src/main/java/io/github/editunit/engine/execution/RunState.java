@@ -55,11 +55,14 @@ public final class RunState {
             String suffix = i == 0 ? "" : "." + i;
             env.put("model" + suffix, s.modelDir().toAbsolutePath().toString());
             env.put("model.hash" + suffix, s.baseHash());
-            env.put("device" + suffix, String.valueOf(s.model().device()));
+            env.put("device" + suffix, s.model().device().getDeviceType()
+                    + (s.model().device().getDeviceId() >= 0 ? ":" + s.model().device().getDeviceId() : ""));
             i++;
         }
         env.put("methods", String.join(", ", methods));
         try {
+            env.put("djl", ai.djl.engine.Engine.getDjlVersion());
+            env.put("pytorch", DjlRuntime.engine().getVersion());
             env.put("engine", DjlRuntime.engineDescription());
         } catch (RuntimeException e) {
             env.put("engine", "unknown: " + e.getMessage());
