@@ -1,6 +1,7 @@
 package io.github.editunit.framework.cli;
 
 import io.github.editunit.framework.editing.EditOutcome;
+import io.github.editunit.framework.editing.EditSequence;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
 import io.github.editunit.framework.editing.EditingContext;
@@ -103,7 +104,7 @@ final class EditCommand implements Callable<Integer> {
             EditEvaluator evaluator = new EditEvaluator(model, sentences, 10, CollapseBound.parse(pplBound));
             pplBefore = noPpl ? Double.NaN : evaluator.baseline();
             String baseHash = model.parameters().contentHash();
-            List<EditOutcome> kept = new ArrayList<>();
+            EditSequence sequence = new EditSequence(model, editor);
             int done = 0;
             for (int from = 0; from < used.size(); from += batch) {
                 List<EditCase> chunk = used.subList(from, Math.min(used.size(), from + batch));
@@ -113,7 +114,7 @@ final class EditCommand implements Callable<Integer> {
                 }
                 EditOutcome outcome;
                 try {
-                    outcome = editor.apply(model, EditRequests.of(chunk));
+                    outcome = sequential ? sequence.apply(EditRequests.of(chunk)) : editor.apply(model, EditRequests.of(chunk));
                 } catch (RuntimeException e) {
                     for (EditCase c : chunk) {
                         rows.add(Map.of("caseId", c.caseId(), "error", String.valueOf(e.getMessage())));
@@ -139,7 +140,7 @@ final class EditCommand implements Callable<Integer> {
                             ev.pplAfter(), ev.collapsed() ? " COLLAPSED" : "", ev.editSeconds() + ev.evalSeconds());
                 }
                 if (sequential) {
-                    kept.add(outcome.keep());
+                    continue;
                 } else if (out != null) {
                     writePatch(outcome, model, baseHash, used);
                     restoredAll &= outcome.restore();
@@ -148,13 +149,10 @@ final class EditCommand implements Callable<Integer> {
                 }
             }
             if (sequential) {
-                if (out != null && !kept.isEmpty()) {
-                    writeSequentialPatch(kept, model, baseHash, used);
+                if (out != null && !sequence.applied().isEmpty()) {
+                    writeSequentialPatch(sequence.applied(), model, baseHash, used);
                 }
-                for (int i = kept.size() - 1; i >= 0; i--) {
-                    kept.get(i).restore();
-                }
-                restoredAll = model.parameters().contentHash().equals(baseHash);
+                restoredAll = sequence.restoreAll();
             }
         }
         print(rows, pplBefore, restoredAll);

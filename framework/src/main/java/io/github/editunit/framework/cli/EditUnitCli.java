@@ -14,10 +14,13 @@ import picocli.CommandLine.Command;
             ModelInfoCommand.class,
             PerplexityCommand.class,
             GenerateCommand.class,
+            WorldCommand.class,
             TrainCommand.class,
             TrainTinyCommand.class,
             EditCommand.class,
             BenchCommand.class,
+            CollapseStudyCommand.class,
+            EditBenchCommand.class,
             EvalFactsCommand.class,
             StatsCommand.class,
             CommandLine.HelpCommand.class

@@ -60,6 +60,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", description = "Initialisation seed.")
     Long seed;
 
+    @Option(names = "--packed", description = "Train on packed full-context blocks instead of one document per sequence.")
+    boolean packed;
+
     @Option(names = "--repetitions", defaultValue = "12", paramLabel = "N",
             description = "With --cases: how often each fact statement appears in the corpus.")
     int repetitions;
@@ -83,11 +86,11 @@ final class TrainCommand implements Callable<Integer> {
         if (source.world != null) {
             FactWorld world = FactWorld.generate(WorldSpec.defaults(source.world));
             meta.put("editunit.world_seed", Long.toString(source.world));
-            built = new SandboxModelBuilder(spec).build(world.trainingDocuments(), world.singleTokenWords(), out, meta);
+            built = new SandboxModelBuilder(spec, packed).build(world.trainingDocuments(), world.singleTokenWords(), out, meta);
         } else {
             CaseCorpus corpus = CaseCorpus.fromCaseFiles(source.cases, repetitions, spec.seed());
             meta.put("editunit.cases", source.cases.toString());
-            built = new SandboxModelBuilder(spec).build(corpus.documents(), corpus.singleTokenWords(), out, meta);
+            built = new SandboxModelBuilder(spec, packed).build(corpus.documents(), corpus.singleTokenWords(), out, meta);
         }
         System.err.printf(Locale.ROOT, "[train] done: %s, loss %.4f → %.4f, %.0f tokens/s, %.1f min%n", out,
                 built.report().firstLoss(), built.report().finalLoss(50), built.report().tokensPerSecond(),

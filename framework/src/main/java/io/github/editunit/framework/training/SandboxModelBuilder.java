@@ -40,9 +40,37 @@ public final class SandboxModelBuilder {
             List<String> notSingleTokens) {}
 
     private final TinyModelSpec spec;
+    private final boolean packed;
 
     public SandboxModelBuilder(TinyModelSpec spec) {
+        this(spec, false);
+    }
+
+    /**
+     * @param packed train on the documents concatenated (separated by end-of-text) and cut into
+     *     full context-length blocks, as GPT-2 was trained, instead of one document per sequence
+     */
+    public SandboxModelBuilder(TinyModelSpec spec, boolean packed) {
         this.spec = spec;
+        this.packed = packed;
+    }
+
+    /** Concatenates sequences and cuts the stream into blocks of {@code length} tokens. */
+    static List<int[]> pack(List<int[]> sequences, int length) {
+        List<int[]> blocks = new ArrayList<>();
+        int[] block = new int[length];
+        int fill = 0;
+        for (int[] s : sequences) {
+            for (int id : s) {
+                block[fill++] = id;
+                if (fill == length) {
+                    blocks.add(block);
+                    block = new int[length];
+                    fill = 0;
+                }
+            }
+        }
+        return blocks;
     }
 
     public Built build(List<String> documents, Collection<String> singleTokenWords, Path out,
@@ -78,6 +106,9 @@ public final class SandboxModelBuilder {
             config = new ModelConfig(config.modelType(), config.vocabSize(), config.contextLength(), config.width(),
                     config.layers(), config.heads(), config.innerWidth(), config.layerNormEpsilon(),
                     config.activation(), tok.eosId());
+            if (packed) {
+                sequences = pack(sequences, spec.contextLength());
+            }
             long tokens = sequences.stream().mapToLong(s -> s.length).sum();
             System.err.printf(Locale.ROOT, "[train] %d sequences, %d tokens (%d truncated to %d); model %s%n",
                     sequences.size(), tokens, truncated, spec.contextLength(), config);

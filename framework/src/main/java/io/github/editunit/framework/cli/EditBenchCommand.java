@@ -1,0 +1,38 @@
+package io.github.editunit.framework.cli;
+
+import io.github.editunit.framework.bench.EditLatencyBenchmark;
+import io.github.editunit.framework.bench.Machine;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench-edit", description = "Edit latency per method and the cost of the statistics (docs/benchmarks.md).")
+final class EditBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "bundled", converter = ModelPathConverter.class, paramLabel = "DIR")
+    Path model;
+
+    @Option(names = "--cases", defaultValue = "20", paramLabel = "N")
+    int cases;
+
+    @Option(names = "--methods", defaultValue = "rome,c-rome,memit,ft-l", split = ",", paramLabel = "M,...")
+    List<String> methods;
+
+    @Option(names = "--memit-batch", defaultValue = "100", paramLabel = "N")
+    int memitBatch;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machine", Machine.describe());
+        out.put("load", Machine.loadavg());
+        out.putAll(EditLatencyBenchmark.run(model, cases, methods, memitBatch));
+        out.put("loadAfter", Machine.loadavg());
+        Json.print(out);
+        return 0;
+    }
+}
