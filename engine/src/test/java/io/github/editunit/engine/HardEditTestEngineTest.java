@@ -37,16 +37,16 @@ class HardEditTestEngineTest {
         TestDescriptor rome = suite.getChildren().iterator().next();
         assertThat(rome.getChildren()).hasSize(2);
         CaseDescriptor c1 = (CaseDescriptor) rome.getChildren().iterator().next();
-        assertThat(c1.getDisplayName()).isEqualTo("c1 · Danielle Darrieux → English");
+        assertThat(c1.getDisplayName()).isEqualTo("c1 · Skouvol Jailtavoul → Oracle");
         ClasspathResourceSource src = (ClasspathResourceSource) c1.getSource().orElseThrow();
         assertThat(src.getClasspathResourceName()).isEqualTo("hardedit/cases.json");
         assertThat(src.getPosition().orElseThrow().getLine()).isEqualTo(2);
         assertThat(c1.getTags()).contains(TestTag.create("rome"));
         assertThat(c1.getChildren()).extracting(TestDescriptor::getDisplayName)
-                .containsExactly("efficacy · c1 · Danielle Darrieux → English [rome]",
-                        "generalisation · c1 · Danielle Darrieux → English [rome]",
-                        "locality · c1 · Danielle Darrieux → English [rome]",
-                        "non-collapse · c1 · Danielle Darrieux → English [rome]");
+                .containsExactly("efficacy · c1 · Skouvol Jailtavoul → Oracle [rome]",
+                        "generalisation · c1 · Skouvol Jailtavoul → Oracle [rome]",
+                        "locality · c1 · Skouvol Jailtavoul → Oracle [rome]",
+                        "non-collapse · c1 · Skouvol Jailtavoul → Oracle [rome]");
         assertThat(c1.getChildren().iterator().next().getUniqueId()).isEqualTo(UniqueId.forEngine("hardedit")
                 .append("suite", Suites.TwoMethods.class.getName()).append("method", "rome")
                 .append("case", "hardedit/cases.json#c1").append("check", "efficacy"));
@@ -61,7 +61,7 @@ class HardEditTestEngineTest {
         r.testEvents().assertThatEvents().haveExactly(1, event(test("check:non-collapse"), finishedWithFailure(
                 instanceOf(AssertionFailedError.class),
                 message(m -> m.startsWith("model collapsed: perplexity rose from ") && m.contains("bound ≤ 1)")
-                        && m.contains("after editing 'Danielle Darrieux' → English with ROME; ROME denominator")))));
+                        && m.contains("after editing 'Skouvol Jailtavoul' → Oracle with ROME; ROME denominator")))));
         r.containerEvents().assertStatistics(s -> s.failed(0));
     }
 
@@ -70,7 +70,7 @@ class HardEditTestEngineTest {
         EngineExecutionResults r = EngineKit.run(selectClass(Suites.NoOpEdit.class));
         r.testEvents().assertThatEvents().haveExactly(1, event(test("check:efficacy"), finishedWithFailure(
                 instanceOf(AssertionFailedError.class), message(m -> m.startsWith(
-                        "edit not taken: after editing 'Danielle Darrieux' → English with FT-L, P(English) > P(French)")))));
+                        "edit not taken: after editing 'Skouvol Jailtavoul' → Oracle with FT-L, P(Oracle) > P(Netflix)")))));
         r.testEvents().assertThatEvents().haveExactly(1, event(test("check:non-collapse"),
                 org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully()));
         r.containerEvents().assertStatistics(s -> s.failed(0));
@@ -81,9 +81,9 @@ class HardEditTestEngineTest {
         EngineDiscoveryResults d = EngineKit.builder(selectClass(Suites.WithBrokenFile.class)).discover();
         List<DiscoveryIssue> issues = d.getDiscoveryIssues();
         assertThat(issues).hasSize(1);
-        assertThat(issues.get(0).message()).contains("hardedit/broken.json:6:").contains("target_new");
+        assertThat(issues.get(0).message()).contains("hardedit/broken.json:3:").contains("target_new");
         ClasspathResourceSource src = (ClasspathResourceSource) issues.get(0).source().orElseThrow();
-        assertThat(src.getPosition().orElseThrow().getLine()).isEqualTo(6);
+        assertThat(src.getPosition().orElseThrow().getLine()).isEqualTo(3);
 
         EngineExecutionResults r = EngineKit.run(selectClass(Suites.WithBrokenFile.class));
         // the invalid record fails as its own test; b1 (same file) and c1 (other file) run their 4 checks each

@@ -3,8 +3,9 @@ package io.github.editunit.samples;
 import io.github.editunit.engine.HardEditCases;
 
 /**
- * Fifteen edits applied one after another with MEMIT and kept: every step is checked, the
- * perplexity trajectory is charted in the report, and the model is restored at the end.
+ * Six edits of the bundled sequential suite applied one after another with ROME and kept: every
+ * step is checked (non-collapse against the unedited perplexity), the perplexity trajectory is
+ * charted in the report, and the model is restored at the end (hash verified).
  */
-@HardEditCases(cases = "bundled:sequential-100.json", methods = "memit", mode = "sequential", limit = 15)
+@HardEditCases(cases = "bundled:sequential-100.extended.json", methods = "rome", mode = "sequential", limit = 6)
 class SequentialEditTest {}
