@@ -9,7 +9,8 @@ import io.github.editunit.engine.HardEditCases;
  * a case file marks that with {@code "expect": "collapse"} (asserted for the methods in
  * {@code expectationMethods}; {@code -Dhardedit.gate.expectedCollapse=fail} turns it into a
  * failing gate). The bundled tiny model has no massive first-position activation (see its model
- * card), so these three cases carry no such mark and must pass with both methods.
+ * card), so these cases (12 and 23 of the
+ * bundled single-edit suite) carry no such mark and must pass with both methods.
  */
 @HardEditCases(cases = "first-token/cases.json", methods = {"rome", "c-rome"}, expectationMethods = "rome")
 class FirstTokenTest {}

@@ -10,5 +10,5 @@ import io.github.editunit.engine.HardEditCases;
  * is within ×1.5 of the base.
  */
 @HardEditCases(cases = "release/edits.json", mode = "verify",
-        verifyPatches = "target/release/edits.patch.safetensors", pplBound = "x1.5")
+        verifyPatches = "target/release-edits.patch.safetensors", pplBound = "x1.5")
 class ReleaseGateTest {}
