@@ -57,7 +57,7 @@ try {
 
   // 2. a failed case shows its message; else an expected collapse shows its explanation; else (a green
   //    run without expected collapses) a non-collapse check shows its verdict line with the numbers
-  const failed = leaves.find(l => ['failed', 'broken'].includes(l.leaf.status));
+  const failed = leaves.find(l => l.parent && ['failed', 'broken'].includes(l.leaf.status));
   const collapse = failed ? null
     : leaves.find(l => l.leaf.name.startsWith('non-collapse') && /collapsed as expected/.test(detail(l).description || ''));
   const verdict = failed || collapse ? null : leaves.find(l => l.leaf.name.startsWith('non-collapse'));
@@ -66,8 +66,8 @@ try {
   check(!!target, `the report has a case to read (${kind})`);
   if (target) {
     const d = detail(target);
-    const stepLine = (d.testStage.steps || []).map(s => s.name).find(n => n.startsWith('check non-collapse'));
-    const message = (failed ? d.statusMessage : collapse ? d.description : stepLine || '').split('\n')[0];
+    const stepLine = (d.testStage?.steps || []).map(s => s.name).find(n => n.startsWith('check non-collapse'));
+    const message = ((failed ? d.statusMessage : collapse ? d.description : stepLine) || '').split('\n')[0];
     await page.goto(base + `index.html#suites/${target.parent.uid}/${target.leaf.uid}/`);
     await page.waitForSelector('.test-result__name, .pane__title', { timeout: 20000 });
     const snippet = message.slice(0, 60);
