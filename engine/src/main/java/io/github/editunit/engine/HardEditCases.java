@@ -1,0 +1,83 @@
+package io.github.editunit.engine;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a (usually empty) test class whose name Surefire includes, e.g.
+ * {@code @HardEditCases(cases = "hardedit/cases.json", methods = {"rome", "c-rome"}) class CasesTest {}}.
+ * The {@code hardedit} engine turns it into class → method → case → checks. Every attribute
+ * overrides the matching key of {@link io.github.editunit.engine.config.Constants}; an empty
+ * string, empty array or negative number means "not set here".
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface HardEditCases {
+
+    /** Alias of {@link #cases()}. */
+    String[] value() default {};
+
+    /** {@code hardedit.cases}: classpath resources, paths or {@code bundled:NAME}. */
+    String[] cases() default {};
+
+    /** {@code hardedit.model}: model directory or {@code bundled}. */
+    String model() default "";
+
+    /** {@code hardedit.device}. */
+    String device() default "";
+
+    /** {@code hardedit.methods}. */
+    String[] methods() default {};
+
+    /** {@code hardedit.mode}: single, sequential or verify. */
+    String mode() default "";
+
+    /** {@code hardedit.verify.edited}. */
+    String verifyEdited() default "";
+
+    /** {@code hardedit.verify.patches}. */
+    String[] verifyPatches() default {};
+
+    /** {@code hardedit.ppl.corpus}. */
+    String pplCorpus() default "";
+
+    /** {@code hardedit.ppl.limit}. */
+    int pplLimit() default -1;
+
+    /** {@code hardedit.ppl.bound}: {@code x1.5} or {@code abs:200}. */
+    String pplBound() default "";
+
+    /** {@code hardedit.threshold.efficacy}. */
+    double efficacy() default -1;
+
+    /** {@code hardedit.threshold.generalisation}. */
+    double generalisation() default -1;
+
+    /** {@code hardedit.threshold.locality}. */
+    double locality() default -1;
+
+    /** {@code hardedit.testPrefix}: {@code "true"} or {@code "false"}. */
+    String testPrefix() default "";
+
+    /** {@code hardedit.seed}. */
+    long seed() default -1;
+
+    /** {@code hardedit.limit}. */
+    int limit() default -1;
+
+    /** {@code hardedit.hparams}. */
+    String hparams() default "";
+
+    /** {@code hardedit.hparams.overrides}: {@code key=value} entries. */
+    String[] hparamOverrides() default {};
+
+    /** {@code hardedit.expectation.methods}. */
+    String[] expectationMethods() default {};
+
+    /** {@code hardedit.gate.expectedCollapse}: assert or fail. */
+    String expectedCollapse() default "";
+}

@@ -1,0 +1,112 @@
+package io.github.editunit.engine.config;
+
+/**
+ * Every configuration key of the {@code hardedit} engine, in one place. Each key can be given
+ * (highest precedence first) as an attribute of {@link io.github.editunit.engine.HardEditCases}
+ * on the marker class, as a JVM system property, or in {@code junit-platform.properties} (or as
+ * a launcher configuration parameter, e.g. Surefire's {@code configurationParameters}); the
+ * default applies otherwise. Keys marked "run-wide" are not annotation attributes.
+ */
+public final class Constants {
+
+    /** Engine id, used in unique ids ({@code [engine:hardedit]}). */
+    public static final String ENGINE_ID = "hardedit";
+
+    /**
+     * Case files, comma-separated: a classpath resource ({@code hardedit/cases.json}), a file or
+     * directory path, or {@code bundled:NAME} for a suite of the bundled model
+     * ({@code bundled:single-edit.json}). Annotation: {@code cases} / {@code value}. No default.
+     */
+    public static final String CASES = "hardedit.cases";
+
+    /** Model directory (Hugging Face layout) or {@code bundled}. Default {@code bundled}. */
+    public static final String MODEL = "hardedit.model";
+
+    /** Device: {@code cpu}, {@code gpu}, {@code gpu:N}. Default {@code cpu}. */
+    public static final String DEVICE = "hardedit.device";
+
+    /** Editing methods, comma-separated: rome, c-rome, p-rome, memit, ft-l, ft. Default {@code rome}. */
+    public static final String METHODS = "hardedit.methods";
+
+    /**
+     * {@code single} (each case edited alone and restored), {@code sequential} (one sequence per
+     * case file, edits kept step after step, restored at the end) or {@code verify} (no edit
+     * applied: checks an already edited model against the base). Default {@code single}.
+     */
+    public static final String MODE = "hardedit.mode";
+
+    /** Verify mode: directory of the edited model. Default: none (use {@link #VERIFY_PATCHES}). */
+    public static final String VERIFY_EDITED = "hardedit.verify.edited";
+
+    /** Verify mode: EditUnit weight patches applied on the base model, comma-separated, in order. */
+    public static final String VERIFY_PATCHES = "hardedit.verify.patches";
+
+    /** Perplexity corpus (ME-PPL json or text lines). Default {@code <model>/suites/heldout-ppl.json}. */
+    public static final String PPL_CORPUS = "hardedit.ppl.corpus";
+
+    /** Number of corpus sentences used. Default {@code 50} (ME-PPL_50). */
+    public static final String PPL_LIMIT = "hardedit.ppl.limit";
+
+    /** Non-collapse bound: ratio to the unedited model ({@code x1.5}) or absolute ({@code abs:200}). Default {@code x1.5}. */
+    public static final String PPL_BOUND = "hardedit.ppl.bound";
+
+    /** Efficacy: minimum efficacy score ES (P(new) &gt; P(true) on the rewrite prompt). Default {@code 1.0}. */
+    public static final String THRESHOLD_EFFICACY = "hardedit.threshold.efficacy";
+
+    /** Generalisation: minimum paraphrase score PS (fraction of paraphrases preferring the new object). Default {@code 0.5}. */
+    public static final String THRESHOLD_GENERALISATION = "hardedit.threshold.generalisation";
+
+    /** Locality: minimum neighbourhood score NS (fraction of neighbours still preferring their answer). Default {@code 0.5}. */
+    public static final String THRESHOLD_LOCALITY = "hardedit.threshold.locality";
+
+    /** Test-time prefix for efficacy ({@code true}/{@code false}); default: the method's hyperparameter file. */
+    public static final String TEST_PREFIX = "hardedit.testPrefix";
+
+    /** Seed of the editors' random context templates; default: the hyperparameter file. */
+    public static final String SEED = "hardedit.seed";
+
+    /** Use only the first N cases of each file ({@code 0}: all). Default {@code 0}. */
+    public static final String LIMIT = "hardedit.limit";
+
+    /** Hyperparameter file; default: the catalog entry for the model and method. */
+    public static final String HPARAMS = "hardedit.hparams";
+
+    /** Hyperparameter overrides {@code key=value,key=value}, applied to every method. */
+    public static final String HPARAM_OVERRIDES = "hardedit.hparams.overrides";
+
+    /** Covariance statistics cache directory. Default {@code ~/.cache/editunit/stats}. */
+    public static final String STATS_DIR = "hardedit.stats.dir";
+
+    /** Corpus for the key covariance. Default {@code <model>/stats-corpus.txt}. */
+    public static final String STATS_CORPUS = "hardedit.stats.corpus";
+
+    /**
+     * Methods the data's {@code "expect": "collapse"} applies to (e.g. first-token subjects
+     * collapse ROME; C-ROME must not collapse on them), comma-separated. Default {@code rome}.
+     */
+    public static final String EXPECTATION_METHODS = "hardedit.expectation.methods";
+
+    /**
+     * What to do with cases the data expects to collapse: {@code assert} (default: the
+     * non-collapse check is inverted and must see the collapse; the other checks are skipped) or
+     * {@code fail} (treated like any case: a collapse fails the gate).
+     */
+    public static final String GATE_EXPECTED_COLLAPSE = "hardedit.gate.expectedCollapse";
+
+    /**
+     * Run-wide. Shard {@code INDEX/COUNT} (0-based index): this run executes only its share of
+     * the cases (sequential mode: of the sequences), chosen deterministically. Default: from CI
+     * variables ({@code CI_NODE_INDEX/CI_NODE_TOTAL}, {@code JOB_COMPLETION_INDEX} with
+     * {@code HARDEDIT_SHARD_COUNT} or {@code JOB_COMPLETIONS}, {@code CIRCLE_NODE_INDEX/CIRCLE_NODE_TOTAL},
+     * {@code BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT}), else {@code 0/1}.
+     */
+    public static final String SHARD = "hardedit.shard";
+
+    /** Run-wide. {@code allure} (default; inactive when Allure is not on the classpath) or {@code none}. */
+    public static final String REPORTER = "hardedit.reporter";
+
+    /** Run-wide. Per-case progress and a summary line on stderr ({@code true}/{@code false}). Default {@code true}. */
+    public static final String PROGRESS = "hardedit.progress";
+
+    private Constants() {}
+}

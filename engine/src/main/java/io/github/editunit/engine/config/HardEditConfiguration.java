@@ -1,0 +1,51 @@
+package io.github.editunit.engine.config;
+
+import io.github.editunit.framework.evaluation.CollapseBound;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The typed view of a suite's configuration (one per marker class, or one for case files
+ * selected directly). Built by {@link ConfigurationResolver}; see {@link Constants} for meanings.
+ */
+public record HardEditConfiguration(
+        List<String> cases,
+        String model,
+        String device,
+        List<String> methods,
+        Mode mode,
+        String verifyEdited,
+        List<String> verifyPatches,
+        String pplCorpus,
+        int pplLimit,
+        CollapseBound pplBound,
+        double efficacy,
+        double generalisation,
+        double locality,
+        Boolean testPrefix,
+        Long seed,
+        int limit,
+        String hparams,
+        Map<String, String> hparamOverrides,
+        String statsDir,
+        String statsCorpus,
+        List<String> expectationMethods,
+        ExpectedCollapseGate expectedCollapseGate) {
+
+    /** Hyperparameter overrides for the editors, including the test prefix and seed. */
+    public Map<String, String> editorOverrides() {
+        Map<String, String> m = new java.util.LinkedHashMap<>(hparamOverrides);
+        if (testPrefix != null) {
+            m.put("test_prefix", testPrefix.toString());
+        }
+        if (seed != null) {
+            m.put("template_seed", seed.toString());
+        }
+        return m;
+    }
+
+    /** Whether the data's {@code expect: collapse} applies to this method. */
+    public boolean expectationAppliesTo(String method) {
+        return expectationMethods.contains(method);
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.editunit.engine.descriptor;
+
+import io.github.editunit.engine.execution.CaseRunner;
+import io.github.editunit.engine.execution.HardEditExecutionContext;
+import io.github.editunit.hardedit.cases.EditCase;
+import java.util.Set;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.TestTag;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.hierarchical.Node;
+
+/**
+ * One edit case: a container whose {@code before} applies (or, in verify mode, looks up) the
+ * edit and measures it, whose children are the checks, and whose {@code after} restores the
+ * weights and verifies the hash. In a sequence it is a step: the edit is kept.
+ */
+public final class CaseDescriptor extends AbstractTestDescriptor implements Node<HardEditExecutionContext> {
+
+    /** What {@code before}/{@code after} do. */
+    public enum Role { SINGLE, STEP, VERIFY }
+
+    private final EditCase editCase;
+    private final String fileName;
+    private final Role role;
+    private final Set<TestTag> tags;
+
+    public CaseDescriptor(UniqueId id, EditCase editCase, String fileName, Role role, String method, TestSource source) {
+        super(id, displayName(editCase), source);
+        this.editCase = editCase;
+        this.fileName = fileName;
+        this.role = role;
+        this.tags = Tags.of(editCase, method);
+    }
+
+    static String displayName(EditCase c) {
+        return c.caseId() + " · " + c.subject() + " → " + c.targetNew();
+    }
+
+    public EditCase editCase() {
+        return editCase;
+    }
+
+    public String fileName() {
+        return fileName;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    @Override
+    public Set<TestTag> getTags() {
+        return tags;
+    }
+
+    @Override
+    public Type getType() {
+        return Type.CONTAINER;
+    }
+
+    @Override
+    public HardEditExecutionContext before(HardEditExecutionContext context) throws Exception {
+        return CaseRunner.before(context, this);
+    }
+
+    @Override
+    public void after(HardEditExecutionContext context) throws Exception {
+        CaseRunner.after(context, this);
+    }
+}

@@ -1,0 +1,38 @@
+package io.github.editunit.engine.descriptor;
+
+import io.github.editunit.engine.execution.HardEditExecutionContext;
+import io.github.editunit.engine.execution.SequenceRunner;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.hierarchical.Node;
+
+/** A sequence (one case file in sequential mode): steps keep their edits; everything is restored in {@code after}. */
+public final class SequenceDescriptor extends AbstractTestDescriptor implements Node<HardEditExecutionContext> {
+
+    private final String fileName;
+
+    public SequenceDescriptor(UniqueId id, String fileName, TestSource source) {
+        super(id, "sequence " + fileName, source);
+        this.fileName = fileName;
+    }
+
+    public String fileName() {
+        return fileName;
+    }
+
+    @Override
+    public Type getType() {
+        return Type.CONTAINER;
+    }
+
+    @Override
+    public HardEditExecutionContext before(HardEditExecutionContext context) throws Exception {
+        return SequenceRunner.before(context, this);
+    }
+
+    @Override
+    public void after(HardEditExecutionContext context) throws Exception {
+        SequenceRunner.after(context, this);
+    }
+}

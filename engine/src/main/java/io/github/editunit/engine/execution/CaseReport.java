@@ -1,0 +1,114 @@
+package io.github.editunit.engine.execution;
+
+import io.github.editunit.engine.descriptor.CheckKind;
+import io.github.editunit.framework.evaluation.CaseEvaluation;
+import io.github.editunit.hardedit.cases.EditCase;
+import io.github.editunit.reports.DiagnosticsJson;
+import io.github.editunit.reports.EditReporter;
+import io.github.editunit.reports.SvgCharts;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Tells the reporter about the check running now: labels, parameters, steps, charts and diagnostics. */
+final class CaseReport {
+
+    private final HardEditExecutionContext ctx;
+    private final CaseState cs;
+    private final EditReporter reporter;
+
+    CaseReport(HardEditExecutionContext ctx, CaseState cs) {
+        this.ctx = ctx;
+        this.cs = cs;
+        this.reporter = ctx.run().reporter();
+    }
+
+    void describe(CheckKind kind) {
+        EditCase c = cs.editCase();
+        CaseEvaluation e = cs.evaluation();
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("parentSuite", ctx.suiteName());
+        labels.put("suite", cs.fileName());
+        labels.put("subSuite", FailureMessages.methodName(cs.method()));
+        labels.put("feature", c.relation() == null ? "(no relation)" : c.relation());
+        labels.put("story", c.caseId() + " · " + c.subject() + " → " + c.targetNew());
+        labels.put("method", cs.method());
+        labels.put("model", ctx.configuration().model());
+        reporter.labels(labels);
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("subject", c.subject());
+        params.put("prompt", c.prompt());
+        params.put("target", c.targetNew());
+        params.put("method", cs.method());
+        Object layer = e.diagnostics() == null ? null : e.diagnostics().get("layer");
+        params.put("layer", layer instanceof Number n ? String.valueOf(n.intValue()) : "n/a");
+        reporter.parameters(params);
+        if (cs.outcome() != null) {
+            reporter.step(String.format(Locale.ROOT, "apply %s edit %s (%.2fs)%s", FailureMessages.methodName(cs.method()),
+                    FailureMessages.edit(c), e.editSeconds(), ctx.sequence() != null ? ", kept for the sequence" : ""), true);
+        } else {
+            reporter.step("look up the edit in the edited model (verify mode, nothing applied)", true);
+        }
+        reporter.step(String.format(Locale.ROOT, "measure ES %s PS %s NS %s, perplexity %s → %s (%.2fs)",
+                FailureMessages.num(e.es()), FailureMessages.num(e.ps()), FailureMessages.num(e.ns()),
+                FailureMessages.ppl(e.pplBefore()), FailureMessages.ppl(e.pplAfter()), e.evalSeconds()), true);
+        if (kind == CheckKind.NON_COLLAPSE || kind == CheckKind.EFFICACY) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("caseId", c.caseId());
+            m.put("source", c.source().toString());
+            m.put("method", cs.method());
+            m.put("es", e.es());
+            m.put("ps", e.ps());
+            m.put("ns", e.ns());
+            m.put("rewriteAcc", e.rewriteAcc());
+            m.put("rephraseAcc", e.rephraseAcc());
+            m.put("localityAcc", e.localityAcc());
+            m.put("pplBefore", e.pplBefore());
+            m.put("pplAfter", e.pplAfter());
+            m.put("collapsed", e.collapsed());
+            m.put("firstToken", e.firstToken());
+            m.put("diagnostics", e.diagnostics());
+            reporter.attach("edit diagnostics", "application/json", "json", DiagnosticsJson.of(m));
+        }
+        if (kind == CheckKind.NON_COLLAPSE) {
+            double bound = ctx.configuration().pplBound().relative() ? e.pplBefore() * ctx.configuration().pplBound().value()
+                    : ctx.configuration().pplBound().value();
+            reporter.attach("perplexity before/after", "image/svg+xml", "svg", SvgCharts.beforeAfter(
+                    "perplexity: " + c.subject() + " → " + c.targetNew() + " (" + cs.method() + ")", e.pplBefore(),
+                    e.pplAfter(), bound));
+            SequenceState seq = ctx.sequence();
+            if (seq != null) {
+                reporter.attach("perplexity trajectory", "image/svg+xml", "svg", SvgCharts.trajectory(
+                        "perplexity after each step (" + cs.method() + ", " + cs.fileName() + ")", seq.baseline(),
+                        seq.trajectory(), seq.boundValue()));
+            }
+        }
+    }
+
+    void passed(CheckKind kind, String message) {
+        reporter.step("check " + kind.id() + ": " + message, true);
+        if (cs.collapseExpected()) {
+            reporter.description(message);
+        }
+    }
+
+    void failed(CheckKind kind, String message) {
+        reporter.step("check " + kind.id() + ": " + message, false);
+    }
+
+    static void modelLevel(HardEditExecutionContext ctx, double before, double after, String what) {
+        EditReporter r = ctx.run().reporter();
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("parentSuite", ctx.suiteName());
+        labels.put("suite", "edited model");
+        labels.put("subSuite", "verify");
+        labels.put("feature", "non-collapse");
+        labels.put("story", what);
+        labels.put("model", ctx.configuration().model());
+        r.labels(labels);
+        double bound = ctx.configuration().pplBound().relative() ? before * ctx.configuration().pplBound().value()
+                : ctx.configuration().pplBound().value();
+        r.attach("perplexity base/edited", "image/svg+xml", "svg", SvgCharts.beforeAfter("perplexity: " + what, before,
+                after, bound));
+    }
+}

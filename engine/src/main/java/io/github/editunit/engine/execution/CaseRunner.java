@@ -1,0 +1,123 @@
+package io.github.editunit.engine.execution;
+
+import io.github.editunit.engine.config.ExpectedCollapseGate;
+import io.github.editunit.engine.config.HardEditConfiguration;
+import io.github.editunit.engine.descriptor.CaseDescriptor;
+import io.github.editunit.framework.editing.EditOutcome;
+import io.github.editunit.framework.editing.Editor;
+import io.github.editunit.framework.evaluation.CaseEvaluation;
+import io.github.editunit.framework.evaluation.EditEvaluator;
+import io.github.editunit.framework.evaluation.EditRequests;
+import io.github.editunit.framework.metrics.CounterFactMetrics;
+import io.github.editunit.framework.metrics.CounterFactScores;
+import io.github.editunit.framework.metrics.LocalitySnapshot;
+import io.github.editunit.framework.metrics.PromptTarget;
+import io.github.editunit.framework.metrics.TokenAccuracy;
+import io.github.editunit.hardedit.cases.EditCase;
+import io.github.editunit.hardedit.cases.Expectation;
+import io.github.editunit.hardedit.cases.NeighbourPrompt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a case container does: apply the edit and measure it ({@code before}), restore and verify
+ * the weights hash ({@code after}). A step of a sequence keeps its edit instead. In verify mode
+ * the edited model is measured against the base; nothing is applied.
+ */
+public final class CaseRunner {
+
+    private CaseRunner() {}
+
+    public static HardEditExecutionContext before(HardEditExecutionContext ctx, CaseDescriptor d) throws Exception {
+        long t0 = System.nanoTime();
+        HardEditConfiguration cfg = ctx.configuration();
+        String method = ctx.method();
+        EditCase c = d.editCase();
+        ctx.run().usedMethod(method);
+        boolean expectCollapse = c.expectation() == Expectation.COLLAPSE && cfg.expectationAppliesTo(method)
+                && cfg.expectedCollapseGate() == ExpectedCollapseGate.ASSERT;
+        if (d.role() == CaseDescriptor.Role.VERIFY) {
+            return ctx.withCase(new CaseState(c, d.fileName(), method, verify(ctx, c), null, false, t0));
+        }
+        ModelSession s = ctx.run().sessions().base(cfg);
+        EditEvaluator evaluator = s.evaluator(cfg, s.modelDir());
+        evaluator.baseline();
+        Editor editor = s.editor(method, cfg);
+        LocalitySnapshot before = evaluator.beforeEdit(c);
+        EditOutcome outcome;
+        try {
+            outcome = editor.apply(s.model(), EditRequests.of(c));
+        } catch (RuntimeException e) {
+            throw new InfrastructureException(FailureMessages.methodName(method) + " could not edit "
+                    + FailureMessages.edit(c) + ": " + e.getMessage(), e);
+        }
+        CaseEvaluation evaluation;
+        try {
+            evaluation = evaluator.evaluate(c, outcome, before, true);
+        } catch (RuntimeException e) {
+            outcome.restore();
+            throw new InfrastructureException("could not measure " + FailureMessages.edit(c) + ": " + e.getMessage(), e);
+        }
+        if (d.role() == CaseDescriptor.Role.STEP) {
+            SequenceState seq = ctx.sequence();
+            seq.kept(outcome.keep());
+            seq.step(c.caseId(), evaluation.pplAfter());
+        }
+        return ctx.withCase(new CaseState(c, d.fileName(), method, evaluation, outcome, expectCollapse, t0));
+    }
+
+    public static void after(HardEditExecutionContext ctx, CaseDescriptor d) {
+        CaseState cs = ctx.caseState();
+        String name = d.getDisplayName();
+        if (cs == null) {
+            ctx.run().progress().caseFinished(ctx.suiteName(), ctx.method(), name, "ERROR", "could not edit or measure", 0);
+            return;
+        }
+        String verdict;
+        List<String> failed = cs.failedChecks();
+        if (!failed.isEmpty()) {
+            verdict = "FAIL";
+        } else if (cs.collapseExpected() && cs.evaluation().collapsed()) {
+            verdict = "COLLAPSED-AS-EXPECTED";
+        } else {
+            verdict = "PASS";
+        }
+        CaseEvaluation e = cs.evaluation();
+        String detail = (failed.isEmpty() ? "" : String.join(",", failed) + " ") + "ES " + FailureMessages.num(e.es())
+                + " PS " + FailureMessages.num(e.ps()) + " NS " + FailureMessages.num(e.ns()) + " ppl "
+                + FailureMessages.ppl(e.pplBefore()) + "→" + FailureMessages.ppl(e.pplAfter());
+        ctx.run().progress().caseFinished(ctx.suiteName(), ctx.method(), name, verdict, detail, cs.seconds());
+        if (d.role() == CaseDescriptor.Role.SINGLE && cs.outcome() != null) {
+            boolean restored = cs.outcome().restore();
+            if (!restored) {
+                throw new InfrastructureException("weights not restored after " + FailureMessages.edit(cs.editCase())
+                        + ": hash " + ctx.run().sessions().base(ctx.configuration()).model().parameters().contentHash()
+                        + " != " + cs.outcome().hashBefore());
+            }
+        }
+    }
+
+    private static CaseEvaluation verify(HardEditExecutionContext ctx, EditCase c) throws Exception {
+        long t0 = System.nanoTime();
+        HardEditConfiguration cfg = ctx.configuration();
+        ModelSession base = ctx.run().sessions().base(cfg);
+        ModelSession edited = ctx.run().sessions().edited(cfg);
+        double pplBase = base.evaluator(cfg, base.modelDir()).baseline();
+        double pplEdited = edited.evaluator(cfg, base.modelDir()).baseline();
+        CounterFactScores s = new CounterFactMetrics(edited.model()).evaluate(List.of(c)).get(0);
+        TokenAccuracy acc = new TokenAccuracy(edited.model());
+        List<PromptTarget> neighbours = new ArrayList<>();
+        for (NeighbourPrompt n : c.neighbours()) {
+            neighbours.add(new PromptTarget(n.prompt(), n.groundTruth()));
+        }
+        double locality = neighbours.isEmpty() ? Double.NaN
+                : LocalitySnapshot.capture(base.model(), neighbours).accuracy(edited.model());
+        double rephrase = c.paraphrasePrompts().isEmpty() ? Double.NaN
+                : acc.rephraseAccuracy(c.paraphrasePrompts(), c.targetNew());
+        return new CaseEvaluation(c.caseId(), "verify", s.es(), s.em(), s.ps(), s.pm(), s.ns(), s.nm(),
+                acc.rewriteAccuracy(c.prompt(), c.targetNew()), rephrase, locality, pplBase, pplEdited,
+                cfg.pplBound().violated(pplBase, pplEdited), c.promptStartsWithSubject() ? 0 : -1, null, 0,
+                (System.nanoTime() - t0) / 1e9, Map.of());
+    }
+}

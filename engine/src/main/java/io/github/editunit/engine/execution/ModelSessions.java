@@ -1,0 +1,87 @@
+package io.github.editunit.engine.execution;
+
+import io.github.editunit.engine.config.HardEditConfiguration;
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.ModelFiles;
+import io.github.editunit.framework.runtime.DjlRuntime;
+import io.github.editunit.models.BundledModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Loads each model once per run, on first use by a running node (never during discovery). */
+public final class ModelSessions implements AutoCloseable {
+
+    private final Map<String, ModelSession> sessions = new LinkedHashMap<>();
+
+    /** The base model of a suite. */
+    public ModelSession base(HardEditConfiguration config) {
+        return session(modelDir(config.model()), config.device(), List.of());
+    }
+
+    /** Verify mode: the edited model (a directory, or the base model plus patches). */
+    public ModelSession edited(HardEditConfiguration config) {
+        if (config.verifyEdited() != null) {
+            return session(modelDir(config.verifyEdited()), config.device(), List.of());
+        }
+        if (config.verifyPatches().isEmpty()) {
+            throw new InfrastructureException("verify mode needs hardedit.verify.edited or hardedit.verify.patches");
+        }
+        List<Path> patches = new ArrayList<>();
+        for (String p : config.verifyPatches()) {
+            Path file = Paths.get(p);
+            if (!Files.isRegularFile(file)) {
+                throw new InfrastructureException("weight patch " + file.toAbsolutePath() + " not found");
+            }
+            patches.add(file);
+        }
+        return session(modelDir(config.model()), config.device(), patches);
+    }
+
+    /** Resolves {@code bundled} or a directory. */
+    public static Path modelDir(String model) {
+        if (BundledModels.isBundled(model)) {
+            return BundledModels.tiny();
+        }
+        Path dir = Paths.get(model);
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new InfrastructureException("model directory " + dir.toAbsolutePath() + " has no config.json");
+        }
+        return dir;
+    }
+
+    private synchronized ModelSession session(Path dir, String device, List<Path> patches) {
+        String key = dir.toAbsolutePath().normalize() + "|" + device + "|" + patches;
+        ModelSession s = sessions.get(key);
+        if (s == null) {
+            DjlRuntime.prepare();
+            long t0 = System.nanoTime();
+            try {
+                LanguageModel model = ModelFiles.load(dir, DjlRuntime.device(device), patches);
+                s = new ModelSession(dir, model, (System.nanoTime() - t0) / 1e9);
+            } catch (Exception e) {
+                throw new InfrastructureException("cannot load model " + dir + (patches.isEmpty() ? "" : " with patches "
+                        + patches) + ": " + e.getMessage(), e);
+            }
+            sessions.put(key, s);
+        }
+        return s;
+    }
+
+    /** The sessions loaded so far. */
+    public synchronized List<ModelSession> loaded() {
+        return List.copyOf(sessions.values());
+    }
+
+    @Override
+    public synchronized void close() {
+        for (ModelSession s : sessions.values()) {
+            s.close();
+        }
+        sessions.clear();
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.editunit.engine.execution;
+
+import io.github.editunit.framework.runtime.DjlRuntime;
+import io.github.editunit.reports.EditReporter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Run-wide state: shared models, the reporter, console progress; closed when the engine finishes. */
+public final class RunState {
+
+    private final EditReporter reporter;
+    private final ConsoleProgress progress;
+    private final ModelSessions sessions = new ModelSessions();
+    private final Set<String> methods = new TreeSet<>();
+
+    public RunState(EditReporter reporter, ConsoleProgress progress) {
+        this.reporter = reporter;
+        this.progress = progress;
+    }
+
+    public EditReporter reporter() {
+        return reporter;
+    }
+
+    public ConsoleProgress progress() {
+        return progress;
+    }
+
+    public ModelSessions sessions() {
+        return sessions;
+    }
+
+    public synchronized void usedMethod(String method) {
+        methods.add(method);
+    }
+
+    /** Writes the run files, prints the summary, closes the models. */
+    public void finish() {
+        try {
+            if (!sessions.loaded().isEmpty()) {
+                reporter.runFinished(environment());
+            }
+            progress.finish();
+        } finally {
+            sessions.close();
+        }
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        int i = 0;
+        for (ModelSession s : sessions.loaded()) {
+            String suffix = i == 0 ? "" : "." + i;
+            env.put("model" + suffix, s.modelDir().toAbsolutePath().toString());
+            env.put("model.hash" + suffix, s.baseHash());
+            env.put("device" + suffix, s.model().device().getDeviceType()
+                    + (s.model().device().getDeviceId() >= 0 ? ":" + s.model().device().getDeviceId() : ""));
+            i++;
+        }
+        env.put("methods", String.join(", ", methods));
+        try {
+            env.put("djl", ai.djl.engine.Engine.getDjlVersion());
+            env.put("pytorch", DjlRuntime.engine().getVersion());
+            env.put("engine", DjlRuntime.engineDescription());
+        } catch (RuntimeException e) {
+            env.put("engine", "unknown: " + e.getMessage());
+        }
+        env.put("java", System.getProperty("java.version"));
+        return env;
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.editunit.engine.execution;
+
+import io.github.editunit.engine.config.HardEditConfiguration;
+import io.github.editunit.engine.descriptor.SequenceDescriptor;
+import io.github.editunit.framework.editing.EditOutcome;
+import io.github.editunit.framework.evaluation.EditEvaluator;
+import java.util.List;
+
+/** What a sequence container does: record the baseline ({@code before}); undo every kept step and verify the hash ({@code after}). */
+public final class SequenceRunner {
+
+    private SequenceRunner() {}
+
+    public static HardEditExecutionContext before(HardEditExecutionContext ctx, SequenceDescriptor d) throws Exception {
+        HardEditConfiguration cfg = ctx.configuration();
+        ModelSession s = ctx.run().sessions().base(cfg);
+        EditEvaluator evaluator = s.evaluator(cfg, s.modelDir());
+        double baseline = evaluator.baseline();
+        double bound = cfg.pplBound().relative() ? baseline * cfg.pplBound().value() : cfg.pplBound().value();
+        return ctx.withSequence(new SequenceState(s.model().parameters().contentHash(), baseline, bound));
+    }
+
+    public static void after(HardEditExecutionContext ctx, SequenceDescriptor d) {
+        SequenceState seq = ctx.sequence();
+        if (seq == null) {
+            return;
+        }
+        List<EditOutcome> kept = seq.keptEdits();
+        for (int i = kept.size() - 1; i >= 0; i--) {
+            kept.get(i).restore();
+        }
+        List<Double> t = seq.trajectory();
+        double max = t.stream().mapToDouble(Double::doubleValue).map(v -> Double.isNaN(v) ? 0 : v).max().orElse(Double.NaN);
+        ctx.run().progress().info(String.format("%s %s %s: %d steps kept, perplexity %s → %s (max %s, bound %s), restored",
+                ctx.suiteName(), ctx.method(), d.getDisplayName(), kept.size(), FailureMessages.ppl(seq.baseline()),
+                t.isEmpty() ? "n/a" : FailureMessages.ppl(t.get(t.size() - 1)), FailureMessages.ppl(max),
+                FailureMessages.ppl(seq.boundValue())));
+        String now = ctx.run().sessions().base(ctx.configuration()).model().parameters().contentHash();
+        if (!now.equals(seq.baseHash())) {
+            throw new InfrastructureException("weights not restored after sequence " + d.fileName() + ": hash " + now
+                    + " != " + seq.baseHash());
+        }
+    }
+}

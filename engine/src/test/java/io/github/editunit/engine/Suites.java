@@ -1,0 +1,34 @@
+package io.github.editunit.engine;
+
+/** Marker classes used by the engine tests (not named *Test: Surefire must not run them directly). */
+final class Suites {
+
+    private Suites() {}
+
+    @HardEditCases(cases = "hardedit/cases.json", methods = {"rome", "c-rome"}, pplBound = "x1000")
+    static final class TwoMethods {}
+
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", limit = 1, pplBound = "abs:1")
+    static final class TightBound {}
+
+    @HardEditCases(cases = "hardedit/cases.json", methods = "ft-l", limit = 1, hparamOverrides = "lr=0", pplBound = "x1000")
+    static final class NoOpEdit {}
+
+    @HardEditCases(cases = {"hardedit/broken.json", "hardedit/cases.json"}, methods = "rome", limit = 1, pplBound = "x1000")
+    static final class WithBrokenFile {}
+
+    @HardEditCases(cases = "hardedit/expect-collapse.json", methods = "rome", pplBound = "abs:1")
+    static final class ExpectedCollapse {}
+
+    @HardEditCases(cases = "hardedit/expect-collapse.json", methods = "rome", pplBound = "abs:1", expectedCollapse = "fail")
+    static final class ExpectedCollapseAsGate {}
+
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", mode = "sequential", pplBound = "x1000")
+    static final class Sequence {}
+
+    @HardEditCases(cases = "hardedit/cases.json", mode = "verify", verifyEdited = "bundled", limit = 1, pplBound = "x1.5")
+    static final class VerifyUnedited {}
+
+    @HardEditCases(cases = "hardedit/missing.json")
+    static final class MissingFile {}
+}

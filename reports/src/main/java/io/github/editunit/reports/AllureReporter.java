@@ -1,0 +1,68 @@
+package io.github.editunit.reports;
+
+import io.qameta.allure.Allure;
+import io.qameta.allure.model.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Reports through the static Allure API, which targets the JUnit node running on this thread
+ * (the allure-junit-platform listener creates it). Run files go to the results directory.
+ */
+public final class AllureReporter implements EditReporter {
+
+    private final Path resultsDirectory;
+
+    public AllureReporter(Path resultsDirectory) {
+        this.resultsDirectory = resultsDirectory;
+    }
+
+    @Override
+    public void labels(Map<String, String> labels) {
+        labels.forEach((k, v) -> {
+            if (v != null && !v.isBlank()) {
+                Allure.label(k, v);
+            }
+        });
+    }
+
+    @Override
+    public void parameters(Map<String, String> parameters) {
+        parameters.forEach((k, v) -> {
+            if (v != null) {
+                Allure.parameter(k, v);
+            }
+        });
+    }
+
+    @Override
+    public void description(String markdown) {
+        Allure.description(markdown);
+    }
+
+    @Override
+    public void step(String name, boolean passed) {
+        Allure.step(name, passed ? Status.PASSED : Status.FAILED);
+    }
+
+    @Override
+    public void attach(String name, String mimeType, String extension, String content) {
+        Allure.addAttachment(name, mimeType, content, extension);
+    }
+
+    @Override
+    public void runFinished(Map<String, String> environment) {
+        try {
+            Files.createDirectories(resultsDirectory);
+            Files.writeString(resultsDirectory.resolve("categories.json"), Categories.json(), StandardCharsets.UTF_8);
+            Files.writeString(resultsDirectory.resolve("environment.properties"),
+                    EnvironmentProperties.format(environment), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write Allure run files to " + resultsDirectory, e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.github.editunit.reports;
+
+import java.util.Map;
+
+/**
+ * What the engine tells a report about the test that is running now. Implementations: {@link AllureReporter}
+ * (static Allure API, lands on the current JUnit node) and {@link #none()} (engine tests, or
+ * {@code hardedit.reporter=none}). Every call is best effort: a reporter never fails a test.
+ */
+public interface EditReporter {
+
+    /** Labels of the current test (e.g. {@code parentSuite}, {@code suite}, {@code feature}, {@code story}). */
+    void labels(Map<String, String> labels);
+
+    /** Parameters of the current test (subject, prompt, target, method, layer). */
+    void parameters(Map<String, String> parameters);
+
+    /** A description shown with the current test (also on passing tests, e.g. an expected collapse). */
+    void description(String markdown);
+
+    /** A finished step of the current test. */
+    void step(String name, boolean passed);
+
+    /** An attachment of the current test. */
+    void attach(String name, String mimeType, String extension, String content);
+
+    /** Writes run-level files ({@code categories.json}, {@code environment.properties}). */
+    void runFinished(Map<String, String> environment);
+
+    /** The reporter that does nothing. */
+    static EditReporter none() {
+        return NoOpReporter.INSTANCE;
+    }
+}

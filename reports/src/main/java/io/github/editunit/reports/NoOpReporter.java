@@ -1,0 +1,26 @@
+package io.github.editunit.reports;
+
+import java.util.Map;
+
+/** Reports nothing (engine tests, or {@code hardedit.reporter=none}). */
+enum NoOpReporter implements EditReporter {
+    INSTANCE;
+
+    @Override
+    public void labels(Map<String, String> labels) {}
+
+    @Override
+    public void parameters(Map<String, String> parameters) {}
+
+    @Override
+    public void description(String markdown) {}
+
+    @Override
+    public void step(String name, boolean passed) {}
+
+    @Override
+    public void attach(String name, String mimeType, String extension, String content) {}
+
+    @Override
+    public void runFinished(Map<String, String> environment) {}
+}
