@@ -151,7 +151,7 @@ public final class FineTuneEditor implements Editor {
                             NDArray clamped = p.maximum(lohi[0]).minimum(lohi[1]);
                             p.set(clamped.toFloatArray());
                         }
-                        g.subi(g);
+                        g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
                     }
                 }
             }

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.github.editunit.framework.model.ForwardHooks;
@@ -29,6 +30,7 @@ public final class LanguageModelTrainer {
     private final LanguageModel model;
     private final TrainingConfig config;
     private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+    private int skipped;
 
     public LanguageModelTrainer(LanguageModel model, TrainingConfig config) {
         this.model = model;
@@ -86,7 +88,11 @@ public final class LanguageModelTrainer {
         progress.finish();
         double seconds = (System.nanoTime() - start) / 1e9;
         double epochs = (double) config.steps() / batches.batchesPerEpoch();
-        return new TrainingReport(config.steps(), losses, tokens, seconds, epochs);
+        if (skipped > 0) {
+            System.err.printf(Locale.ROOT, "[train] %d step(s) skipped because the loss or gradient was not finite%n",
+                    skipped);
+        }
+        return new TrainingReport(config.steps(), losses, tokens, seconds, epochs, skipped);
     }
 
     private double[] step(List<int[]> sequences, int step) {
@@ -114,7 +120,15 @@ public final class LanguageModelTrainer {
             }
             double lr = config.learningRateAt(step);
             double clip = clipFactor(params);
-            int t = step + 1;
+            if (!Double.isFinite(loss) || !Double.isFinite(clip)) {
+                // a non-finite loss or gradient must never reach the weights: skip the update
+                skipped++;
+                for (String n : params.names()) {
+                    params.get(n).getGradient().set(new NDIndex(":"), 0f);
+                }
+                return new double[] {loss, count};
+            }
+            int t = step + 1 - skipped;
             double bc1 = 1 - Math.pow(config.beta1(), t);
             double bc2 = 1 - Math.pow(config.beta2(), t);
             for (String n : params.names()) {
@@ -131,7 +145,7 @@ public final class LanguageModelTrainer {
                     p.muli((float) (1 - lr * config.weightDecay()));
                 }
                 p.subi(update);
-                g.subi(g);
+                g.set(new NDIndex(":"), 0f); // a fill, not g − g, which would keep a NaN
             }
             return new double[] {loss, count};
         }
@@ -147,6 +161,9 @@ public final class LanguageModelTrainer {
             sq += params.get(n).getGradient().square().sum().getFloat();
         }
         double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
+            return Double.NaN;
+        }
         return norm > config.gradientClip() ? config.gradientClip() / norm : 1;
     }
 }

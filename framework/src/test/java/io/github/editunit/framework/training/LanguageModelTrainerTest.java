@@ -42,6 +42,7 @@ class LanguageModelTrainerTest {
             assertThat(report.losses()).hasSize(300);
             assertThat(report.firstLoss()).isGreaterThan(3.0); // ≈ ln 48 at initialisation
             assertThat(report.finalLoss(20)).isLessThan(report.firstLoss() / 10);
+            assertThat(report.skippedSteps()).as("steps skipped for non-finite values").isLessThan(15);
             assertThat(model.parameters().contentHash()).isNotEqualTo(hashBefore);
             assertThat(model.parameters().firstNonFinite()).isNull();
             // the trained model predicts the transition table on held-out sequences
