@@ -84,8 +84,10 @@ final class CollapseStudyReport {
     String render() {
         StringBuilder sb = new StringBuilder();
         sb.append("# Collapse study on the bundled model\n\n");
-        sb.append("Regenerate with `./editunit collapse-study --model models/editunit-tiny --out docs/collapse-study.md` "
-                + "(this file and the SVG chart next to it are written by that command; nothing here is edited by hand).\n\n");
+        sb.append(String.format(Locale.ROOT, "Regenerate with `./editunit collapse-study --model models/editunit-tiny "
+                + "--cases %d --steps %d --methods %s --out docs/collapse-study.md` (this file and the SVG chart next "
+                + "to it are written by that command; nothing here is edited by hand).%n%n", options.singleCases(),
+                options.sequentialSteps(), String.join(",", options.sequentialMethods())));
         var c = model.config();
         sb.append(String.format(Locale.ROOT, "Model: GPT-2, %d layers, width %d, MLP %d, %,d parameters, weights hash `%s`. "
                 + "Unedited perplexity %s on %d held-out sentences (ME-PPL recipe). A case counts as collapsed when the "
