@@ -52,6 +52,9 @@ final class CaseReport {
         reporter.step(String.format(Locale.ROOT, "measure ES %s PS %s NS %s, perplexity %s → %s (%.2fs)",
                 FailureMessages.num(e.es()), FailureMessages.num(e.ps()), FailureMessages.num(e.ns()),
                 FailureMessages.ppl(e.pplBefore()), FailureMessages.ppl(e.pplAfter()), e.evalSeconds()), true);
+        if (cs.outcome() != null && cs.outcome().isRestored()) {
+            reporter.step("restore the weights (hash " + cs.outcome().hashBefore().substring(0, 12) + "… verified)", true);
+        }
         if (kind == CheckKind.NON_COLLAPSE || kind == CheckKind.EFFICACY) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("caseId", c.caseId());

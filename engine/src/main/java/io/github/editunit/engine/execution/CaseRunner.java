@@ -21,8 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a case container does: apply the edit and measure it ({@code before}), restore and verify
- * the weights hash ({@code after}). A step of a sequence keeps its edit instead. In verify mode
+ * What a case container does: apply the edit, measure it and (single mode) restore it, verified by the
+ * weights hash ({@code before}); report the verdict and check the restore again ({@code after}). A step
+ * of a sequence keeps its edit instead. In verify mode
  * the edited model is measured against the base; nothing is applied.
  */
 public final class CaseRunner {
@@ -63,6 +64,10 @@ public final class CaseRunner {
             SequenceState seq = ctx.sequence();
             seq.kept(outcome.keep());
             seq.step(c.caseId(), evaluation.pplAfter());
+        } else if (!outcome.restore()) {
+            // everything the checks need is measured: restore now, so no check can run on an edited model
+            throw new InfrastructureException("weights not restored after " + FailureMessages.edit(c) + ": hash "
+                    + s.model().parameters().contentHash() + " != " + outcome.hashBefore());
         }
         return ctx.withCase(new CaseState(c, d.fileName(), method, evaluation, outcome, expectCollapse, t0));
     }
