@@ -71,7 +71,9 @@ try {
     await page.goto(base + `index.html#suites/${target.parent.uid}/${target.leaf.uid}/`);
     await page.waitForSelector('.test-result__name, .pane__title', { timeout: 20000 });
     const snippet = message.slice(0, 60);
-    const shown = snippet.length > 0 && await page.getByText(snippet, { exact: false }).first().isVisible().catch(() => false);
+    // the description and steps render after the title: wait for the text itself, not just the page
+    const shown = snippet.length > 0 && await page.getByText(snippet, { exact: false }).first()
+      .waitFor({ state: 'visible', timeout: 20000 }).then(() => true).catch(() => false);
     check(shown, `${kind} "${target.leaf.name}" shows its message: "${snippet}…"`);
     await page.screenshot({ path: path.join(shots, 'case-message.png'), fullPage: true });
   }
