@@ -81,20 +81,6 @@ public final class EditOutcome implements AutoCloseable {
         return before.names();
     }
 
-    /** Current minus pre-edit values of each changed tensor (stored layout), for patches. */
-    public Map<String, float[]> deltas() {
-        Map<String, float[]> d = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : before.values().entrySet()) {
-            float[] now = model.parameters().get(e.getKey()).toFloatArray();
-            float[] old = e.getValue();
-            for (int i = 0; i < now.length; i++) {
-                now[i] -= old[i];
-            }
-            d.put(e.getKey(), now);
-        }
-        return d;
-    }
-
     /** The current (edited) values of the changed tensors. */
     public Map<String, float[]> editedValues() {
         Map<String, float[]> d = new LinkedHashMap<>();

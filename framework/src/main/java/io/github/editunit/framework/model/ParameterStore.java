@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,10 +66,6 @@ public final class ParameterStore implements AutoCloseable {
     /** Names in insertion order. */
     public List<String> names() {
         return List.copyOf(parameters.keySet());
-    }
-
-    public Map<String, NDArray> asMap() {
-        return Collections.unmodifiableMap(parameters);
     }
 
     public Shape shape(String name) {
