@@ -132,10 +132,7 @@ final class EditCommand implements Callable<Integer> {
                     if (i == 0) {
                         pplAfter = ev.pplAfter();
                     } else if (!noPpl) {
-                        ev = new CaseEvaluation(ev.caseId(), ev.method(), ev.es(), ev.em(), ev.ps(), ev.pm(), ev.ns(),
-                                ev.nm(), ev.rewriteAcc(), ev.rephraseAcc(), ev.localityAcc(), ev.pplBefore(), pplAfter,
-                                evaluator.bound().violated(ev.pplBefore(), pplAfter), ev.subjectLastIndex(),
-                                ev.evaluationPrefix(), ev.editSeconds(), ev.evalSeconds(), ev.diagnostics());
+                        ev = ev.withPplAfter(pplAfter, evaluator.bound().violated(ev.pplBefore(), pplAfter));
                     }
                     rows.add(row(chunk.get(i), ev));
                     done++;

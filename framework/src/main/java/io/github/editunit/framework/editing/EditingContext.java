@@ -29,6 +29,7 @@ public final class EditingContext {
     private final String baseHash;
     private final Map<String, KeyCovariance> covariances = new HashMap<>();
     private final Map<String, ContextTemplates> templates = new HashMap<>();
+    private final Map<Integer, StatsSample> samplesByCount = new HashMap<>();
 
     /**
      * @param model the unedited model
@@ -78,9 +79,7 @@ public final class EditingContext {
         KeyCovariance c = covariances.get(key);
         if (c == null) {
             try {
-                SentenceCorpus corpus = SentenceCorpus.read(statsCorpusFile());
-                StatsSample sample = StatsSample.fromTexts(corpus, samples, model.tokenizer(),
-                        model.config().contextLength());
+                StatsSample sample = sample(samples);
                 Map<Integer, StatisticsCache.Entry> r = cache.resolve(model, sample, List.of(layer),
                         Progress.toStderr("stats layer " + layer, sample.size(), "texts"));
                 SecondMomentStatistics stats = r.get(layer).statistics();
@@ -91,6 +90,17 @@ public final class EditingContext {
             covariances.put(key, c);
         }
         return c;
+    }
+
+    /** The tokenised statistics corpus, read once per sample count and shared by all layers. */
+    private StatsSample sample(int samples) throws IOException {
+        StatsSample s = samplesByCount.get(samples);
+        if (s == null) {
+            SentenceCorpus corpus = SentenceCorpus.read(statsCorpusFile());
+            s = StatsSample.fromTexts(corpus, samples, model.tokenizer(), model.config().contextLength());
+            samplesByCount.put(samples, s);
+        }
+        return s;
     }
 
     /** ROME's 21 templates (end-of-text seeded), persisted per model hash. */

@@ -46,6 +46,13 @@ public record CaseEvaluation(
         double evalSeconds,
         Map<String, Object> diagnostics) {
 
+    /** The same measurements with the edited perplexity measured elsewhere (e.g. once per batch). */
+    public CaseEvaluation withPplAfter(double after, boolean isCollapsed) {
+        return new CaseEvaluation(caseId, method, es, em, ps, pm, ns, nm, rewriteAcc, rephraseAcc, localityAcc,
+                pplBefore, after, isCollapsed, subjectLastIndex, evaluationPrefix, editSeconds, evalSeconds,
+                diagnostics);
+    }
+
     public double pplRatio() {
         return pplAfter / pplBefore;
     }
