@@ -29,6 +29,10 @@ final class Suites {
     @HardEditCases(cases = "hardedit/cases.json", mode = "verify", verifyEdited = "bundled", limit = 1, pplBound = "x1.5")
     static final class VerifyUnedited {}
 
+    /** The edit itself throws (no layer 99): an infrastructure error of the case container. */
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", limit = 1, hparamOverrides = "layer=99", pplBound = "x1000")
+    static final class EditThrows {}
+
     @HardEditCases(cases = "hardedit/missing.json")
     static final class MissingFile {}
 }

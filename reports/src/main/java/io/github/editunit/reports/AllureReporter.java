@@ -40,6 +40,11 @@ public final class AllureReporter implements EditReporter {
     }
 
     @Override
+    public void container(String uniqueId, Map<String, String> labels, Map<String, String> parameters) {
+        ContainerLabels.register(uniqueId, labels, parameters);
+    }
+
+    @Override
     public void description(String markdown) {
         Allure.description(markdown);
     }

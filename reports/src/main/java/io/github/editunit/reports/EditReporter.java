@@ -15,6 +15,12 @@ public interface EditReporter {
     /** Parameters of the current test (subject, prompt, target, method, layer). */
     void parameters(Map<String, String> parameters);
 
+    /**
+     * Labels and parameters for the container with this JUnit unique id (a case, a sequence), used if the
+     * container fails before its checks run and Allure reports the container itself.
+     */
+    void container(String uniqueId, Map<String, String> labels, Map<String, String> parameters);
+
     /** A description shown with the current test (also on passing tests, e.g. an expected collapse). */
     void description(String markdown);
 

@@ -13,6 +13,9 @@ enum NoOpReporter implements EditReporter {
     public void parameters(Map<String, String> parameters) {}
 
     @Override
+    public void container(String uniqueId, Map<String, String> labels, Map<String, String> parameters) {}
+
+    @Override
     public void description(String markdown) {}
 
     @Override

@@ -54,4 +54,43 @@ class ReportFilesTest {
         r.step("apply", true);
         assertThat(r).isSameAs(EditReporter.none());
     }
+
+    @Test
+    void aFailedContainerResultGetsTheLabelsRegisteredForIt(@TempDir Path dir) throws Exception {
+        // a real lifecycle: the listener is found through META-INF/services, the result written as JSON
+        var lifecycle = new io.qameta.allure.AllureLifecycle(new io.qameta.allure.FileSystemResultsWriter(dir));
+        String id = "[engine:hardedit]/[class:x.SingleEditTest]/[suite:cases.json]/[method:rome]/[case:cases.json#3]";
+        new AllureReporter(dir).container(id, Map.of("suite", "cases.json", "feature", "P103", "story", "3 · Skelou → France"),
+                Map.of("subject", "Skelou"));
+        for (String uniqueId : List.of(id, "[engine:junit-jupiter]/[class:Other]")) {
+            String uuid = java.util.UUID.randomUUID().toString();
+            lifecycle.scheduleTestCase(new io.qameta.allure.model.TestResult().setUuid(uuid).setName(uniqueId)
+                    .setLabels(new java.util.ArrayList<>(List.of(
+                            new io.qameta.allure.model.Label().setName(ContainerLabels.UNIQUE_ID_LABEL).setValue(uniqueId),
+                            new io.qameta.allure.model.Label().setName("feature").setValue("kept")))));
+            lifecycle.startTestCase(uuid);
+            lifecycle.updateTestCase(uuid, r -> r.setStatus(io.qameta.allure.model.Status.BROKEN));
+            lifecycle.stopTestCase(uuid);
+            lifecycle.writeTestCase(uuid);
+        }
+        ObjectMapper json = new ObjectMapper();
+        Map<String, com.fasterxml.jackson.databind.JsonNode> byName = new java.util.HashMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith("-result.json")).toList()) {
+                var tree = json.readTree(f.toFile());
+                byName.put(tree.get("name").asText(), tree);
+            }
+        }
+        assertThat(byName).hasSize(2);
+        assertThat(labels(byName.get(id))).containsEntry("suite", "cases.json").containsEntry("story", "3 · Skelou → France")
+                .containsEntry("feature", "kept");
+        assertThat(byName.get(id).get("parameters").toString()).contains("Skelou");
+        assertThat(labels(byName.get("[engine:junit-jupiter]/[class:Other]"))).doesNotContainKey("suite");
+    }
+
+    private static Map<String, String> labels(com.fasterxml.jackson.databind.JsonNode result) {
+        Map<String, String> m = new java.util.HashMap<>();
+        result.get("labels").forEach(l -> m.put(l.get("name").asText(), l.get("value").asText()));
+        return m;
+    }
 }

@@ -26,21 +26,9 @@ final class CaseReport {
     void describe(CheckKind kind) {
         EditCase c = cs.editCase();
         CaseEvaluation e = cs.evaluation();
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("parentSuite", ctx.suiteName());
-        labels.put("suite", cs.fileName());
-        labels.put("subSuite", FailureMessages.methodName(cs.method()));
-        labels.put("feature", c.relation() == null ? "(no relation)" : c.relation());
-        labels.put("story", c.caseId() + " · " + c.subject() + " → " + c.targetNew());
-        labels.put("method", cs.method());
-        labels.put("model", ctx.configuration().model());
-        reporter.labels(labels);
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("subject", c.subject());
-        params.put("prompt", c.prompt());
-        params.put("target", c.targetNew());
-        params.put("method", cs.method());
+        reporter.labels(labels(ctx, c, cs.fileName(), cs.method()));
         Object layer = e.diagnostics() == null ? null : e.diagnostics().get("layer");
+        Map<String, String> params = parameters(c, cs.method());
         params.put("layer", layer instanceof Number n ? String.valueOf(n.intValue()) : "n/a");
         reporter.parameters(params);
         if (cs.outcome() != null) {
@@ -86,6 +74,48 @@ final class CaseReport {
                         seq.trajectory(), seq.boundValue()));
             }
         }
+    }
+
+    /**
+     * Registers the case container's labels before anything can fail in it: if applying or measuring
+     * the edit throws, Allure reports the container itself and labels it with these.
+     */
+    static void container(HardEditExecutionContext ctx, String uniqueId, EditCase c, String fileName, String method) {
+        ctx.run().reporter().container(uniqueId, labels(ctx, c, fileName, method), parameters(c, method));
+    }
+
+    /** Labels of a sequence container (used if the sequence fails before its steps run). */
+    static void sequenceContainer(HardEditExecutionContext ctx, String uniqueId, String fileName) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("parentSuite", ctx.suiteName());
+        labels.put("suite", fileName);
+        labels.put("subSuite", FailureMessages.methodName(ctx.method()));
+        labels.put("feature", "sequence");
+        labels.put("story", "sequence " + fileName);
+        labels.put("method", ctx.method());
+        labels.put("model", ctx.configuration().model());
+        ctx.run().reporter().container(uniqueId, labels, Map.of("method", ctx.method()));
+    }
+
+    private static Map<String, String> labels(HardEditExecutionContext ctx, EditCase c, String fileName, String method) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("parentSuite", ctx.suiteName());
+        labels.put("suite", fileName);
+        labels.put("subSuite", FailureMessages.methodName(method));
+        labels.put("feature", c.relation() == null ? "(no relation)" : c.relation());
+        labels.put("story", c.caseId() + " · " + c.subject() + " → " + c.targetNew());
+        labels.put("method", method);
+        labels.put("model", ctx.configuration().model());
+        return labels;
+    }
+
+    private static Map<String, String> parameters(EditCase c, String method) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("subject", c.subject());
+        params.put("prompt", c.prompt());
+        params.put("target", c.targetNew());
+        params.put("method", method);
+        return params;
     }
 
     void passed(CheckKind kind, String message) {

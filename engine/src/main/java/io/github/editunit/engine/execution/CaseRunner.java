@@ -8,17 +8,10 @@ import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
 import io.github.editunit.framework.evaluation.EditEvaluator;
 import io.github.editunit.framework.evaluation.EditRequests;
-import io.github.editunit.framework.metrics.CounterFactMetrics;
-import io.github.editunit.framework.metrics.CounterFactScores;
 import io.github.editunit.framework.metrics.LocalitySnapshot;
-import io.github.editunit.framework.metrics.PromptTarget;
-import io.github.editunit.framework.metrics.TokenAccuracy;
 import io.github.editunit.hardedit.cases.EditCase;
 import io.github.editunit.hardedit.cases.Expectation;
-import io.github.editunit.hardedit.cases.NeighbourPrompt;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a case container does: apply the edit, measure it and (single mode) restore it, verified by the
@@ -35,6 +28,7 @@ public final class CaseRunner {
         HardEditConfiguration cfg = ctx.configuration();
         String method = ctx.method();
         EditCase c = d.editCase();
+        CaseReport.container(ctx, d.getUniqueId().toString(), c, d.fileName(), method);
         ctx.run().usedMethod(method);
         boolean expectCollapse = c.expectation() == Expectation.COLLAPSE && cfg.expectationAppliesTo(method)
                 && cfg.expectedCollapseGate() == ExpectedCollapseGate.ASSERT;
@@ -104,25 +98,9 @@ public final class CaseRunner {
     }
 
     private static CaseEvaluation verify(HardEditExecutionContext ctx, EditCase c) throws Exception {
-        long t0 = System.nanoTime();
         HardEditConfiguration cfg = ctx.configuration();
         ModelSession base = ctx.run().sessions().base(cfg);
         ModelSession edited = ctx.run().sessions().edited(cfg);
-        double pplBase = base.evaluator(cfg, base.modelDir()).baseline();
-        double pplEdited = edited.evaluator(cfg, base.modelDir()).baseline();
-        CounterFactScores s = new CounterFactMetrics(edited.model()).evaluate(List.of(c)).get(0);
-        TokenAccuracy acc = new TokenAccuracy(edited.model());
-        List<PromptTarget> neighbours = new ArrayList<>();
-        for (NeighbourPrompt n : c.neighbours()) {
-            neighbours.add(new PromptTarget(n.prompt(), n.groundTruth()));
-        }
-        double locality = neighbours.isEmpty() ? Double.NaN
-                : LocalitySnapshot.capture(base.model(), neighbours).accuracy(edited.model());
-        double rephrase = c.paraphrasePrompts().isEmpty() ? Double.NaN
-                : acc.rephraseAccuracy(c.paraphrasePrompts(), c.targetNew());
-        return new CaseEvaluation(c.caseId(), "verify", s.es(), s.em(), s.ps(), s.pm(), s.ns(), s.nm(),
-                acc.rewriteAccuracy(c.prompt(), c.targetNew()), rephrase, locality, pplBase, pplEdited,
-                cfg.pplBound().violated(pplBase, pplEdited), c.promptStartsWithSubject() ? 0 : -1, null, 0,
-                (System.nanoTime() - t0) / 1e9, Map.of());
+        return base.evaluator(cfg, base.modelDir()).evaluateEditedModel(c, edited.evaluator(cfg, base.modelDir()));
     }
 }

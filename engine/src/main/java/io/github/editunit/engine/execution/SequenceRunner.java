@@ -13,6 +13,7 @@ public final class SequenceRunner {
 
     public static HardEditExecutionContext before(HardEditExecutionContext ctx, SequenceDescriptor d) throws Exception {
         HardEditConfiguration cfg = ctx.configuration();
+        CaseReport.sequenceContainer(ctx, d.getUniqueId().toString(), d.fileName());
         ModelSession s = ctx.run().sessions().base(cfg);
         EditEvaluator evaluator = s.evaluator(cfg, s.modelDir());
         double baseline = evaluator.baseline();

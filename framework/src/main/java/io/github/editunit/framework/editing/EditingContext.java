@@ -74,22 +74,49 @@ public final class EditingContext {
     }
 
     /** C for {@code layer} from {@code samples} texts (cached in memory and on disk). */
-    public synchronized KeyCovariance covariance(int layer, int samples) {
-        String key = layer + "/" + samples;
-        KeyCovariance c = covariances.get(key);
-        if (c == null) {
-            try {
-                StatsSample sample = sample(samples);
-                Map<Integer, StatisticsCache.Entry> r = cache.resolve(model, sample, List.of(layer),
-                        Progress.toStderr("stats layer " + layer, sample.size(), "texts"));
-                SecondMomentStatistics stats = r.get(layer).statistics();
-                c = KeyCovariance.of(stats);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    public KeyCovariance covariance(int layer, int samples) {
+        return covariances(new int[] {layer}, samples).get(layer);
+    }
+
+    /**
+     * C for each of {@code layers} from {@code samples} texts; the layers not yet in memory are read from the
+     * disk cache or computed together in one pass over the corpus. Statistics describe the unedited model:
+     * computing them once the model has been edited is refused (MEMIT asks for all its layers before its first
+     * update, ROME before its write).
+     */
+    public synchronized Map<Integer, KeyCovariance> covariances(int[] layers, int samples) {
+        Map<Integer, KeyCovariance> out = new java.util.TreeMap<>();
+        List<Integer> missing = new java.util.ArrayList<>();
+        for (int layer : layers) {
+            KeyCovariance c = covariances.get(layer + "/" + samples);
+            if (c != null) {
+                out.put(layer, c);
+            } else if (!missing.contains(layer)) {
+                missing.add(layer);
             }
-            covariances.put(key, c);
         }
-        return c;
+        if (missing.isEmpty()) {
+            return out;
+        }
+        String now = model.parameters().contentHash();
+        if (!now.equals(baseHash)) {
+            throw new IllegalStateException("second-moment statistics of layers " + missing + " must come from the "
+                    + "unedited model (hash " + baseHash.substring(0, 12) + "…), but the model is edited (hash "
+                    + now.substring(0, 12) + "…): resolve them before the first edit");
+        }
+        try {
+            StatsSample sample = sample(samples);
+            Map<Integer, StatisticsCache.Entry> r = cache.resolve(model, sample, missing,
+                    Progress.toStderr("stats layers " + missing, sample.size(), "texts"));
+            for (int layer : missing) {
+                KeyCovariance c = KeyCovariance.of(r.get(layer).statistics());
+                covariances.put(layer + "/" + samples, c);
+                out.put(layer, c);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     /** The tokenised statistics corpus, read once per sample count and shared by all layers. */

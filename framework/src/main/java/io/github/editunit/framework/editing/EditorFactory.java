@@ -46,7 +46,8 @@ public final class EditorFactory {
                 MemitHyperparameters hp = HyperparameterCatalog.bind(node, MemitHyperparameters.class);
                 ContextTemplates t = hp.contextTemplateLength() <= 0 ? ContextTemplates.bare()
                         : context.memitTemplates(hp.contextTemplateLength(), hp.templateSeed());
-                return new MemitEditor(hp, layer -> context.covariance(layer, hp.mom2NSamples()), t);
+                // all layers in one pass over the corpus, before the first update
+                return new MemitEditor(hp, layer -> context.covariances(hp.layers(), hp.mom2NSamples()).get(layer), t);
             }
             default:
                 return new FineTuneEditor(HyperparameterCatalog.bind(node, FineTuneHyperparameters.class));

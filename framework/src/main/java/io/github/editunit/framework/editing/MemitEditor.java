@@ -93,6 +93,13 @@ public final class MemitEditor implements Editor {
         int m = hp.layers().length;
         int[] layers = hp.layers().clone();
         Arrays.sort(layers);
+        // C of every layer before the first update: the statistics describe the unedited model
+        Map<Integer, KeyCovariance> cov = new java.util.HashMap<>();
+        for (int layer : layers) {
+            cov.put(layer, hp.mom2Adjustment() ? covariance.apply(layer)
+                    : KeyCovariance.identity(model.architecture().mlpDownProjection(layer).inDim()));
+        }
+        double[] initialResidual = new double[n];
         for (int li = 0; li < m; li++) {
             int layer = layers[li];
             Projection proj = model.architecture().mlpDownProjection(layer);
@@ -113,12 +120,17 @@ public final class MemitEditor implements Editor {
                 }
                 double[] r = Vectors.sub(z[i], zAll[i * t]);
                 residNorm += Vectors.dot(r, r);
+                if (li == 0) {
+                    initialResidual[i] = Vectors.norm(r);
+                }
                 resid[i] = Vectors.scale(r, 1.0 / (m - li));
+            }
+            if (n > 1) {
+                keyConflicts(requests, k, resid, layer, diag);
             }
             DMatrixRMaj kMat = Matrices.ofColumns(k); // d_k × n
             DMatrixRMaj rMat = Matrices.ofColumns(resid); // d × n
-            DMatrixRMaj delta = solveUpdate(kMat, rMat, hp.mom2Adjustment()
-                    ? covariance.apply(layer) : KeyCovariance.identity(proj.inDim()), hp.mom2UpdateWeight());
+            DMatrixRMaj delta = solveUpdate(kMat, rMat, cov.get(layer), hp.mom2UpdateWeight());
             if (!Matrices.allFinite(delta)) {
                 throw new EditFailedException("memit update of layer " + layer + " is not finite");
             }
@@ -132,6 +144,77 @@ public final class MemitEditor implements Editor {
             double wNorm = RomeEditor.frobenius(model.parameters().get(proj.weightName()).toFloatArray());
             diag.put("relativeUpdateNorm.layer" + layer, norm / wNorm);
             model.parameters().addMatrix(proj, flat);
+        }
+        reached(model, requests, ids, positions, t, z, initialResidual, zSite, diag);
+    }
+
+    /**
+     * How much of the wanted change the spread update delivers at the z-layer: {@code 1 − ‖z − h‖ / ‖z − h₀‖}
+     * per request on the bare prompt (1: the target residual is met exactly; it is fitted only in the
+     * least-squares sense, against λC).
+     */
+    private static void reached(LanguageModel model, List<EditRequest> requests, List<int[]> ids, int[] positions, int t,
+            double[][] z, double[] initialResidual, HookPoint zSite, EditDiagnostics diag) {
+        int n = requests.size();
+        List<int[]> bare = new ArrayList<>(n);
+        int[] pos = new int[n];
+        for (int i = 0; i < n; i++) {
+            bare.add(ids.get(i * t));
+            pos[i] = positions[i * t];
+        }
+        double[][] h = new ActivationReader(model).read(bare, pos, List.of(zSite)).get(zSite);
+        double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double wanted = initialResidual[i];
+            double left = Vectors.norm(Vectors.sub(z[i], h[i]));
+            double share = wanted > 0 ? 1 - left / wanted : 1;
+            sum += share;
+            min = Math.min(min, share);
+            if (n > 1) {
+                diag.put(requests.get(i).id() + ".targetReached", share);
+            }
+        }
+        diag.put("targetReachedMean", sum / n);
+        diag.put("targetReachedMin", min);
+    }
+
+    /** Cosine above which two keys of a batch are counted as (nearly) the same key. */
+    static final double CONFLICT_COSINE = 0.95;
+
+    /**
+     * Edits whose keys at {@code layer} are nearly collinear but whose residuals (wanted changes) differ cannot both be
+     * met by one linear update: records the largest key cosine of the batch and how many pairs exceed
+     * {@link #CONFLICT_COSINE}, and warns about them.
+     */
+    private static void keyConflicts(List<EditRequest> requests, double[][] k, double[][] resid, int layer,
+            EditDiagnostics diag) {
+        int n = k.length;
+        double[] norms = new double[n];
+        for (int i = 0; i < n; i++) {
+            norms[i] = Vectors.norm(k[i]);
+        }
+        double max = -1;
+        int pairs = 0;
+        String example = null;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double cos = Vectors.dot(k[i], k[j]) / (norms[i] * norms[j] + 1e-30);
+                max = Math.max(max, cos);
+                if (cos > CONFLICT_COSINE && Vectors.cosine(resid[i], resid[j]) < CONFLICT_COSINE) {
+                    pairs++;
+                    if (example == null) {
+                        example = String.format(java.util.Locale.ROOT, "'%s' and '%s' (cosine %.3f)",
+                                requests.get(i).subject(), requests.get(j).subject(), cos);
+                    }
+                }
+            }
+        }
+        diag.put("keyCosineMax.layer" + layer, max);
+        diag.put("conflictingKeyPairs.layer" + layer, pairs);
+        if (pairs > 0) {
+            diag.warn(pairs + " pair(s) of edits have nearly the same key at layer " + layer + " but different "
+                    + "targets, e.g. " + example + ": one linear update cannot meet both");
         }
     }
 

@@ -14,6 +14,7 @@ import io.github.editunit.hardedit.cases.EditCase;
 import io.github.editunit.hardedit.cases.NeighbourPrompt;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Measures an edited case: CounterFact scores (ES/PS/NS and magnitudes), token accuracies, and
@@ -72,6 +73,28 @@ public final class EditEvaluator {
             n.add(new PromptTarget(p.prompt(), p.groundTruth()));
         }
         return n;
+    }
+
+    /**
+     * Verify mode: the case's edit looked up in an already edited model, measured against this
+     * evaluator's (base) model; nothing is applied. Locality compares the edited model's neighbour
+     * answers with the base model's, the perplexity ratio is edited/base, each on its evaluator's corpus.
+     */
+    public CaseEvaluation evaluateEditedModel(EditCase c, EditEvaluator edited) {
+        long t0 = System.nanoTime();
+        double pplBase = baseline();
+        double pplEdited = edited.baseline();
+        LanguageModel e = edited.model;
+        CounterFactScores s = new CounterFactMetrics(e).evaluate(List.of(c)).get(0);
+        TokenAccuracy acc = new TokenAccuracy(e);
+        LocalitySnapshot before = beforeEdit(c);
+        double locality = before.pairs().isEmpty() ? Double.NaN : before.accuracy(e);
+        double rephrase = c.paraphrasePrompts().isEmpty() ? Double.NaN
+                : acc.rephraseAccuracy(c.paraphrasePrompts(), c.targetNew());
+        int subjectLast = new SubjectLocator(model.tokenizer()).subjectLastIndex(c.template(), c.subject());
+        return new CaseEvaluation(c.caseId(), "verify", s.es(), s.em(), s.ps(), s.pm(), s.ns(), s.nm(),
+                acc.rewriteAccuracy(c.prompt(), c.targetNew()), rephrase, locality, pplBase, pplEdited,
+                bound.violated(pplBase, pplEdited), subjectLast, null, 0, (System.nanoTime() - t0) / 1e9, Map.of());
     }
 
     /** Measures the edited model for one case. */
