@@ -36,6 +36,8 @@ class AllureContainerResultTest {
         AllureLifecycle previous = Allure.getLifecycle();
         AllureLifecycle lifecycle = new AllureLifecycle(new FileSystemResultsWriter(results));
         Allure.setLifecycle(lifecycle);
+        String previousDir = System.getProperty("allure.results.directory");
+        System.setProperty("allure.results.directory", results.toString()); // the run files (categories.json) too
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         try {
             Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
@@ -52,7 +54,13 @@ class AllureContainerResultTest {
             launcher.execute(request);
         } finally {
             Allure.setLifecycle(previous);
+            if (previousDir == null) {
+                System.clearProperty("allure.results.directory");
+            } else {
+                System.setProperty("allure.results.directory", previousDir);
+            }
         }
+        assertThat(results.resolve("categories.json")).exists();
         assertThat(summary.getSummary().getContainersFailedCount()).isEqualTo(1);
 
         List<JsonNode> written = new ArrayList<>();
