@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param contextTemplateLength tokens of each of the five seed-word prefixes (0: no prefixes, keys of the
  *     bare prompt only)
  * @param templateSeed seed of the prefix generation
+ * @param rounds how often the whole update is computed and applied (targets searched again on the model the
+ *     previous round left); 1 (or absent) is MEMIT as published
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MemitHyperparameters(
@@ -33,7 +35,13 @@ public record MemitHyperparameters(
         @JsonProperty("mom2_adjustment") boolean mom2Adjustment,
         @JsonProperty("mom2_n_samples") int mom2NSamples,
         @JsonProperty("context_template_length") int contextTemplateLength,
-        @JsonProperty("template_seed") long templateSeed) {
+        @JsonProperty("template_seed") long templateSeed,
+        @JsonProperty("rounds") int rounds) {
+
+    /** Rounds actually run: at least one. */
+    public int roundCount() {
+        return Math.max(1, rounds);
+    }
 
     public ValueOptimizer.Settings valueSettings() {
         return new ValueOptimizer.Settings(vNumGradSteps, vLr, vWeightDecay, klFactor, clampNormFactor,

@@ -24,7 +24,7 @@ class EditingContextTest {
             String base = m.parameters().contentHash();
             EditingContext ctx = new EditingContext(m, null, new StatisticsCache(dir.resolve("stats")), corpus);
             MemitHyperparameters hp = new MemitHyperparameters(new int[] {0, 1}, 10, 0.5, 0.5, 0.75, 0.0625, 0.05,
-                    200, true, 100, 0, 2);
+                    200, true, 100, 0, 2, 1);
             MemitEditor memit = new MemitEditor(hp, l -> ctx.covariances(hp.layers(), hp.mom2NSamples()).get(l),
                     ContextTemplates.bare());
             EditOutcome o = memit.apply(m, List.of(EditingFixture.request()));

@@ -157,7 +157,7 @@ class EditorAlgebraTest {
         try (LanguageModel m = EditingFixture.model(4)) {
             String hash = m.parameters().contentHash();
             MemitHyperparameters hp = new MemitHyperparameters(new int[] {0, 1}, 10, 0.5, 0.5, 0.75, 0.0625, 0.05,
-                    200, true, 200, 6, 2);
+                    200, true, 200, 6, 2, 1);
             KeyCovariance c0 = EditingFixture.covariance(m, 0);
             KeyCovariance c1 = EditingFixture.covariance(m, 1);
             ContextTemplates t = ContextTemplates.generateFromSeedWords(m, new int[][] {{6, 1}}, 2);
@@ -173,6 +173,30 @@ class EditorAlgebraTest {
             assertThat(m.parameters().get(m.architecture().mlpDownProjection(2).weightName()).toFloatArray())
                     .isEqualTo(layer2);
             assertThat(o.diagnostics().layerUpdateNorms()).containsOnlyKeys(0, 1);
+            assertThat(o.restore()).isTrue();
+            assertThat(m.parameters().contentHash()).isEqualTo(hash);
+        }
+    }
+
+    @Test
+    void memitReportsTwoEditsOfOneKeyWithDifferentTargetsAsAConflictAndRefinementRoundsStillRestore() {
+        try (LanguageModel m = EditingFixture.model(8)) {
+            String hash = m.parameters().contentHash();
+            MemitHyperparameters hp = new MemitHyperparameters(new int[] {0, 1}, 10, 0.5, 0.5, 4, 0.0625, 0.05,
+                    200, true, 200, 0, 2, 2);
+            KeyCovariance c0 = EditingFixture.covariance(m, 0);
+            KeyCovariance c1 = EditingFixture.covariance(m, 1);
+            MemitEditor memit = new MemitEditor(hp, l -> l == 0 ? c0 : c1, ContextTemplates.bare());
+            EditRequest a = EditingFixture.request();
+            EditRequest b = new EditRequest("t2", a.prompt(), a.subject(), "German", a.groundTruth());
+            EditOutcome o = memit.apply(m, List.of(a, b));
+            // the same prompt: the same key at every layer, but the two targets want different changes
+            assertThat(o.diagnostics().value("keyCosineMax.layer0")).isCloseTo(1.0, within(1e-9));
+            assertThat(o.diagnostics().value("conflictingKeyPairs.layer0")).isEqualTo(1.0);
+            assertThat(o.diagnostics().warnings()).anyMatch(w -> w.contains("nearly the same key at layer 0")
+                    && w.contains("Danielle Darrieux"));
+            assertThat(o.diagnostics().value("targetReachedMean")).isNotNull();
+            assertThat(o.diagnostics().values()).containsKey("round2.relativeUpdateNorm.layer1");
             assertThat(o.restore()).isTrue();
             assertThat(m.parameters().contentHash()).isEqualTo(hash);
         }
