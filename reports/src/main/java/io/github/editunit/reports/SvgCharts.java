@@ -1,12 +1,13 @@
 package io.github.editunit.reports;
 
+import io.github.editunit.framework.study.SvgLineChart;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Small self-contained SVG charts (no scripts, no external fonts) for the report: a perplexity
- * trajectory over sequential steps, and a before/after bar pair for one case. Both draw the
- * perplexity bound as a dashed red line.
+ * The report's perplexity charts: a trajectory over sequential steps (a {@link SvgLineChart}) and a
+ * before/after bar pair for one case, each with the perplexity bound as a dashed red line.
  */
 public final class SvgCharts {
 
@@ -20,7 +21,8 @@ public final class SvgCharts {
     private SvgCharts() {}
 
     /**
-     * Perplexity after each step. Non-finite values are drawn at the top and marked.
+     * Perplexity after each step, drawn by the framework's {@link SvgLineChart}; points above the bound
+     * and non-finite values (drawn at the top) are red.
      *
      * @param title chart title
      * @param baseline unedited perplexity (drawn as step 0)
@@ -28,32 +30,15 @@ public final class SvgCharts {
      * @param bound the largest allowed perplexity (NaN: none)
      */
     public static String trajectory(String title, double baseline, List<Double> steps, double bound) {
-        double max = Math.max(baseline, Double.isFinite(bound) ? bound : 0);
-        for (double v : steps) {
-            if (Double.isFinite(v)) {
-                max = Math.max(max, v);
-            }
+        List<Double> values = new ArrayList<>(steps.size() + 1);
+        values.add(baseline);
+        values.addAll(steps);
+        SvgLineChart chart = new SvgLineChart(title, "step (0 = unedited)", "perplexity", false).firstX(0)
+                .series("perplexity", values).markPoints(bound);
+        if (Double.isFinite(bound)) {
+            chart.reference(bound, "bound " + num(bound));
         }
-        max = max * 1.1 + 1e-9;
-        int n = steps.size();
-        StringBuilder sb = header(title);
-        axes(sb, max);
-        StringBuilder pts = new StringBuilder();
-        for (int i = 0; i <= n; i++) {
-            double v = i == 0 ? baseline : steps.get(i - 1);
-            double x = L + (W - L - R) * (n == 0 ? 0 : (double) i / n);
-            double y = Double.isFinite(v) ? y(v, max) : T;
-            pts.append(fmt(x)).append(',').append(fmt(y)).append(' ');
-            String colour = Double.isFinite(bound) && !(v <= bound) ? "#d62728" : "#1f77b4";
-            sb.append(String.format(Locale.ROOT, "<circle class=\"ppl-point\" cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\">"
-                    + "<title>step %d: %s</title></circle>%n", fmt(x), fmt(y), colour, i, num(v)));
-        }
-        sb.append("<polyline class=\"ppl-line\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"")
-                .append(pts.toString().trim()).append("\"/>\n");
-        bound(sb, bound, max);
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">step (0 = unedited)</text>%n",
-                (L + W - R) / 2, H - 8));
-        return sb.append("</svg>\n").toString();
+        return chart.render();
     }
 
     /** Perplexity before and after one edit. */
@@ -127,13 +112,7 @@ public final class SvgCharts {
 
     /** A perplexity for people: 41.2, 3,910, ∞. */
     public static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "n/a";
-        }
-        if (Double.isInfinite(v)) {
-            return "∞";
-        }
-        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3g", v);
+        return SvgLineChart.human(v);
     }
 
     private static String xml(String s) {

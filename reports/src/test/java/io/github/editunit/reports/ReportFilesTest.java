@@ -36,14 +36,18 @@ class ReportFilesTest {
 
     @Test
     void chartsAreWellFormedSvgWithTheBound() throws Exception {
-        String t = SvgCharts.trajectory("ppl", 40, List.of(41.0, 45.0, Double.POSITIVE_INFINITY), 60);
+        String t = SvgCharts.trajectory("ppl", 40, List.of(41.0, 65.0, Double.POSITIVE_INFINITY), 60);
         String b = SvgCharts.beforeAfter("case", 40, 3910, 60);
         for (String svg : List.of(t, b)) {
             javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
                     .parse(new java.io.ByteArrayInputStream(svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            assertThat(svg).contains("ppl-bound").contains("bound 60");
+            assertThat(svg).contains("bound 60");
         }
-        assertThat(t).contains("ppl-line").contains("∞");
+        assertThat(b).contains("ppl-bound");
+        assertThat(t).contains("class=\"reference\"").contains("class=\"series\"").contains("step (0 = unedited)")
+                .contains("step (0 = unedited) 3: ∞");
+        // the step above the bound and the infinite one are red, the others are not
+        assertThat(t.split("fill=\"#d62728\"><title>", -1)).hasSize(3);
         assertThat(b).contains("after 3,910");
     }
 

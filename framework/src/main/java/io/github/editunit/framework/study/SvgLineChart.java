@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A small self-contained SVG line chart (log or linear y axis), for documents and reports. */
+/**
+ * The one SVG line chart of EditUnit (no scripts, no external fonts): series over steps, a linear or
+ * log y axis, an optional dashed reference line (the perplexity bound) and optional point markers
+ * that turn red above a threshold. Used for the collapse study's documents and the Allure
+ * perplexity trajectories. Non-finite values are drawn at the top edge; their tooltips say ∞.
+ */
 public final class SvgLineChart {
 
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
@@ -18,6 +23,9 @@ public final class SvgLineChart {
     private final Map<String, List<Double>> series = new LinkedHashMap<>();
     private Double reference;
     private String referenceLabel;
+    private int firstX = 1;
+    private boolean markers;
+    private double markAbove = Double.NaN;
 
     public SvgLineChart(String title, String xLabel, String yLabel, boolean logY) {
         this.title = title;
@@ -26,7 +34,7 @@ public final class SvgLineChart {
         this.logY = logY;
     }
 
-    /** Adds a series; point i is plotted at x = i + 1. Non-finite values are drawn at the top edge. */
+    /** Adds a series; point i is plotted at x = first x + i. Non-finite values are drawn at the top edge. */
     public SvgLineChart series(String name, List<Double> values) {
         series.put(name, new ArrayList<>(values));
         return this;
@@ -36,6 +44,19 @@ public final class SvgLineChart {
     public SvgLineChart reference(double value, String label) {
         this.reference = value;
         this.referenceLabel = label;
+        return this;
+    }
+
+    /** The x value of each series' first point (default 1; 0 for "step 0 = unedited"). */
+    public SvgLineChart firstX(int x) {
+        this.firstX = x;
+        return this;
+    }
+
+    /** Draws every point with a tooltip; points above {@code threshold} (or non-finite) in red. NaN: no threshold. */
+    public SvgLineChart markPoints(double threshold) {
+        this.markers = true;
+        this.markAbove = threshold;
         return this;
     }
 
@@ -93,8 +114,9 @@ public final class SvgLineChart {
                     fmt(label)));
         }
         for (int i = 0; i <= Math.min(n, 10); i++) {
-            int xv = 1 + (int) Math.round((double) (n - 1) * i / Math.min(n, 10));
-            double x = left + (n == 1 ? pw / 2.0 : pw * (xv - 1) / (double) (n - 1));
+            int xi = (int) Math.round((double) (n - 1) * i / Math.min(n, 10));
+            double x = left + (n == 1 ? pw / 2.0 : pw * xi / (double) (n - 1));
+            int xv = firstX + xi;
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x,
                     top + ph + 16, xv));
         }
@@ -105,14 +127,15 @@ public final class SvgLineChart {
         if (reference != null) {
             double rv = logY ? Math.log10(reference) : reference;
             double y = top + ph - ph * (rv - lo) / (hi - lo);
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#444\" "
-                    + "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\">%s</text>%n", left, left + pw, y, y,
-                    left + pw + 6, y + 4, esc(referenceLabel)));
+            sb.append(String.format(Locale.ROOT, "<line class=\"reference\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+                    + "stroke=\"#d62728\" stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" fill=\"#d62728\">%s</text>%n",
+                    left, left + pw, y, y, left + pw + 6, y + 4, esc(referenceLabel)));
         }
         int c = 0;
         for (Map.Entry<String, List<Double>> e : series.entrySet()) {
             String color = COLORS[c % COLORS.length];
             StringBuilder pts = new StringBuilder();
+            StringBuilder marks = new StringBuilder();
             List<Double> s = e.getValue();
             for (int i = 0; i < s.size(); i++) {
                 double v = s.get(i);
@@ -121,9 +144,16 @@ public final class SvgLineChart {
                 double x = left + (n == 1 ? pw / 2.0 : pw * i / (double) (n - 1));
                 double y = top + ph - ph * (yv - lo) / (hi - lo);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                if (markers) {
+                    boolean above = !Double.isFinite(v) || (Double.isFinite(markAbove) && v > markAbove);
+                    marks.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                            + "fill=\"%s\"><title>%s %d: %s</title></circle>%n", x, y, above ? "#d62728" : color,
+                            esc(xLabel), firstX + i, human(v)));
+                }
             }
             sb.append(String.format(Locale.ROOT, "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" "
                     + "stroke-width=\"2\" points=\"%s\"/>%n", color, pts.toString().trim()));
+            sb.append(marks);
             int ly = top + 14 + 18 * c;
             sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"%d\">%s</text>%n", left + pw + 8, ly - 4, color, left + pw + 24, ly,
@@ -140,6 +170,17 @@ public final class SvgLineChart {
         }
         double a = Math.abs(v);
         return a >= 1e4 || a < 1e-2 ? String.format(Locale.ROOT, "%.1e", v) : String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /** A number for people: 41.2, 3,910, ∞, n/a. */
+    public static String human(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        if (Double.isInfinite(v)) {
+            return "∞";
+        }
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
     private static String esc(String s) {
