@@ -155,7 +155,7 @@ public final class CollapseStudy {
             Path dir = markdown.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             String chartName = markdown.getFileName().toString().replaceAll("\\.md$", "") + "-sequential.svg";
-            SvgLineChart chart = new SvgLineChart("Perplexity during sequential editing (bundled model)", "edits",
+            SvgLineChart chart = new SvgLineChart("Perplexity during sequential editing (" + modelDir.toAbsolutePath().normalize().getFileName() + ")", "edits",
                     "perplexity (ME-PPL recipe, log scale)", true);
             trajectories.forEach(chart::series);
             chart.reference(baselinePpl * (options.bound().relative() ? options.bound().value() : 1),
