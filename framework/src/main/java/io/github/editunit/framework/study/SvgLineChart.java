@@ -128,8 +128,9 @@ public final class SvgLineChart {
             double rv = logY ? Math.log10(reference) : reference;
             double y = top + ph - ph * (rv - lo) / (hi - lo);
             sb.append(String.format(Locale.ROOT, "<line class=\"reference\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
-                    + "stroke=\"#d62728\" stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" fill=\"#d62728\">%s</text>%n",
-                    left, left + pw, y, y, left + pw + 6, y + 4, esc(referenceLabel)));
+                    + "stroke=\"#d62728\" stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" fill=\"#d62728\" "
+                    + "text-anchor=\"end\">%s</text>%n", left, left + pw, y, y, left + pw - 4, y > top + 14 ? y - 4 : y + 14,
+                    esc(referenceLabel)));
         }
         int c = 0;
         for (Map.Entry<String, List<Double>> e : series.entrySet()) {
