@@ -161,7 +161,7 @@ public final class CollapseStudy {
             chart.reference(baselinePpl * (options.bound().relative() ? options.bound().value() : 1),
                     "bound " + options.bound());
             Files.writeString(dir.resolve(chartName), chart.render());
-            Files.writeString(markdown, new CollapseStudyReport(model, single.size(), sequential.size(), baselinePpl,
+            Files.writeString(markdown, new CollapseStudyReport(modelDir.toString(), markdown.toString(), model, single.size(), sequential.size(), baselinePpl,
                     rows, baselineRecall, trajectories, recallTrajectories, seqBaseRecall, ratios, chartName,
                     options).render());
         }

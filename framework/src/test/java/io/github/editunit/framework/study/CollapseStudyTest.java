@@ -29,6 +29,10 @@ class CollapseStudyTest {
             assertThat(text).contains(mode);
         }
         assertThat(text).contains("memit").contains("Pearson r");
+        assertThat(text).startsWith("# Collapse study on the bundled model")
+                .contains("--cases 3 --steps 3 --methods rome,memit --out " + md)
+                .contains("Over all 6 sequential steps (all methods)").contains("| method | recall halved at edit |")
+                .containsPattern("\\*\\*Finding\\.\\*\\* Across single edits perplexity is a (weak|moderate|strong|undetermined) surrogate");
         assertThat(text).doesNotContain("NaN |");
         Path svg = dir.resolve("study-sequential.svg");
         assertThat(svg).exists();
