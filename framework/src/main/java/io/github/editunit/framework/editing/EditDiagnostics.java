@@ -75,11 +75,42 @@ public final class EditDiagnostics {
 
     /** A plain map for JSON output. */
     public Map<String, Object> toMap() {
+        return toMapFor(null, java.util.Set.of());
+    }
+
+    /**
+     * The plain map one request of a batch reports: batch-level values, plus only its own per-request
+     * entries (named {@code <id>.…} or {@code roundN.<id>.…}); the other requests' entries are left out.
+     */
+    public Map<String, Object> toMapFor(String requestId, java.util.Set<String> batchIds) {
         Map<String, Object> m = new LinkedHashMap<>();
-        values.forEach((k, v) -> m.put(k, Double.isFinite(v) ? v : null));
+        values.forEach((k, v) -> {
+            if (belongs(k, requestId, batchIds)) {
+                m.put(k, Double.isFinite(v) ? v : null);
+            }
+        });
         m.put("layerUpdateNorms", layerUpdateNorms);
-        m.put("lossTrajectories", lossTrajectories);
+        Map<String, List<Double>> own = new LinkedHashMap<>();
+        lossTrajectories.forEach((k, v) -> {
+            if (belongs(k, requestId, batchIds)) {
+                own.put(k, v);
+            }
+        });
+        m.put("lossTrajectories", own);
         m.put("warnings", warnings);
         return m;
+    }
+
+    private static boolean belongs(String key, String requestId, java.util.Set<String> batchIds) {
+        if (batchIds.isEmpty()) {
+            return true;
+        }
+        String rest = key.matches("round\\d+\\..*") ? key.substring(key.indexOf('.') + 1) : key;
+        for (String id : batchIds) {
+            if (rest.startsWith(id + ".")) {
+                return id.equals(requestId);
+            }
+        }
+        return true;
     }
 }

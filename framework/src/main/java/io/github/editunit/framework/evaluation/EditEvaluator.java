@@ -75,6 +75,16 @@ public final class EditEvaluator {
         return n;
     }
 
+    /** The edit's diagnostics as this case reports them: in a batch, without the other requests' entries. */
+    private static Map<String, Object> diagnosticsOf(EditCase c, EditOutcome outcome) {
+        if (outcome.requests().size() <= 1) {
+            return outcome.diagnostics().toMap();
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        outcome.requests().forEach(r -> ids.add(r.id()));
+        return outcome.diagnostics().toMapFor(c.caseId(), ids);
+    }
+
     /**
      * Verify mode: the case's edit looked up in an already edited model, measured against this
      * evaluator's (base) model; nothing is applied. Locality compares the edited model's neighbour
@@ -121,6 +131,6 @@ public final class EditEvaluator {
         int subjectLast = new SubjectLocator(model.tokenizer()).subjectLastIndex(c.template(), c.subject());
         return new CaseEvaluation(c.caseId(), outcome.method(), s.es(), s.em(), s.ps(), s.pm(), s.ns(), s.nm(),
                 rewrite, rephrase, locality, pplBefore, pplAfter, collapsed, subjectLast, prefix, outcome.seconds(),
-                (System.nanoTime() - t0) / 1e9, outcome.diagnostics().toMap());
+                (System.nanoTime() - t0) / 1e9, diagnosticsOf(c, outcome));
     }
 }
