@@ -33,7 +33,8 @@ public final class CaseDescriptor extends AbstractTestDescriptor implements Node
         this.tags = Tags.of(editCase, method);
     }
 
-    static String displayName(EditCase c) {
+    /** How a case is named everywhere (test tree, Allure story): {@code id · subject → target}. */
+    public static String displayName(EditCase c) {
         return c.caseId() + " · " + c.subject() + " → " + c.targetNew();
     }
 

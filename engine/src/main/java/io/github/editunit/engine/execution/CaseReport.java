@@ -1,5 +1,6 @@
 package io.github.editunit.engine.execution;
 
+import io.github.editunit.engine.descriptor.CaseDescriptor;
 import io.github.editunit.engine.descriptor.CheckKind;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
 import io.github.editunit.hardedit.cases.EditCase;
@@ -62,8 +63,7 @@ final class CaseReport {
             reporter.attach("edit diagnostics", "application/json", "json", DiagnosticsJson.of(m));
         }
         if (kind == CheckKind.NON_COLLAPSE) {
-            double bound = ctx.configuration().pplBound().relative() ? e.pplBefore() * ctx.configuration().pplBound().value()
-                    : ctx.configuration().pplBound().value();
+            double bound = ctx.configuration().pplBound().limit(e.pplBefore());
             reporter.attach("perplexity before/after", "image/svg+xml", "svg", SvgCharts.beforeAfter(
                     "perplexity: " + c.subject() + " → " + c.targetNew() + " (" + cs.method() + ")", e.pplBefore(),
                     e.pplAfter(), bound));
@@ -86,25 +86,27 @@ final class CaseReport {
 
     /** Labels of a sequence container (used if the sequence fails before its steps run). */
     static void sequenceContainer(HardEditExecutionContext ctx, String uniqueId, String fileName) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("parentSuite", ctx.suiteName());
-        labels.put("suite", fileName);
-        labels.put("subSuite", FailureMessages.methodName(ctx.method()));
-        labels.put("feature", "sequence");
-        labels.put("story", "sequence " + fileName);
-        labels.put("method", ctx.method());
-        labels.put("model", ctx.configuration().model());
-        ctx.run().reporter().container(uniqueId, labels, Map.of("method", ctx.method()));
+        ctx.run().reporter().container(uniqueId, labels(ctx, fileName, FailureMessages.methodName(ctx.method()),
+                "sequence", "sequence " + fileName, ctx.method()), Map.of("method", ctx.method()));
     }
 
     private static Map<String, String> labels(HardEditExecutionContext ctx, EditCase c, String fileName, String method) {
+        return labels(ctx, fileName, FailureMessages.methodName(method),
+                c.relation() == null ? "(no relation)" : c.relation(), CaseDescriptor.displayName(c), method);
+    }
+
+    /** The label set every EditUnit result carries; {@code method} may be null (model-level results). */
+    private static Map<String, String> labels(HardEditExecutionContext ctx, String suite, String subSuite, String feature,
+            String story, String method) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("parentSuite", ctx.suiteName());
-        labels.put("suite", fileName);
-        labels.put("subSuite", FailureMessages.methodName(method));
-        labels.put("feature", c.relation() == null ? "(no relation)" : c.relation());
-        labels.put("story", c.caseId() + " · " + c.subject() + " → " + c.targetNew());
-        labels.put("method", method);
+        labels.put("suite", suite);
+        labels.put("subSuite", subSuite);
+        labels.put("feature", feature);
+        labels.put("story", story);
+        if (method != null) {
+            labels.put("method", method);
+        }
         labels.put("model", ctx.configuration().model());
         return labels;
     }
@@ -131,16 +133,8 @@ final class CaseReport {
 
     static void modelLevel(HardEditExecutionContext ctx, double before, double after, String what) {
         EditReporter r = ctx.run().reporter();
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("parentSuite", ctx.suiteName());
-        labels.put("suite", "edited model");
-        labels.put("subSuite", "verify");
-        labels.put("feature", "non-collapse");
-        labels.put("story", what);
-        labels.put("model", ctx.configuration().model());
-        r.labels(labels);
-        double bound = ctx.configuration().pplBound().relative() ? before * ctx.configuration().pplBound().value()
-                : ctx.configuration().pplBound().value();
+        r.labels(labels(ctx, "edited model", "verify", "non-collapse", what, null));
+        double bound = ctx.configuration().pplBound().limit(before);
         r.attach("perplexity base/edited", "image/svg+xml", "svg", SvgCharts.beforeAfter("perplexity: " + what, before,
                 after, bound));
     }

@@ -17,7 +17,7 @@ public final class SequenceRunner {
         ModelSession s = ctx.run().sessions().base(cfg);
         EditEvaluator evaluator = s.evaluator(cfg, s.modelDir());
         double baseline = evaluator.baseline();
-        double bound = cfg.pplBound().relative() ? baseline * cfg.pplBound().value() : cfg.pplBound().value();
+        double bound = cfg.pplBound().limit(baseline);
         return ctx.withSequence(new SequenceState(s.model().parameters().contentHash(), baseline, bound));
     }
 

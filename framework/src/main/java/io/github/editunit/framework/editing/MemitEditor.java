@@ -55,11 +55,12 @@ public final class MemitEditor implements Editor {
         WeightSnapshot before = params.snapshot(names);
         EditDiagnostics diag = new EditDiagnostics();
         try {
-            update(model, requests, diag);
+            Batch batch = prepare(model, requests);
+            update(model, batch, diag);
             for (int round = 2; round <= hp.roundCount(); round++) {
                 // refinement: new targets z from the model as the previous round left it, spread again
                 EditDiagnostics next = new EditDiagnostics();
-                update(model, requests, next);
+                update(model, batch, next);
                 diag.merge("round" + round + ".", next);
             }
         } catch (RuntimeException e) {
@@ -70,7 +71,41 @@ public final class MemitEditor implements Editor {
         return new EditOutcome(method(), requests, model, before, hashBefore, diag, (System.nanoTime() - start) / 1e9);
     }
 
-    private void update(LanguageModel model, List<EditRequest> requests, EditDiagnostics diag) {
+    /**
+     * What every round of one edit shares: the token ids of each (request, template) with the subject-last
+     * positions, the edited layers in ascending order, and their key covariances — resolved before the
+     * first update, because the statistics describe the unedited model.
+     */
+    private record Batch(List<EditRequest> requests, List<int[]> ids, int[] positions, int templateCount, int[] layers,
+            Map<Integer, KeyCovariance> covariances) {}
+
+    private Batch prepare(LanguageModel model, List<EditRequest> requests) {
+        SubjectLocator locator = new SubjectLocator(model.tokenizer());
+        int n = requests.size();
+        int t = templates.size();
+        List<int[]> ids = new ArrayList<>(n * t);
+        int[] positions = new int[n * t];
+        for (int i = 0; i < n; i++) {
+            EditRequest req = requests.get(i);
+            for (int j = 0; j < t; j++) {
+                SubjectLocator.Located loc = locator.locate(templates.templates().get(j).replace("{}", req.template()),
+                        req.subject(), new int[0]);
+                ids.add(loc.ids());
+                positions[i * t + j] = loc.subjectLast();
+            }
+        }
+        int[] layers = hp.layers().clone();
+        Arrays.sort(layers);
+        Map<Integer, KeyCovariance> cov = new java.util.HashMap<>();
+        for (int layer : layers) {
+            cov.put(layer, hp.mom2Adjustment() ? covariance.apply(layer)
+                    : KeyCovariance.identity(model.architecture().mlpDownProjection(layer).inDim()));
+        }
+        return new Batch(requests, ids, positions, t, layers, cov);
+    }
+
+    private void update(LanguageModel model, Batch batch, EditDiagnostics diag) {
+        List<EditRequest> requests = batch.requests();
         int n = requests.size();
         int zLayer = hp.zLayer();
         HookPoint zSite = HookPoint.blockOutput(zLayer);
@@ -85,30 +120,11 @@ public final class MemitEditor implements Editor {
         }
         diag.put("valueClampedShare", (double) clamped / n);
 
-        // token ids of every (request, template) and the subject-last positions
-        SubjectLocator locator = new SubjectLocator(model.tokenizer());
-        int t = templates.size();
-        List<int[]> ids = new ArrayList<>(n * t);
-        int[] positions = new int[n * t];
-        for (int i = 0; i < n; i++) {
-            EditRequest req = requests.get(i);
-            for (int j = 0; j < t; j++) {
-                SubjectLocator.Located loc = locator.locate(templates.templates().get(j).replace("{}", req.template()),
-                        req.subject(), new int[0]);
-                ids.add(loc.ids());
-                positions[i * t + j] = loc.subjectLast();
-            }
-        }
-
-        int m = hp.layers().length;
-        int[] layers = hp.layers().clone();
-        Arrays.sort(layers);
-        // C of every layer before the first update: the statistics describe the unedited model
-        Map<Integer, KeyCovariance> cov = new java.util.HashMap<>();
-        for (int layer : layers) {
-            cov.put(layer, hp.mom2Adjustment() ? covariance.apply(layer)
-                    : KeyCovariance.identity(model.architecture().mlpDownProjection(layer).inDim()));
-        }
+        List<int[]> ids = batch.ids();
+        int[] positions = batch.positions();
+        int t = batch.templateCount();
+        int[] layers = batch.layers();
+        int m = layers.length;
         double[] initialResidual = new double[n];
         for (int li = 0; li < m; li++) {
             int layer = layers[li];
@@ -140,22 +156,18 @@ public final class MemitEditor implements Editor {
             }
             DMatrixRMaj kMat = Matrices.ofColumns(k); // d_k × n
             DMatrixRMaj rMat = Matrices.ofColumns(resid); // d × n
-            DMatrixRMaj delta = solveUpdate(kMat, rMat, cov.get(layer), hp.mom2UpdateWeight());
+            DMatrixRMaj delta = solveUpdate(kMat, rMat, batch.covariances().get(layer), hp.mom2UpdateWeight());
             if (!Matrices.allFinite(delta)) {
                 throw new EditFailedException("memit update of layer " + layer + " is not finite");
             }
             double norm = Matrices.frobenius(delta);
             diag.layerUpdateNorm(layer, norm);
             diag.put("residualNorm.layer" + layer, Math.sqrt(residNorm / n));
-            float[] flat = new float[delta.data.length];
-            for (int i = 0; i < flat.length; i++) {
-                flat[i] = (float) delta.data[i];
-            }
             double wNorm = RomeEditor.frobenius(model.parameters().get(proj.weightName()).toFloatArray());
             diag.put("relativeUpdateNorm.layer" + layer, norm / wNorm);
-            model.parameters().addMatrix(proj, flat);
+            model.parameters().addMatrix(proj, Vectors.toFloat(delta.data));
         }
-        reached(model, requests, ids, positions, t, z, initialResidual, zSite, diag);
+        reached(model, batch, z, initialResidual, zSite, diag);
     }
 
     /**
@@ -163,14 +175,15 @@ public final class MemitEditor implements Editor {
      * per request on the bare prompt (1: the target residual is met exactly; it is fitted only in the
      * least-squares sense, against λC).
      */
-    private static void reached(LanguageModel model, List<EditRequest> requests, List<int[]> ids, int[] positions, int t,
-            double[][] z, double[] initialResidual, HookPoint zSite, EditDiagnostics diag) {
-        int n = requests.size();
+    private static void reached(LanguageModel model, Batch batch, double[][] z, double[] initialResidual, HookPoint zSite,
+            EditDiagnostics diag) {
+        int n = batch.requests().size();
+        int t = batch.templateCount();
         List<int[]> bare = new ArrayList<>(n);
         int[] pos = new int[n];
         for (int i = 0; i < n; i++) {
-            bare.add(ids.get(i * t));
-            pos[i] = positions[i * t];
+            bare.add(batch.ids().get(i * t));
+            pos[i] = batch.positions()[i * t];
         }
         double[][] h = new ActivationReader(model).read(bare, pos, List.of(zSite)).get(zSite);
         double sum = 0;

@@ -44,6 +44,11 @@ public record CollapseBound(boolean relative, double value) {
         return ratio(Double.parseDouble(t));
     }
 
+    /** The largest perplexity allowed after an edit of a model whose perplexity was {@code before}. */
+    public double limit(double before) {
+        return relative ? before * value : value;
+    }
+
     public boolean violated(double before, double after) {
         if (!Double.isFinite(after)) {
             return true;

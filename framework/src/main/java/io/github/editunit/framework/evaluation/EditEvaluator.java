@@ -94,32 +94,37 @@ public final class EditEvaluator {
         long t0 = System.nanoTime();
         double pplBase = baseline();
         double pplEdited = edited.baseline();
-        LanguageModel e = edited.model;
-        CounterFactScores s = new CounterFactMetrics(e).evaluate(List.of(c)).get(0);
-        TokenAccuracy acc = new TokenAccuracy(e);
-        LocalitySnapshot before = beforeEdit(c);
-        double locality = before.pairs().isEmpty() ? Double.NaN : before.accuracy(e);
+        Scores s = score(edited.model, c, c.prompt(), beforeEdit(c));
+        return new CaseEvaluation(c.caseId(), "verify", s.cf().es(), s.cf().em(), s.cf().ps(), s.cf().pm(), s.cf().ns(),
+                s.cf().nm(), s.rewrite(), s.rephrase(), s.locality(), pplBase, pplEdited,
+                bound.violated(pplBase, pplEdited), s.subjectLast(), null, 0, (System.nanoTime() - t0) / 1e9, Map.of());
+    }
+
+    /** The per-case scores both modes report, measured on {@code m}. */
+    private record Scores(CounterFactScores cf, double rewrite, double rephrase, double locality, int subjectLast) {}
+
+    /**
+     * @param scoredPrompt the prompt efficacy and rewrite accuracy are read on (with a test-time prefix, if any)
+     * @param before the neighbours' answers before the edit, or null
+     */
+    private Scores score(LanguageModel m, EditCase c, String scoredPrompt, LocalitySnapshot before) {
+        EditCase scored = scoredPrompt.equals(c.prompt()) ? c : new EditCase(c.caseId(), scoredPrompt, c.subject(),
+                c.targetNew(), c.groundTruth(), c.paraphrasePrompts(), c.neighbours(), c.relation(), c.tags(),
+                c.expectation(), c.source());
+        CounterFactScores cf = new CounterFactMetrics(m).evaluate(List.of(scored)).get(0);
+        TokenAccuracy acc = new TokenAccuracy(m);
         double rephrase = c.paraphrasePrompts().isEmpty() ? Double.NaN
                 : acc.rephraseAccuracy(c.paraphrasePrompts(), c.targetNew());
+        double locality = before == null || before.pairs().isEmpty() ? Double.NaN : before.accuracy(m);
         int subjectLast = new SubjectLocator(model.tokenizer()).subjectLastIndex(c.template(), c.subject());
-        return new CaseEvaluation(c.caseId(), "verify", s.es(), s.em(), s.ps(), s.pm(), s.ns(), s.nm(),
-                acc.rewriteAccuracy(c.prompt(), c.targetNew()), rephrase, locality, pplBase, pplEdited,
-                bound.violated(pplBase, pplEdited), subjectLast, null, 0, (System.nanoTime() - t0) / 1e9, Map.of());
+        return new Scores(cf, acc.rewriteAccuracy(scoredPrompt, c.targetNew()), rephrase, locality, subjectLast);
     }
 
     /** Measures the edited model for one case. */
     public CaseEvaluation evaluate(EditCase c, EditOutcome outcome, LocalitySnapshot before, boolean measurePpl) {
         long t0 = System.nanoTime();
         String prefix = outcome.evaluationPrefix();
-        EditCase scored = prefix == null ? c : new EditCase(c.caseId(), prefix.replace("{}", c.prompt()), c.subject(),
-                c.targetNew(), c.groundTruth(), c.paraphrasePrompts(), c.neighbours(), c.relation(), c.tags(),
-                c.expectation(), c.source());
-        CounterFactScores s = new CounterFactMetrics(model).evaluate(List.of(scored)).get(0);
-        TokenAccuracy acc = new TokenAccuracy(model);
-        double rewrite = acc.rewriteAccuracy(scored.prompt(), c.targetNew());
-        double rephrase = c.paraphrasePrompts().isEmpty() ? Double.NaN
-                : acc.rephraseAccuracy(c.paraphrasePrompts(), c.targetNew());
-        double locality = before == null || before.pairs().isEmpty() ? Double.NaN : before.accuracy(model);
+        Scores s = score(model, c, prefix == null ? c.prompt() : prefix.replace("{}", c.prompt()), before);
         double pplBefore = baseline();
         double pplAfter = Double.NaN;
         boolean collapsed = false;
@@ -128,9 +133,8 @@ public final class EditEvaluator {
             pplAfter = r.nonFinite() > 0 ? Double.POSITIVE_INFINITY : r.ppl();
             collapsed = bound.violated(pplBefore, pplAfter);
         }
-        int subjectLast = new SubjectLocator(model.tokenizer()).subjectLastIndex(c.template(), c.subject());
-        return new CaseEvaluation(c.caseId(), outcome.method(), s.es(), s.em(), s.ps(), s.pm(), s.ns(), s.nm(),
-                rewrite, rephrase, locality, pplBefore, pplAfter, collapsed, subjectLast, prefix, outcome.seconds(),
-                (System.nanoTime() - t0) / 1e9, diagnosticsOf(c, outcome));
+        return new CaseEvaluation(c.caseId(), outcome.method(), s.cf().es(), s.cf().em(), s.cf().ps(), s.cf().pm(),
+                s.cf().ns(), s.cf().nm(), s.rewrite(), s.rephrase(), s.locality(), pplBefore, pplAfter, collapsed,
+                s.subjectLast(), prefix, outcome.seconds(), (System.nanoTime() - t0) / 1e9, diagnosticsOf(c, outcome));
     }
 }

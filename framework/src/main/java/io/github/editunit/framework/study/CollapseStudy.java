@@ -25,11 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The collapse study on a model with EditUnit's suite layout ({@code suites/}): every single-edit
@@ -91,12 +93,17 @@ public final class CollapseStudy {
             Collections.shuffle(facts, new Random(7));
             FactRecall recall = new FactRecall(model, 64);
 
+            // the untouched facts of each case: the same list under every mode and for the baseline
+            Map<String, List<PromptTarget>> untouchedByCase = new LinkedHashMap<>();
+            for (EditCase c : single) {
+                untouchedByCase.put(c.caseId(), untouched(facts, Set.of(c.subject()), options.recallFacts()));
+            }
             List<Row> rows = new ArrayList<>();
             for (String mode : List.of("rome", "c-rome", "p-rome")) {
                 Editor editor = factory.create(mode, null, Map.of());
                 int i = 0;
                 for (EditCase c : single) {
-                    List<PromptTarget> untouched = untouched(facts, c.subject(), options.recallFacts());
+                    List<PromptTarget> untouched = untouchedByCase.get(c.caseId());
                     long t0 = System.nanoTime();
                     try (EditOutcome o = editor.apply(model, EditRequests.of(c))) {
                         CaseEvaluation ev = evaluator.evaluate(c, o, null, true);
@@ -113,12 +120,14 @@ public final class CollapseStudy {
             }
             Map<String, Double> baselineRecall = new LinkedHashMap<>();
             for (EditCase c : single) {
-                baselineRecall.put(c.caseId(), recall.evaluate(untouched(facts, c.subject(), options.recallFacts())).top1());
+                baselineRecall.put(c.caseId(), recall.evaluate(untouchedByCase.get(c.caseId())).top1());
             }
 
             Map<String, List<Double>> trajectories = new LinkedHashMap<>();
             Map<String, List<Double>> recallTrajectories = new LinkedHashMap<>();
-            List<PromptTarget> seqRecallFacts = untouchedAll(facts, sequential, options.recallFacts());
+            Set<String> sequentialSubjects = new HashSet<>();
+            sequential.forEach(c -> sequentialSubjects.add(c.subject()));
+            List<PromptTarget> seqRecallFacts = untouched(facts, sequentialSubjects, options.recallFacts());
             double seqBaseRecall = recall.evaluate(seqRecallFacts).top1();
             for (String method : options.sequentialMethods()) {
                 Editor editor = factory.create(method, null, Map.of());
@@ -155,37 +164,23 @@ public final class CollapseStudy {
             Path dir = markdown.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             String chartName = markdown.getFileName().toString().replaceAll("\\.md$", "") + "-sequential.svg";
-            SvgLineChart chart = new SvgLineChart("Perplexity during sequential editing (" + modelDir.toAbsolutePath().normalize().getFileName() + ")", "edits",
+            SvgLineChart chart = new SvgLineChart("Perplexity during sequential editing ("
+                    + modelDir.toAbsolutePath().normalize().getFileName() + ")", "edits",
                     "perplexity (ME-PPL recipe, log scale)", true);
             trajectories.forEach(chart::series);
-            chart.reference(baselinePpl * (options.bound().relative() ? options.bound().value() : 1),
-                    "bound " + options.bound());
+            chart.reference(options.bound().limit(baselinePpl), "bound " + options.bound());
             Files.writeString(dir.resolve(chartName), chart.render());
-            Files.writeString(markdown, new CollapseStudyReport(modelDir.toString(), markdown.toString(), model, single.size(), sequential.size(), baselinePpl,
-                    rows, baselineRecall, trajectories, recallTrajectories, seqBaseRecall, ratios, chartName,
-                    options).render());
+            Files.writeString(markdown, new CollapseStudyReport(modelDir.toString(), markdown.toString(), model,
+                    single.size(), sequential.size(), baselinePpl, rows, baselineRecall, trajectories,
+                    recallTrajectories, seqBaseRecall, ratios, chartName, options).render());
         }
     }
 
-    private static List<PromptTarget> untouched(List<Fact> facts, String subject, int n) {
+    /** The first {@code n} facts whose subject is none of {@code edited}. */
+    private static List<PromptTarget> untouched(List<Fact> facts, Set<String> edited, int n) {
         List<PromptTarget> out = new ArrayList<>();
         for (Fact f : facts) {
-            if (!f.subject().equals(subject)) {
-                out.add(new PromptTarget(f.editPrompt(), f.object()));
-                if (out.size() == n) {
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<PromptTarget> untouchedAll(List<Fact> facts, List<EditCase> edited, int n) {
-        java.util.Set<String> subjects = new java.util.HashSet<>();
-        edited.forEach(c -> subjects.add(c.subject()));
-        List<PromptTarget> out = new ArrayList<>();
-        for (Fact f : facts) {
-            if (!subjects.contains(f.subject())) {
+            if (!edited.contains(f.subject())) {
                 out.add(new PromptTarget(f.editPrompt(), f.object()));
                 if (out.size() == n) {
                     break;

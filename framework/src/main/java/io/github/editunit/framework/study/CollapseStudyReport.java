@@ -191,14 +191,8 @@ final class CollapseStudyReport {
                 sb.append(' ').append(m <= traj.size() ? f(traj.get(m - 1)) + " (" + f(rec.get(m - 1)) + ")" : "–")
                         .append(" |");
             }
-            int over = -1;
-            for (int i = 0; i < traj.size(); i++) {
-                if (options.bound().violated(baselinePpl, traj.get(i))) {
-                    over = i + 1;
-                    break;
-                }
-            }
-            sb.append(' ').append(over < 0 ? "never" : Integer.toString(over)).append(" |\n");
+            int over = firstOverBound(traj);
+            sb.append(' ').append(over < 0 ? "never" : Integer.toString(over + 1)).append(" |\n");
         });
 
         // the Butterfly paper's claim in the sequential setting: does perplexity rise when recall falls?
@@ -231,13 +225,7 @@ final class CollapseStudyReport {
                     break;
                 }
             }
-            int over = -1;
-            for (int i = 0; i < traj.size(); i++) {
-                if (options.bound().violated(baselinePpl, traj.get(i))) {
-                    over = i;
-                    break;
-                }
-            }
+            int over = firstOverBound(traj);
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", method, half < 0 ? "never" : half + 1,
                     half < 0 ? "–" : "×" + f(traj.get(half) / baselinePpl), over < 0 ? "bound not crossed"
                             : f(rec.get(over)) + " (edit " + (over + 1) + ")"));
@@ -262,6 +250,16 @@ final class CollapseStudyReport {
         }
         sb.append("\n</details>\n");
         return sb.toString();
+    }
+
+    /** Index of the first sequential step whose perplexity violates the bound, or -1. */
+    private int firstOverBound(List<Double> trajectory) {
+        for (int i = 0; i < trajectory.size(); i++) {
+            if (options.bound().violated(baselinePpl, trajectory.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String strength(double r) {
