@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import io.github.editunit.framework.model.ForwardHooks;
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.runtime.Scalars;
 import io.github.editunit.framework.model.ParameterStore;
 import io.github.editunit.framework.model.Projection;
 import io.github.editunit.framework.model.WeightSnapshot;
@@ -107,7 +108,7 @@ public final class FineTuneEditor implements Editor {
                 adam.put(n, new NDArray[] {state.zeros(p.getShape()), state.zeros(p.getShape())});
                 if (hp.constrained()) {
                     NDArray w0 = state.create(before.values().get(n), p.getShape());
-                    box.put(n, new NDArray[] {w0.sub((float) hp.normConstraint()), w0.add((float) hp.normConstraint())});
+                    box.put(n, new NDArray[] {Scalars.sub(w0, (float) hp.normConstraint()), Scalars.add(w0, (float) hp.normConstraint())});
                 }
                 p.setRequiresGradient(true);
             }
@@ -122,11 +123,13 @@ public final class FineTuneEditor implements Editor {
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                         NDArray logp = model.logits(model.batch(scope, seqs), ForwardHooks.none()).logSoftmax(-1);
                         NDArray nll = ForwardHooks.gatherRows(logp, tb, tp)
-                                .gather(scope.create(tt).reshape(k, 1), 1).sum().neg().div((float) k);
+                                .gather(scope.create(tt).reshape(k, 1), 1).sum().neg();
+                        nll = Scalars.div(nll, (float) k);
                         loss = nll.getFloat();
                         losses.add(loss);
                         if (!Double.isFinite(loss)) {
-                            throw new EditFailedException("fine-tuning loss is not finite");
+                            throw new NonFiniteValueException(requests.size() == 1 ? requests.get(0) : null,
+                                    method() + " fine-tuning", "loss", epoch, hp.numSteps(), "loss " + loss);
                         }
                         if (loss < hp.earlyStopLoss()) {
                             break;
@@ -137,14 +140,22 @@ public final class FineTuneEditor implements Editor {
                     double bc1 = 1 - Math.pow(b1, step);
                     double bc2 = 1 - Math.pow(b2, step);
                     for (String n : names) {
+                        NDArray g0 = params.get(n).getGradient();
+                        if (g0.isNaN().logicalOr(g0.isInfinite()).any().getBoolean()) {
+                            throw new NonFiniteValueException(requests.size() == 1 ? requests.get(0) : null,
+                                    method() + " fine-tuning", "gradient of " + n, epoch, hp.numSteps(),
+                                    "loss " + loss);
+                        }
+                    }
+                    for (String n : names) {
                         NDArray p = params.get(n);
                         NDArray g = p.getGradient();
-                        NDArray grad = hp.weightDecay() > 0 ? g.add(p.mul((float) hp.weightDecay())) : g;
+                        NDArray grad = hp.weightDecay() > 0 ? g.add(Scalars.mul(p, (float) hp.weightDecay())) : g;
                         NDArray[] mv = adam.get(n);
-                        mv[0].muli((float) b1).addi(grad.mul((float) (1 - b1)));
-                        mv[1].muli((float) b2).addi(grad.square().mul((float) (1 - b2)));
-                        NDArray update = mv[0].div((float) bc1).div(mv[1].div((float) bc2).sqrt().add(1e-8f))
-                                .mul((float) hp.lr());
+                        mv[0].muli(Scalars.like(mv[0], (float) b1)).addi(Scalars.mul(grad, (float) (1 - b1)));
+                        mv[1].muli(Scalars.like(mv[1], (float) b2)).addi(Scalars.mul(grad.square(), (float) (1 - b2)));
+                        NDArray update = Scalars.mul(Scalars.div(mv[0], (float) bc1)
+                                .div(Scalars.add(Scalars.div(mv[1], (float) bc2).sqrt(), 1e-8f)), (float) hp.lr());
                         p.subi(update);
                         if (hp.constrained()) {
                             NDArray[] lohi = box.get(n);

@@ -117,6 +117,7 @@ public final class MemitEditor implements Editor {
             z[i] = r.target();
             clamped += r.clamped() ? 1 : 0;
             diag.lossTrajectory(n == 1 ? "valueSearch" : requests.get(i).id() + ".valueSearch", r.losses());
+            recordNumericEvents(diag, requests.get(i), r);
         }
         diag.put("valueClampedShare", (double) clamped / n);
 
@@ -157,8 +158,13 @@ public final class MemitEditor implements Editor {
             DMatrixRMaj kMat = Matrices.ofColumns(k); // d_k × n
             DMatrixRMaj rMat = Matrices.ofColumns(resid); // d × n
             DMatrixRMaj delta = solveUpdate(kMat, rMat, batch.covariances().get(layer), hp.mom2UpdateWeight());
+            if (!allFinite(k) || !allFinite(resid)) {
+                throw new NonFiniteValueException(n == 1 ? requests.get(0) : null, "memit update of layer " + layer,
+                        allFinite(k) ? "target residuals z − h" : "keys", -1, -1, n + " request(s) in the batch");
+            }
             if (!Matrices.allFinite(delta)) {
-                throw new EditFailedException("memit update of layer " + layer + " is not finite");
+                throw new NonFiniteValueException(n == 1 ? requests.get(0) : null, "memit update of layer " + layer,
+                        "ΔW", -1, -1, "solve of (λC + KKᵀ) ΔWᵀ = K Rᵀ for " + n + " request(s)");
             }
             double norm = Matrices.frobenius(delta);
             diag.layerUpdateNorm(layer, norm);
@@ -260,5 +266,26 @@ public final class MemitEditor implements Editor {
         DMatrixRMaj delta = new DMatrixRMaj(x.numCols, x.numRows);
         CommonOps_DDRM.transpose(x, delta);
         return delta;
+    }
+
+    private static boolean allFinite(double[][] rows) {
+        for (double[] r : rows) {
+            if (!Vectors.allFinite(r)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Non-finite value-search steps that were recovered by repeating them: a warning each and a count. */
+    static void recordNumericEvents(EditDiagnostics diag, EditRequest request, ValueOptimizer.Result r) {
+        if (r.numericEvents().isEmpty()) {
+            return;
+        }
+        diag.put("nonFiniteStepsRepeated", diag.values().getOrDefault("nonFiniteStepsRepeated", 0.0)
+                + r.numericEvents().size());
+        for (String e : r.numericEvents()) {
+            diag.warn("case " + request.id() + ": " + e);
+        }
     }
 }

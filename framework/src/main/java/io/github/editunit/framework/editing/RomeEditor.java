@@ -104,6 +104,13 @@ public final class RomeEditor implements Editor {
                 List.of(HookPoint.mlpKey(layer), HookPoint.mlpOutput(layer)));
         double[][] keys = acts.get(HookPoint.mlpKey(layer));
         double[][] outs = acts.get(HookPoint.mlpOutput(layer));
+        for (int j = 0; j < keys.length; j++) {
+            if (!Vectors.allFinite(keys[j]) || !Vectors.allFinite(outs[j])) {
+                throw new NonFiniteValueException(req, hp.mode().method() + " keys",
+                        (!Vectors.allFinite(keys[j]) ? "key" : "MLP output") + " of context template " + j, -1, -1,
+                        "layer " + layer + ", unedited weights");
+            }
+        }
         double[] kU = keys[0];
         double[] outU = outs[0];
         double[] kBar = Vectors.mean(keys);
@@ -145,9 +152,10 @@ public final class RomeEditor implements Editor {
         Update up = compute(model, c, req);
         KeyMode mode = hp.mode();
         int layer = hp.layer();
-        if (!Vectors.allFinite(up.right()) || !Vectors.allFinite(up.u())) {
-            throw new EditFailedException(mode.method() + " update for " + req.describe()
-                    + " is not finite (denominator " + up.denominator() + ")");
+        if (!Vectors.allFinite(up.u()) || !Vectors.allFinite(up.right())) {
+            throw new NonFiniteValueException(req, mode.method() + " update",
+                    !Vectors.allFinite(up.u()) ? "left vector u = C⁻¹k" : "right vector (v* − Wk)/(uᵀk)", -1, -1,
+                    "denominator " + up.denominator());
         }
         double wNorm = frobenius(model.parameters().get(proj.weightName()).toFloatArray());
         double updateNorm = Vectors.norm(up.right()) * Vectors.norm(up.u());
@@ -172,6 +180,7 @@ public final class RomeEditor implements Editor {
         d.put("relativeUpdateNorm", updateNorm / wNorm);
         d.put("targetLogProbAfterSearch", up.value().targetLogProb());
         d.lossTrajectory("valueSearch", up.value().losses());
+        MemitEditor.recordNumericEvents(d, req, up.value());
         d.layerUpdateNorm(layer, updateNorm);
         boolean prone = denom / consistentDenom < hp.collapseDenominatorRatio()
                 || updateNorm / wNorm > hp.collapseUpdateRatio();

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.github.editunit.framework.model.ForwardHooks;
 import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.runtime.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,8 +43,10 @@ public final class ValueOptimizer {
      * @param losses the loss at every evaluated iteration
      * @param clamped whether the final δ sits on the norm cap
      * @param targetLogProb mean log-probability of the target tokens at the end (bare prompt)
+     * @param numericEvents non-finite steps that were recovered by repeating them (normally empty)
      */
-    public record Result(double[] init, double[] delta, List<Double> losses, boolean clamped, double targetLogProb) {
+    public record Result(double[] init, double[] delta, List<Double> losses, boolean clamped, double targetLogProb,
+            List<String> numericEvents) {
         public double[] target() {
             return Vectors.add(init, delta);
         }
@@ -103,17 +106,106 @@ public final class ValueOptimizer {
             }
         }
 
+        Search search = new Search(request, seqs, site, width, batchIdx, posIdx, rowIdx, lookup, n, tb, tp, tt, s);
         double[] delta = new double[width];
         double[] m1 = new double[width];
         double[] m2 = new double[width];
-        double[] init = null;
-        float[] klReference = null;
-        double initNorm = 1;
         List<Double> losses = new ArrayList<>();
+        List<String> events = new ArrayList<>();
         double lastTargetLogProb = Double.NaN;
         for (int it = 0; it < s.steps(); it++) {
-            double loss;
-            double[] grad;
+            boolean last = it == s.steps() - 1;
+            Step step = search.step(delta, last);
+            String bad = step.nonFinite();
+            if (bad != null) {
+                // documented rule (docs/numerics.md): a non-finite step is computed once more from the
+                // same δ; if it is non-finite again the search fails with a named error
+                String event = "value search step " + it + ": non-finite " + bad + " (loss " + step.loss()
+                        + "); step repeated";
+                step = search.step(delta, last);
+                String again = step.nonFinite();
+                if (again != null) {
+                    throw new NonFiniteValueException(request, "value search", again, it, s.steps(),
+                            "loss " + step.loss() + "; the step was repeated once and was non-finite again");
+                }
+                events.add(event);
+            }
+            losses.add(step.loss());
+            lastTargetLogProb = step.targetLogProb();
+            if (step.loss() < s.earlyStopLoss() || last) {
+                break;
+            }
+            adam(delta, step.gradient(), m1, m2, it + 1, s.learningRate());
+            double maxNorm = s.clampNormFactor() * search.initNorm;
+            double dn = Vectors.norm(delta);
+            if (dn > maxNorm) {
+                for (int i = 0; i < width; i++) {
+                    delta[i] *= maxNorm / dn;
+                }
+            }
+            if (!Vectors.allFinite(delta)) {
+                throw new NonFiniteValueException(request, "value search", "δ after the Adam update", it, s.steps(),
+                        "gradient norm " + Vectors.norm(step.gradient()));
+            }
+        }
+        double initNorm = search.initNorm;
+        double[] init = search.init;
+        boolean clamped = Vectors.norm(delta) >= s.clampNormFactor() * initNorm * (1 - 1e-6);
+        return new Result(init, delta, losses, clamped, lastTargetLogProb, events);
+    }
+
+    /** One evaluated step: the loss, the target log-probability and (unless last) the gradient of δ. */
+    private record Step(double loss, double targetLogProb, double[] gradient) {
+        /** The first non-finite quantity of this step, or null. */
+        String nonFinite() {
+            if (!Double.isFinite(loss)) {
+                return "loss";
+            }
+            if (gradient != null && !Vectors.allFinite(gradient)) {
+                return "gradient of δ";
+            }
+            return null;
+        }
+    }
+
+    /** The fixed inputs of one search; {@link #step} runs one forward (and backward) pass. */
+    private final class Search {
+        private final EditRequest request;
+        private final List<int[]> seqs;
+        private final HookPoint site;
+        private final int width;
+        private final int[] batchIdx;
+        private final int[] posIdx;
+        private final int[] rowIdx;
+        private final List<Integer> lookup;
+        private final int n;
+        private final int[] tb;
+        private final int[] tp;
+        private final long[] tt;
+        private final Settings s;
+        double[] init;
+        float[] klReference;
+        double initNorm = 1;
+
+        Search(EditRequest request, List<int[]> seqs, HookPoint site, int width, int[] batchIdx, int[] posIdx, int[] rowIdx,
+                List<Integer> lookup, int n, int[] tb, int[] tp, long[] tt, Settings s) {
+            this.request = request;
+            this.seqs = seqs;
+            this.site = site;
+            this.width = width;
+            this.batchIdx = batchIdx;
+            this.posIdx = posIdx;
+            this.rowIdx = rowIdx;
+            this.lookup = lookup;
+            this.n = n;
+            this.tb = tb;
+            this.tp = tp;
+            this.tt = tt;
+            this.s = s;
+        }
+
+        Step step(double[] delta, boolean last) {
+            int k = tt.length;
             try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
                 nd.suppressNotUsedWarning();
                 NDArray d = scope.create(Vectors.toFloat(delta)).reshape(1, width);
@@ -126,42 +218,35 @@ public final class ValueOptimizer {
                     NDArray logp = model.logits(model.batch(scope, seqs), hooks).logSoftmax(-1);
                     NDArray picked = ForwardHooks.gatherRows(logp, tb, tp)
                             .gather(scope.create(tt).reshape(k, 1), 1);
-                    NDArray nll = picked.sum().neg().div((float) k);
+                    NDArray nll = Scalars.div(picked.sum().neg(), (float) k);
                     NDArray klRow = ForwardHooks.gatherRows(logp, new int[] {n}, new int[] {lookup.get(n)});
                     if (init == null) {
-                        init = ActivationReader.rows(hooks.captured(site))[0];
+                        double[] captured = ActivationReader.rows(hooks.captured(site))[0];
+                        float[] reference = klRow.toFloatArray();
+                        if (!Vectors.allFinite(captured)) {
+                            throw new NonFiniteValueException(request, "value search", "activation v_init at " + site,
+                                    0, s.steps(), "the unedited model's activation is not finite");
+                        }
+                        init = captured;
                         initNorm = Math.max(Vectors.norm(init), 1e-12);
-                        klReference = klRow.toFloatArray();
+                        klReference = reference;
                     }
                     // log-probabilities clamped so that 0·log 0 terms stay 0 instead of NaN
-                    NDArray ref = scope.create(klReference).reshape(klRow.getShape()).maximum(-1e4f);
-                    NDArray klTerm = klRow.exp().mul(klRow.maximum(-1e4f).sub(ref)).sum();
-                    NDArray decay = d.norm().div((float) (initNorm * initNorm));
-                    NDArray total = nll.add(klTerm.mul((float) s.klFactor())).add(decay.mul((float) s.weightDecay()));
-                    loss = total.getFloat();
-                    lastTargetLogProb = -nll.getFloat() ;
-                    losses.add(loss);
-                    if (!Double.isFinite(loss) || loss < s.earlyStopLoss() || it == s.steps() - 1) {
-                        break;
+                    NDArray ref = Scalars.maximum(scope.create(klReference).reshape(klRow.getShape()), -1e4f);
+                    NDArray klTerm = klRow.exp().mul(Scalars.maximum(klRow, -1e4f).sub(ref)).sum();
+                    NDArray decay = Scalars.div(d.norm(), (float) (initNorm * initNorm));
+                    NDArray total = nll.add(Scalars.mul(klTerm, (float) s.klFactor()))
+                            .add(Scalars.mul(decay, (float) s.weightDecay()));
+                    double loss = total.getFloat();
+                    double targetLogProb = -nll.getFloat();
+                    if (!Double.isFinite(loss) || loss < s.earlyStopLoss() || last) {
+                        return new Step(loss, targetLogProb, null);
                     }
                     gc.backward(total);
-                    grad = Vectors.toDouble(d.getGradient().toFloatArray());
-                }
-            }
-            if (!Vectors.allFinite(grad)) {
-                break; // keep the last finite δ
-            }
-            adam(delta, grad, m1, m2, it + 1, s.learningRate());
-            double maxNorm = s.clampNormFactor() * initNorm;
-            double dn = Vectors.norm(delta);
-            if (dn > maxNorm) {
-                for (int i = 0; i < width; i++) {
-                    delta[i] *= maxNorm / dn;
+                    return new Step(loss, targetLogProb, Vectors.toDouble(d.getGradient().toFloatArray()));
                 }
             }
         }
-        boolean clamped = Vectors.norm(delta) >= s.clampNormFactor() * initNorm * (1 - 1e-6);
-        return new Result(init, delta, losses, clamped, lastTargetLogProb);
     }
 
     private static void adam(double[] x, double[] g, double[] m, double[] v, int t, double lr) {

@@ -51,7 +51,13 @@ public final class EditEvaluator {
     public synchronized double baseline() {
         if (baseline == null) {
             baselineHash = model.parameters().contentHash();
-            baseline = perplexityNow().ppl();
+            PerplexityResult r = perplexityNow();
+            if (!pplSentences.isEmpty() && (r.nonFinite() > 0 || !Double.isFinite(r.ppl()))) {
+                throw new ArithmeticException("perplexity of the unedited model is not finite (" + r.nonFinite()
+                        + " of " + pplSentences.size() + " sentences gave NaN or infinite log-probabilities): "
+                        + "the model is broken before any edit, so no collapse bound can be checked");
+            }
+            baseline = r.ppl();
         }
         return baseline;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
+import io.github.editunit.framework.runtime.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -129,7 +130,7 @@ public final class Gpt2Architecture implements Architecture {
         NDArray positions = m.arange(0, (int) len, 1, DataType.INT64);
         NDArray x = take(w.get(P + "wte.weight"), ids, m).add(take(w.get(P + "wpe.weight"), positions, m));
         NDArray bias = attentionBias(mask, len, m);
-        float scale = (float) (1.0 / Math.sqrt(hd));
+        NDArray scale = Scalars.of(m, (float) (1.0 / Math.sqrt(hd)), DataType.FLOAT32);
 
         for (int l = 0; l < config.layers(); l++) {
             String b = block(l);
@@ -177,8 +178,8 @@ public final class Gpt2Architecture implements Architecture {
 
     /** GELU with the tanh approximation ({@code gelu_new} in Hugging Face). */
     static NDArray gelu(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(GELU_C);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715f)), GELU_C);
+        return Scalars.mul(x, 0.5f).mul(Scalars.add(inner.tanh(), 1f));
     }
 
     /** {@code [B, 1, T, T]} additive bias: 0 where attention is allowed, a large negative elsewhere. */
@@ -191,7 +192,7 @@ public final class Gpt2Architecture implements Architecture {
         NDArray causal = m.create(lower, new Shape(len, len));
         NDArray keys = mask.toType(DataType.FLOAT32, false).reshape(mask.getShape().get(0), 1, 1, len);
         NDArray allowed = causal.reshape(1, 1, len, len).mul(keys);
-        return allowed.sub(1f).mul(1e9f);
+        return Scalars.mul(Scalars.sub(allowed, 1f), 1e9f);
     }
 
     @Override

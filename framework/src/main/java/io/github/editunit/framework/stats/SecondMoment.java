@@ -91,6 +91,14 @@ public final class SecondMoment {
         Map<Integer, SecondMomentStatistics> out = new LinkedHashMap<>();
         for (int i = 0; i < sorted.size(); i++) {
             double[] c = symmetricMean(sums[i], dk, tokens);
+            for (int j = 0; j < c.length; j++) {
+                if (!Double.isFinite(c[j])) {
+                    throw new ArithmeticException("second moment of layer " + sorted.get(i) + " from "
+                            + sample.name() + " is not finite (entry " + j / dk + "," + j % dk + " = " + c[j]
+                            + " over " + tokens + " tokens): the model's keys overflow or are NaN; "
+                            + "nothing was cached");
+                }
+            }
             StatsMetadata meta = new StatsMetadata(modelHash, sample.name(), corpusHash, sorted.get(i),
                     sample.size(), tokens, dk, StatsMetadata.FLOAT64);
             out.put(sorted.get(i), new SecondMomentStatistics(meta, c));

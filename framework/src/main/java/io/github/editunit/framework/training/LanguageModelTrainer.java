@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.github.editunit.framework.model.ForwardHooks;
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.runtime.Scalars;
 import io.github.editunit.framework.model.ParameterStore;
 import io.github.editunit.framework.model.TokenBatch;
 import io.github.editunit.framework.progress.Progress;
@@ -109,12 +110,12 @@ public final class LanguageModelTrainer {
                 NDArray targets = batch.ids().get(":, 1:").expandDims(-1);
                 NDArray mask = batch.mask().get(":, 1:").toType(DataType.FLOAT32, false);
                 // clamped before masking: a padded target's log-probability can underflow to -inf, and -inf·0 is NaN
-                NDArray nll = logp.gather(targets, 2).squeeze(-1).maximum(-1e4f).neg().mul(mask);
+                NDArray nll = Scalars.maximum(logp.gather(targets, 2).squeeze(-1), -1e4f).neg().mul(mask);
                 count = 0;
                 for (int len : batch.lengths()) {
                     count += len - 1;
                 }
-                NDArray mean = nll.sum().div((float) Math.max(count, 1));
+                NDArray mean = Scalars.div(nll.sum(), (float) Math.max(count, 1));
                 gc.backward(mean);
                 loss = mean.getFloat();
             }
@@ -134,15 +135,16 @@ public final class LanguageModelTrainer {
             for (String n : params.names()) {
                 NDArray p = params.get(n);
                 NDArray g = p.getGradient();
-                NDArray grad = clip < 1 ? g.mul((float) clip) : g;
+                NDArray grad = clip < 1 ? Scalars.mul(g, (float) clip) : g;
                 NDArray[] mv = moments.get(n);
-                mv[0].muli((float) config.beta1()).addi(grad.mul((float) (1 - config.beta1())));
-                mv[1].muli((float) config.beta2()).addi(grad.square().mul((float) (1 - config.beta2())));
-                NDArray update = mv[0].div((float) bc1)
-                        .div(mv[1].div((float) bc2).sqrt().add((float) config.epsilon()))
-                        .mul((float) lr);
+                mv[0].muli(Scalars.like(mv[0], (float) config.beta1()))
+                        .addi(Scalars.mul(grad, (float) (1 - config.beta1())));
+                mv[1].muli(Scalars.like(mv[1], (float) config.beta2()))
+                        .addi(Scalars.mul(grad.square(), (float) (1 - config.beta2())));
+                NDArray update = Scalars.mul(Scalars.div(mv[0], (float) bc1)
+                        .div(Scalars.add(Scalars.div(mv[1], (float) bc2).sqrt(), (float) config.epsilon())), (float) lr);
                 if (p.getShape().dimension() >= 2 && config.weightDecay() > 0) {
-                    p.muli((float) (1 - lr * config.weightDecay()));
+                    p.muli(Scalars.like(p, (float) (1 - lr * config.weightDecay())));
                 }
                 p.subi(update);
                 g.set(new NDIndex(":"), 0f); // a fill, not g − g, which would keep a NaN
