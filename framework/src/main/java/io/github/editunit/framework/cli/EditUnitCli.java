@@ -1,6 +1,8 @@
 package io.github.editunit.framework.cli;
 
 import io.github.editunit.framework.runtime.DjlRuntime;
+import io.github.editunit.framework.runtime.Interruption;
+import io.github.editunit.framework.runtime.RunInterruptedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,9 +32,17 @@ public final class EditUnitCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Exit code of a run stopped by SIGINT/SIGTERM at a checkpoint (128 + SIGINT, as shells report it). */
+    public static final int EXIT_INTERRUPTED = 130;
+
     public static void main(String[] args) {
         DjlRuntime.prepare();
-        System.exit(commandLine().execute(args));
+        int rc;
+        // the JVM does not exit while the command runs: a signal stops it at its next checkpoint
+        try (Interruption.Guard guard = Interruption.enter()) {
+            rc = commandLine().execute(args);
+        }
+        System.exit(rc);
     }
 
     /** The configured command line (also used by tests). */
@@ -40,6 +50,10 @@ public final class EditUnitCli implements Runnable {
         DjlRuntime.prepare();
         CommandLine cl = new CommandLine(new EditUnitCli());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof RunInterruptedException) {
+                cmd.getErr().println("editunit " + cmd.getCommandName() + ": " + message(ex));
+                return EXIT_INTERRUPTED;
+            }
             cmd.getErr().println("editunit " + cmd.getCommandName() + ": " + message(ex));
             if (System.getenv("EDITUNIT_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());

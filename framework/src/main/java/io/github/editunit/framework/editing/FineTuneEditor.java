@@ -1,5 +1,7 @@
 package io.github.editunit.framework.editing;
 
+import io.github.editunit.framework.runtime.Interruption;
+import io.github.editunit.framework.runtime.RunInterruptedException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -54,6 +56,9 @@ public final class FineTuneEditor implements Editor {
             train(model, requests, names, before, diag);
         } catch (RuntimeException e) {
             params.restore(before);
+            if (e instanceof RunInterruptedException) {
+                throw e; // weights restored; the run stops
+            }
             throw e instanceof EditFailedException ? e
                     : new EditFailedException(method() + " edit failed: " + e.getMessage() + " (weights restored)", e);
         } finally {
@@ -117,6 +122,7 @@ public final class FineTuneEditor implements Editor {
             double b2 = 0.999;
             int step = 0;
             for (int epoch = 0; epoch < hp.numSteps(); epoch++) {
+                Interruption.checkpoint();
                 double loss;
                 try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
                     nd.suppressNotUsedWarning();

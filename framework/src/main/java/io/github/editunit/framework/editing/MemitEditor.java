@@ -1,5 +1,6 @@
 package io.github.editunit.framework.editing;
 
+import io.github.editunit.framework.runtime.RunInterruptedException;
 import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ParameterStore;
@@ -65,6 +66,9 @@ public final class MemitEditor implements Editor {
             }
         } catch (RuntimeException e) {
             params.restore(before);
+            if (e instanceof RunInterruptedException) {
+                throw e; // weights restored; the run stops
+            }
             throw e instanceof EditFailedException ? e
                     : new EditFailedException("memit edit failed: " + e.getMessage() + " (weights restored)", e);
         }

@@ -1,5 +1,6 @@
 package io.github.editunit.framework.editing;
 
+import io.github.editunit.framework.runtime.RunInterruptedException;
 import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ParameterStore;
@@ -57,6 +58,9 @@ public final class RomeEditor implements Editor {
             }
         } catch (RuntimeException e) {
             params.restore(before);
+            if (e instanceof RunInterruptedException) {
+                throw e; // weights restored; the run stops
+            }
             throw e instanceof EditFailedException ? e : new EditFailedException(method() + " edit failed: "
                     + e.getMessage() + " (weights restored)", e);
         }

@@ -1,5 +1,6 @@
 package io.github.editunit.framework.editing;
 
+import io.github.editunit.framework.runtime.Interruption;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -114,6 +115,7 @@ public final class ValueOptimizer {
         List<String> events = new ArrayList<>();
         double lastTargetLogProb = Double.NaN;
         for (int it = 0; it < s.steps(); it++) {
+            Interruption.checkpoint();
             boolean last = it == s.steps() - 1;
             Step step = search.step(delta, last);
             String bad = step.nonFinite();

@@ -1,5 +1,6 @@
 package io.github.editunit.framework.stats;
 
+import io.github.editunit.framework.runtime.Interruption;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -79,6 +80,7 @@ public final class SecondMoment {
                 acc[i] = accScope.zeros(new Shape(dk, dk), DataType.FLOAT64);
             }
             for (List<Integer> batch : batches(seqs, budget)) {
+                Interruption.checkpoint(); // nothing is cached until every batch is in
                 tokens += accumulate(model, seqs, batch, sorted, acc);
                 progress.advance(batch.size(), countTokens(seqs, batch));
             }

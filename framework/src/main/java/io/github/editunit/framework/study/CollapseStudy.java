@@ -1,5 +1,6 @@
 package io.github.editunit.framework.study;
 
+import io.github.editunit.framework.runtime.RunInterruptedException;
 import io.github.editunit.framework.diagnostics.ResidualNormProfile;
 import io.github.editunit.framework.editing.EditOutcome;
 import io.github.editunit.framework.editing.EditSequence;
@@ -137,6 +138,8 @@ public final class CollapseStudy {
                     for (EditCase c : sequential) {
                         try {
                             seq.apply(EditRequests.of(c));
+                        } catch (RunInterruptedException e) {
+                            throw e;
                         } catch (RuntimeException e) {
                             System.err.println("[study] " + method + " " + c.caseId() + ": " + e.getMessage());
                         }

@@ -1,5 +1,10 @@
 package io.github.editunit.framework.training;
 
+import io.github.editunit.framework.runtime.Interruption;
+import io.github.editunit.framework.runtime.RunInterruptedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -32,10 +37,29 @@ public final class LanguageModelTrainer {
     private final TrainingConfig config;
     private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
     private int skipped;
+    private Path checkpointDir;
+    private int checkpointEvery;
+    private Path resumeDir;
 
     public LanguageModelTrainer(LanguageModel model, TrainingConfig config) {
         this.model = model;
         this.config = config;
+    }
+
+    /**
+     * Writes a {@link TrainingCheckpoint} to {@code dir} every {@code every} steps and when the run
+     * is stopped ({@link Interruption}); {@code every <= 0} writes only on a stop.
+     */
+    public LanguageModelTrainer checkpointTo(Path dir, int every) {
+        this.checkpointDir = dir;
+        this.checkpointEvery = every;
+        return this;
+    }
+
+    /** Continues from the checkpoint in {@code dir} (made for the same data and settings). */
+    public LanguageModelTrainer resumeFrom(Path dir) {
+        this.resumeDir = dir;
+        return this;
     }
 
     /**
@@ -55,17 +79,56 @@ public final class LanguageModelTrainer {
         }
         LengthBucketedBatches batches = new LengthBucketedBatches(sequences, config.batchTokens(), config.seed());
         ParameterStore params = model.parameters();
+        String fingerprint = TrainingCheckpoint.fingerprint(config, model.config().toString(), sequences);
+        TrainingCheckpoint.State resume = null;
+        if (resumeDir != null) {
+            try {
+                resume = TrainingCheckpoint.read(resumeDir, params);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (!resume.fingerprint().equals(fingerprint)) {
+                throw new IllegalArgumentException(TrainingCheckpoint.file(resumeDir) + " belongs to other training "
+                        + "data or settings (fingerprint " + resume.fingerprint().substring(0, 12) + "…, this run "
+                        + fingerprint.substring(0, 12) + "…); resume with the same arguments as the stopped run");
+            }
+            if (resume.step() > config.steps()) {
+                throw new IllegalArgumentException(TrainingCheckpoint.file(resumeDir) + " is at step " + resume.step()
+                        + ", beyond the " + config.steps() + " steps of this run");
+            }
+        }
         NDManager state = params.manager().newSubManager();
         for (String n : params.names()) {
             NDArray p = params.get(n);
+            if (resume != null) {
+                params.set(n, resume.weights().get(n));
+            }
+            p = params.get(n);
             p.setRequiresGradient(true);
-            moments.put(n, new NDArray[] {state.zeros(p.getShape()), state.zeros(p.getShape())});
+            NDArray m1 = resume != null ? state.create(resume.moments().get(n)[0], p.getShape()) : state.zeros(p.getShape());
+            NDArray m2 = resume != null ? state.create(resume.moments().get(n)[1], p.getShape()) : state.zeros(p.getShape());
+            moments.put(n, new NDArray[] {m1, m2});
         }
         List<Double> losses = new ArrayList<>();
         long tokens = 0;
+        int first = 0;
+        if (resume != null) {
+            first = resume.step();
+            skipped = resume.skipped();
+            tokens = resume.tokens();
+            losses.addAll(resume.losses());
+            for (int s = 0; s < first; s++) {
+                batches.next(); // the batch order is seeded: replay it
+            }
+            progress.advance(first, tokens);
+            System.err.printf(Locale.ROOT, "[train] resuming at step %d/%d from %s%n", first, config.steps(),
+                    TrainingCheckpoint.file(resumeDir));
+        }
         long start = System.nanoTime();
+        int done = first;
         try {
-            for (int step = 0; step < config.steps(); step++) {
+            for (int step = first; step < config.steps(); step++) {
+                Interruption.checkpoint();
                 List<int[]> batch = batches.next();
                 double[] lossAndCount = step(batch, step);
                 losses.add(lossAndCount[0]);
@@ -75,10 +138,22 @@ public final class LanguageModelTrainer {
                     System.err.printf(Locale.ROOT, "[train] step %d/%d loss %.4f lr %.2e epoch %d%n", step + 1,
                             config.steps(), lossAndCount[0], config.learningRateAt(step), batches.epoch());
                 }
+                done = step + 1;
                 if (onStep != null) {
                     onStep.accept(step);
                 }
+                if (checkpointDir != null && checkpointEvery > 0 && done % checkpointEvery == 0 && done < config.steps()) {
+                    writeCheckpoint(done, tokens, losses, fingerprint);
+                }
             }
+        } catch (RunInterruptedException e) {
+            if (checkpointDir != null) {
+                writeCheckpoint(done, tokens, losses, fingerprint);
+                throw new RunInterruptedException(e.getMessage() + "; training stopped after step " + done + " of "
+                        + config.steps() + ", checkpoint in " + checkpointDir + " (continue with --resume "
+                        + checkpointDir + ")");
+            }
+            throw e;
         } finally {
             for (String n : params.names()) {
                 params.get(n).setRequiresGradient(false);
@@ -167,5 +242,15 @@ public final class LanguageModelTrainer {
             return Double.NaN;
         }
         return norm > config.gradientClip() ? config.gradientClip() / norm : 1;
+    }
+
+    private void writeCheckpoint(int done, long tokens, List<Double> losses, String fingerprint) {
+        try {
+            TrainingCheckpoint.write(checkpointDir, model.parameters(), moments, done, skipped, tokens, losses,
+                    fingerprint);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the training checkpoint "
+                    + TrainingCheckpoint.file(checkpointDir), e);
+        }
     }
 }

@@ -42,7 +42,8 @@ class LanguageModelTrainerTest {
             assertThat(report.losses()).hasSize(300);
             assertThat(report.firstLoss()).isGreaterThan(3.0); // ≈ ln 48 at initialisation
             assertThat(report.finalLoss(20)).isLessThan(report.firstLoss() / 10);
-            assertThat(report.skippedSteps()).as("steps skipped for non-finite values").isLessThan(15);
+            // before the native-scalar fix a GC could corrupt the backward and steps were skipped at random
+            assertThat(report.skippedSteps()).as("steps skipped for non-finite values").isZero();
             assertThat(model.parameters().contentHash()).isNotEqualTo(hashBefore);
             assertThat(model.parameters().firstNonFinite()).isNull();
             // the trained model predicts the transition table on held-out sequences
