@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             CollapseStudyCommand.class,
             EditBenchCommand.class,
+            SoakCommand.class,
             EvalFactsCommand.class,
             StatsCommand.class,
             CommandLine.HelpCommand.class
