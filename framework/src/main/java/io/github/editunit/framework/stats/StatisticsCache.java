@@ -75,6 +75,11 @@ public final class StatisticsCache {
         return dir;
     }
 
+    /** Where problems with cached files are reported (null: nowhere). */
+    public PrintStream log() {
+        return log;
+    }
+
     /** The file of one key. */
     public Path fileFor(String modelHash, int layer, String corpusHash, int sampleCount) {
         return dir.resolve(prefix(modelHash, 16))
