@@ -152,7 +152,7 @@ public final class StatisticsCache {
             s = Mom2File.read(file);
         } catch (NoSuchFileException e) {
             return null;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             discard(file, e instanceof StatsFileException sfe ? sfe.problem() : e.toString());
             return null;
         }
