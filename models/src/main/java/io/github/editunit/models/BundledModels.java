@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Comparator;
@@ -89,6 +90,7 @@ public final class BundledModels {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 String problem = problem(dir);
                 if (problem == null || adoptLegacy(dir)) {
+                    markComplete(dir);
                     return dir;
                 }
                 if (log != null) {
@@ -100,6 +102,12 @@ public final class BundledModels {
             removeStale(base, version);
             Path tmp = Files.createTempDirectory(base, hiddenPrefix(version) + "partial-" + ProcessHandle.current().pid()
                     + "-");
+            try {
+                // temporary directories are owner-only; the extraction gets ordinary permissions
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException ignored) {
+                // non-POSIX file system
+            }
             try {
                 extractInto(tmp);
                 try {
@@ -167,9 +175,23 @@ public final class BundledModels {
                 entries.put(f, new ModelManifest.Entry(size, HexFormat.of().formatHex(sha.digest())));
             }
         }
-        // the marker older versions look for, so they use this extraction instead of failing on it
-        Files.createFile(tmp.resolve(COMPLETE));
+        markComplete(tmp);
         new ModelManifest(entries).write(tmp);
+    }
+
+    /**
+     * The marker older versions look for: without it they try to extract again, cannot move their copy
+     * over this directory and fail, so every valid extraction carries it.
+     */
+    private static void markComplete(Path dir) throws IOException {
+        Path marker = dir.resolve(COMPLETE);
+        if (!Files.exists(marker)) {
+            try {
+                Files.createFile(marker);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another process wrote it
+            }
+        }
     }
 
     /** Why the extraction in {@code dir} cannot be used (naming the file), or null when it matches its manifest. */

@@ -136,6 +136,16 @@ class BundledModelsExtractionTest {
     }
 
     @Test
+    void validExtractionWithoutTheOldMarkerGetsItBack() throws IOException {
+        Path dir = extract();
+        Files.delete(dir.resolve(".complete"));
+        // without the marker a process of an older version sharing the cache would fail on this directory
+        assertThat(extract()).isEqualTo(dir);
+        assertThat(dir.resolve(".complete")).isRegularFile();
+        assertThat(logText()).isEmpty();
+    }
+
+    @Test
     void intactLegacyExtractionIsAdoptedInPlace() throws IOException {
         Path dir = extract();
         Files.delete(dir.resolve(ModelManifest.FILE_NAME)); // as a version without manifests left it
