@@ -2,20 +2,36 @@ package io.github.editunit.models;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Locates the bundled model ({@code editunit-tiny}): straight from the classpath directory when
  * running inside the repository, otherwise extracted once from the jar into
  * {@code ~/.cache/editunit/models/editunit-tiny-<version>} (override with the
- * {@code editunit.models.dir} system property).
+ * {@code editunit.models.dir} system property), atomically and with a {@link ModelManifest} that
+ * is checked on every use.
  */
 public final class BundledModels {
 
@@ -23,6 +39,8 @@ public final class BundledModels {
     public static final String BUNDLED = "bundled";
     public static final String TINY = "editunit-tiny";
     private static final String ROOT = "/io/github/editunit/models/" + TINY + "/";
+    /** Completion marker of extractions by versions without manifests. */
+    private static final String COMPLETE = ".complete";
     /** Every file of the bundled model directory, relative to it. */
     public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json", "vocab.json",
             "merges.txt", "tokenizer_config.json", "MODEL_CARD.md", "stats-corpus.txt", "suites/single-edit.json",
@@ -36,7 +54,13 @@ public final class BundledModels {
         return name != null && (name.equals(BUNDLED) || name.equals(TINY));
     }
 
-    /** The directory of the bundled tiny model. */
+    /**
+     * The directory of the bundled tiny model. Outside the repository the model is extracted
+     * from the jar: into a hidden temporary sibling directory, with a {@link ModelManifest}
+     * (size and SHA-256 of each file) written last, then renamed into place atomically. Every
+     * call checks the extracted files against the manifest; an extraction that is incomplete,
+     * truncated or altered is reported on stderr naming the file, discarded and extracted again.
+     */
     public static synchronized Path tiny() {
         URL config = BundledModels.class.getResource(ROOT + "config.json");
         if (config == null) {
@@ -52,32 +76,191 @@ public final class BundledModels {
         String version = BundledModels.class.getPackage().getImplementationVersion();
         Path base = System.getProperty("editunit.models.dir") != null ? Paths.get(System.getProperty("editunit.models.dir"))
                 : Paths.get(System.getProperty("user.home"), ".cache", "editunit", "models");
-        Path dir = base.resolve(TINY + "-" + (version == null ? "dev" : version));
+        return extracted(base, version == null ? "dev" : version, System.err);
+    }
+
+    /**
+     * The bundled model extracted under {@code base} as {@code editunit-tiny-<version>}: used when it
+     * matches its manifest, else (missing, incomplete, truncated, altered, or extracted by a version
+     * without manifests) reported on {@code log} naming the file, discarded and extracted again.
+     */
+    static synchronized Path extracted(Path base, String version, PrintStream log) {
+        Path dir = base.resolve(TINY + "-" + version);
         try {
-            if (!Files.isRegularFile(dir.resolve(".complete"))) {
-                Path tmp = Files.createDirectories(base).resolve(TINY + ".tmp" + ProcessHandle.current().pid());
-                for (String f : FILES) {
-                    try (InputStream in = BundledModels.class.getResourceAsStream(ROOT + f)) {
-                        if (in == null) {
-                            continue;
-                        }
-                        Path target = tmp.resolve(f);
-                        Files.createDirectories(target.getParent());
-                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                String problem = problem(dir);
+                if (problem == null || adoptLegacy(dir)) {
+                    markComplete(dir);
+                    return dir;
                 }
-                Files.createFile(tmp.resolve(".complete"));
+                if (log != null) {
+                    log.println("[models] discarding the extracted bundled model: " + problem + "; extracting it again");
+                }
+                discard(base, dir, version);
+            }
+            Files.createDirectories(base);
+            removeStale(base, version);
+            Path tmp = Files.createTempDirectory(base, hiddenPrefix(version) + "partial-" + ProcessHandle.current().pid()
+                    + "-");
+            try {
+                // temporary directories are owner-only; the extraction gets ordinary permissions
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException ignored) {
+                // non-POSIX file system
+            }
+            try {
+                extractInto(tmp);
                 try {
                     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException raced) {
-                    if (!Files.isRegularFile(dir.resolve(".complete"))) {
-                        throw raced;
+                    // another process may have put a complete extraction there first
+                    String problem = Files.exists(dir) ? problem(dir) : "missing";
+                    if (problem != null) {
+                        throw new IOException("cannot move " + tmp + " to " + dir + " (" + raced + "); " + problem, raced);
                     }
                 }
+            } finally {
+                deleteRecursively(tmp);
             }
             return dir;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract the bundled model to " + dir, e);
+            throw new UncheckedIOException("cannot extract the bundled model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An extraction made before manifests existed (a {@code .complete} marker, no manifest) whose files
+     * all equal the jar's gets its manifest, so processes still using it are not disturbed.
+     */
+    private static boolean adoptLegacy(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(COMPLETE)) || Files.exists(dir.resolve(ModelManifest.FILE_NAME))) {
+            return false;
+        }
+        Map<String, ModelManifest.Entry> entries = new TreeMap<>();
+        for (String f : FILES) {
+            try (InputStream in = BundledModels.class.getResourceAsStream(ROOT + f)) {
+                if (in == null) {
+                    continue;
+                }
+                MessageDigest sha = ModelManifest.newSha256();
+                long size = new DigestInputStream(in, sha).transferTo(OutputStream.nullOutputStream());
+                ModelManifest.Entry e = new ModelManifest.Entry(size, HexFormat.of().formatHex(sha.digest()));
+                Path file = dir.resolve(f);
+                if (!Files.isRegularFile(file) || Files.size(file) != size
+                        || !ModelManifest.sha256(file).equals(e.sha256())) {
+                    return false;
+                }
+                entries.put(f, e);
+            }
+        }
+        new ModelManifest(entries).write(dir);
+        return true;
+    }
+
+    /** Copies every file of the jar's model into {@code tmp}, synced, then writes the manifest last. */
+    private static void extractInto(Path tmp) throws IOException {
+        Map<String, ModelManifest.Entry> entries = new TreeMap<>();
+        for (String f : FILES) {
+            try (InputStream in = BundledModels.class.getResourceAsStream(ROOT + f)) {
+                if (in == null) {
+                    continue;
+                }
+                Path target = tmp.resolve(f);
+                Files.createDirectories(target.getParent());
+                MessageDigest sha = ModelManifest.newSha256();
+                long size = Files.copy(new DigestInputStream(in, sha), target);
+                try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                entries.put(f, new ModelManifest.Entry(size, HexFormat.of().formatHex(sha.digest())));
+            }
+        }
+        markComplete(tmp);
+        new ModelManifest(entries).write(tmp);
+    }
+
+    /**
+     * The marker older versions look for: without it they try to extract again, cannot move their copy
+     * over this directory and fail, so every valid extraction carries it.
+     */
+    private static void markComplete(Path dir) throws IOException {
+        Path marker = dir.resolve(COMPLETE);
+        if (!Files.exists(marker)) {
+            try {
+                Files.createFile(marker);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another process wrote it
+            }
+        }
+    }
+
+    /** Why the extraction in {@code dir} cannot be used (naming the file), or null when it matches its manifest. */
+    static String problem(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                return dir + ": not a directory";
+            }
+            Optional<ModelManifest> manifest = ModelManifest.read(dir);
+            if (manifest.isEmpty()) {
+                return dir.resolve(ModelManifest.FILE_NAME) + ": missing (extraction incomplete or made by an older "
+                        + "version)";
+            }
+            for (String f : FILES) {
+                if (!manifest.get().entries().containsKey(f) && BundledModels.class.getResource(ROOT + f) != null) {
+                    return dir.resolve(f) + ": not listed in " + ModelManifest.FILE_NAME;
+                }
+            }
+            List<String> problems = manifest.get().problems(dir, f -> true);
+            return problems.isEmpty() ? null : problems.get(0);
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String hiddenPrefix(String version) {
+        return "." + TINY + "-" + version + ".";
+    }
+
+    /** Renames the unusable extraction out of the way (so no reader sees it half-deleted), then deletes it. */
+    private static void discard(Path base, Path dir, String version) throws IOException {
+        Path trash = base.resolve(hiddenPrefix(version) + "discarded-" + ProcessHandle.current().pid() + "-"
+                + System.nanoTime());
+        try {
+            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+            return; // another process discarded it first
+        }
+        deleteRecursively(trash);
+    }
+
+    /** Deletes temporary and discarded directories left behind by processes that no longer run. */
+    private static void removeStale(Path base, String version) {
+        String prefix = hiddenPrefix(version);
+        try (Stream<Path> s = Files.list(base)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(prefix)) {
+                    continue;
+                }
+                String[] parts = name.substring(prefix.length()).split("-");
+                if (parts.length >= 2 && parts[1].matches("\\d{1,18}")
+                        && ProcessHandle.of(Long.parseLong(parts[1])).isEmpty()) {
+                    deleteRecursively(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: leftovers are hidden and never used
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.editunit.framework.cli;
 
+import io.github.editunit.framework.storage.StagedDirectory;
 import io.github.editunit.framework.training.CaseCorpus;
 import io.github.editunit.framework.training.SandboxModelBuilder;
 import io.github.editunit.framework.training.TinyModelSpec;
@@ -83,14 +84,20 @@ final class TrainCommand implements Callable<Integer> {
         TinyModelSpec spec = spec();
         Map<String, String> meta = new LinkedHashMap<>();
         SandboxModelBuilder.Built built;
-        if (source.world != null) {
-            FactWorld world = FactWorld.generate(WorldSpec.defaults(source.world));
-            meta.put("editunit.world_seed", Long.toString(source.world));
-            built = new SandboxModelBuilder(spec, packed).build(world.trainingDocuments(), world.singleTokenWords(), out, meta);
-        } else {
-            CaseCorpus corpus = CaseCorpus.fromCaseFiles(source.cases, repetitions, spec.seed());
-            meta.put("editunit.cases", source.cases.toString());
-            built = new SandboxModelBuilder(spec, packed).build(corpus.documents(), corpus.singleTokenWords(), out, meta);
+        // written into a hidden sibling and moved into place when complete: an interrupted run leaves no --out
+        try (StagedDirectory staged = StagedDirectory.begin(out)) {
+            if (source.world != null) {
+                FactWorld world = FactWorld.generate(WorldSpec.defaults(source.world));
+                meta.put("editunit.world_seed", Long.toString(source.world));
+                built = new SandboxModelBuilder(spec, packed).build(world.trainingDocuments(), world.singleTokenWords(),
+                        staged.path(), meta);
+            } else {
+                CaseCorpus corpus = CaseCorpus.fromCaseFiles(source.cases, repetitions, spec.seed());
+                meta.put("editunit.cases", source.cases.toString());
+                built = new SandboxModelBuilder(spec, packed).build(corpus.documents(), corpus.singleTokenWords(),
+                        staged.path(), meta);
+            }
+            staged.commit();
         }
         System.err.printf(Locale.ROOT, "[train] done: %s, loss %.4f → %.4f, %.0f tokens/s, %.1f min%n", out,
                 built.report().firstLoss(), built.report().finalLoss(50), built.report().tokensPerSecond(),

@@ -1,22 +1,30 @@
 package io.github.editunit.framework.editing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.editunit.framework.generation.Generator;
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.storage.AtomicFiles;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * ROME's "random prefixes": templates {@code "<generated text>. {}"} sampled from the unedited
- * model with top-k 5, preceded by the bare {@code "{}"}. Generation is seeded, and the list is
- * persisted (keyed by model hash) so edits are reproducible across runs.
+ * model with top-k 5, preceded by the bare {@code "{}"}. Generation is seeded (same seed and
+ * weights, same templates), and the list is persisted (keyed by model hash) with a SHA-256
+ * checksum so edits are reproducible across runs; a corrupt file is regenerated.
  *
  * @param templates {@code "{}"} first, then the prefixed templates
  * @param modelHash weights hash of the model that generated them
@@ -26,6 +34,8 @@ import java.util.List;
 public record ContextTemplates(List<String> templates, String modelHash, long seed, String spec) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The {@code "format"} of a persisted templates file. */
+    static final String FORMAT = "editunit-context-templates";
     /** The EasyEdit/[SEED] and MEMIT seed words. */
     public static final List<String> SEED_WORDS = List.of("The", "Therefore", "Because", "I", "You");
 
@@ -110,44 +120,132 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
         return templates.size();
     }
 
+    /**
+     * The checksum stored with the templates: SHA-256 (hex) of the compact JSON array
+     * {@code [modelHash, seed, spec, template...]}.
+     */
+    public String checksum() {
+        ArrayNode a = JSON.createArrayNode();
+        a.add(modelHash).add(seed).add(spec);
+        templates.forEach(a::add);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(a)));
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the templates with their {@link #checksum()} to {@code file}, atomically. */
     public void write(Path file) throws IOException {
         ObjectNode n = JSON.createObjectNode();
+        n.put("format", FORMAT);
         n.put("modelHash", modelHash);
         n.put("seed", seed);
         n.put("spec", spec);
         n.putPOJO("templates", templates);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "templates", ".tmp");
-        Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        n.put("sha256", checksum());
+        AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
     }
 
+    /**
+     * Reads and validates a templates file: JSON object with {@code modelHash}, {@code seed},
+     * {@code spec}, {@code templates} (strings, {@code "{}"} first, each holding {@code "{}"} once)
+     * and a matching {@code sha256}.
+     *
+     * @throws IOException whose message starts with the file and says what is wrong
+     */
     public static ContextTemplates read(Path file) throws IOException {
-        JsonNode n = JSON.readTree(file.toFile());
-        if (n == null || !n.has("templates") || !n.get("templates").isArray()) {
-            throw new IOException(file + ": field \"templates\" is missing or not an array");
+        JsonNode n;
+        try {
+            n = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            // Jackson's own location text says "Source: REDACTED"; name the file and give line and column instead
+            String why = String.valueOf(e.getOriginalMessage()).replaceAll("\\[Source: [^;\\]]*; ", "[");
+            throw new IOException(file + ": not valid JSON" + (e.getLocation() == null ? "" : " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + " (" + why + ")");
+        }
+        if (n == null || n.isMissingNode() || n.isNull()) {
+            throw new IOException(file + ": empty file");
+        }
+        if (!n.isObject()) {
+            throw new IOException(file + ": not a JSON object");
+        }
+        if (!n.path("modelHash").isTextual() || !n.path("spec").isTextual() || !n.path("seed").isIntegralNumber()) {
+            throw new IOException(file + ": \"modelHash\", \"seed\" or \"spec\" is missing or of the wrong type");
+        }
+        JsonNode arr = n.get("templates");
+        if (arr == null || !arr.isArray() || arr.isEmpty()) {
+            throw new IOException(file + ": field \"templates\" is missing, empty or not an array");
         }
         List<String> t = new ArrayList<>();
-        n.get("templates").forEach(x -> t.add(x.asText()));
-        return new ContextTemplates(t, n.path("modelHash").asText(""), n.path("seed").asLong(), n.path("spec").asText(""));
+        for (JsonNode x : arr) {
+            if (!x.isTextual()) {
+                throw new IOException(file + ": template " + t.size() + " is not a string");
+            }
+            String s = x.asText();
+            int at = s.indexOf("{}");
+            if (at < 0 || at != s.lastIndexOf("{}")) {
+                throw new IOException(file + ": template " + t.size() + " does not contain \"{}\" exactly once");
+            }
+            t.add(s);
+        }
+        if (!t.get(0).equals("{}")) {
+            throw new IOException(file + ": the first template is not the bare \"{}\"");
+        }
+        ContextTemplates read = new ContextTemplates(t, n.get("modelHash").asText(), n.get("seed").asLong(),
+                n.get("spec").asText());
+        if (!n.path("sha256").isTextual()) {
+            throw new IOException(file + ": no \"sha256\" checksum (written by an older version)");
+        }
+        if (!n.get("sha256").asText().equals(read.checksum())) {
+            throw new IOException(file + ": SHA-256 checksum mismatch (the file is corrupt)");
+        }
+        return read;
     }
 
     /**
      * Reads the persisted templates for this model and recipe from {@code file}, or generates and
-     * persists them when the file is missing or belongs to other weights.
+     * persists them when the file is missing, corrupt or belongs to other weights. A corrupt file is
+     * reported on {@code log} with its path and the problem, deleted and regenerated with the same
+     * seed (generation is deterministic given the seed and the weights); it is never used. When the
+     * file cannot be written the generated templates are still returned.
      */
     public static ContextTemplates loadOrGenerate(Path file, LanguageModel model, String spec, long seed,
-            java.util.function.Supplier<ContextTemplates> generate) throws IOException {
-        if (file != null && Files.isRegularFile(file)) {
-            ContextTemplates t = read(file);
-            if (t.modelHash().equals(model.parameters().contentHash()) && t.spec().equals(spec) && t.seed() == seed) {
-                return t;
+            Supplier<ContextTemplates> generate, PrintStream log) {
+        if (file != null && Files.exists(file)) {
+            try {
+                ContextTemplates t = read(file);
+                if (t.modelHash().equals(model.parameters().contentHash()) && t.spec().equals(spec)
+                        && t.seed() == seed) {
+                    return t;
+                }
+                warn(log, "replacing context templates " + file + ": they were made for another model, recipe or "
+                        + "seed (" + t.spec() + " seed " + t.seed() + ")");
+            } catch (IOException | RuntimeException e) {
+                String why = e.getMessage() != null && e.getMessage().startsWith(file + ": ") ? e.getMessage()
+                        : file + ": " + e;
+                warn(log, "discarding context templates " + why + "; regenerating with seed " + seed);
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException d) {
+                    warn(log, "could not delete " + file + ": " + d.getMessage());
+                }
             }
         }
         ContextTemplates t = generate.get();
         if (file != null) {
-            t.write(file);
+            try {
+                t.write(file);
+            } catch (IOException e) {
+                warn(log, "could not write " + file + " (templates are used but not cached): " + e.getMessage());
+            }
         }
         return t;
+    }
+
+    private static void warn(PrintStream log, String message) {
+        if (log != null) {
+            log.println("[templates] " + message);
+        }
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * What editors need besides the model: second-moment statistics (computed once from the
  * statistics corpus, cached on disk), and context templates (generated once with a seed,
- * persisted next to the statistics). One context serves every edit of a run; statistics and
+ * persisted next to the statistics with a checksum; a corrupt file is reported on the cache's log,
+ * regenerated identically and rewritten). One context serves every edit of a run; statistics and
  * templates always belong to the unedited weights it was created with.
  */
 public final class EditingContext {
@@ -151,10 +152,6 @@ public final class EditingContext {
         }
         Path file = cache.directory().resolve(baseHash.substring(0, 16))
                 .resolve("templates-" + spec.replaceAll("[^A-Za-z0-9]+", "_") + "seed" + seed + ".json");
-        try {
-            return ContextTemplates.loadOrGenerate(file, model, spec, seed, gen);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ContextTemplates.loadOrGenerate(file, model, spec, seed, gen, cache.log());
     }
 }

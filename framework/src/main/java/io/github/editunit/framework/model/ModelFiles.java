@@ -10,11 +10,12 @@ import io.github.editunit.framework.safetensors.CheckpointFiles;
 import io.github.editunit.framework.safetensors.DType;
 import io.github.editunit.framework.safetensors.SafetensorsWriter;
 import io.github.editunit.framework.safetensors.TensorSource;
+import io.github.editunit.framework.storage.AtomicFiles;
 import io.github.editunit.framework.tokenizer.TextTokenizer;
+import io.github.editunit.models.ModelManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,9 @@ import java.util.TreeSet;
 /**
  * Loads and saves models in the Hugging Face directory layout: {@code config.json},
  * {@code model.safetensors} (or a sharded index) and {@code tokenizer.json}. The same loader
- * reads the bundled tiny model and users' real checkpoints (GPT-2 XL, ...).
+ * reads the bundled tiny model and users' real checkpoints (GPT-2 XL, ...). A directory with a
+ * {@link ModelManifest} (written last by {@code train}, {@code train-tiny} and the bundled-model
+ * extraction) is checked against it first, so a missing, truncated or altered file is named.
  */
 public final class ModelFiles {
 
@@ -49,6 +52,7 @@ public final class ModelFiles {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": model directory not found");
         }
+        ModelManifest.verify(dir, ModelFiles::verifiedOnLoad);
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new IOException(configFile + ": missing; a Hugging Face model directory needs config.json");
@@ -69,6 +73,14 @@ public final class ModelFiles {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * Files of a directory with a {@link ModelManifest} that are checked on every load: all but
+     * documentation ({@code *.md}, e.g. a model card one may edit).
+     */
+    static boolean verifiedOnLoad(String relativePath) {
+        return !relativePath.endsWith(".md");
     }
 
     static boolean hasTokenizer(Path dir) {
@@ -144,7 +156,9 @@ public final class ModelFiles {
 
     /**
      * Saves config and weights (float32) to {@code dir}, atomically per file, in the Hugging
-     * Face layout; tokenizer files are copied from {@code tokenizerSource} when given.
+     * Face layout; tokenizer files are copied from {@code tokenizerSource} when given. To write a
+     * whole directory that never looks complete before it is, save into a
+     * {@link io.github.editunit.framework.storage.StagedDirectory}.
      */
     public static void save(LanguageModel model, Path dir, Map<String, String> metadata, Path tokenizerSource)
             throws IOException {
@@ -159,14 +173,12 @@ public final class ModelFiles {
             w.add(name, p.get(name), DType.F32);
         }
         w.write(dir.resolve(CheckpointFiles.SINGLE_FILE));
-        Path tmp = Files.createTempFile(dir, "config", ".tmp");
-        model.config().write(tmp);
-        Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(dir.resolve("config.json"), model.config()::write);
         if (tokenizerSource != null && !tokenizerSource.toAbsolutePath().equals(dir.toAbsolutePath())) {
             for (String f : TOKENIZER_FILES) {
                 Path src = tokenizerSource.resolve(f);
                 if (Files.isRegularFile(src)) {
-                    Files.copy(src, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                    AtomicFiles.copy(src, dir.resolve(f));
                 }
             }
         }

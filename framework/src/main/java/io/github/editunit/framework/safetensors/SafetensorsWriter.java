@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.editunit.framework.storage.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +32,8 @@ import java.util.function.Supplier;
  * data buffer starts at a multiple of 8 bytes, as the reference implementation does.
  *
  * <p>{@link #write(Path)} writes a temporary file in the target's directory, forces it to disk and
- * renames it over the target with {@link StandardCopyOption#ATOMIC_MOVE}; on any failure the
+ * renames it over the target with {@link StandardCopyOption#ATOMIC_MOVE} (a plain replacing move
+ * where the file system cannot rename atomically, see {@link AtomicFiles}); on any failure the
  * temporary file is deleted and the target is left absent or untouched. {@link NDArray} data is
  * fetched only while writing, so the arrays must stay open until then. Not thread-safe.
  */
@@ -179,7 +181,7 @@ public final class SafetensorsWriter {
                 out.force(true);
             }
             copyPermissions(absolute, tmp);
-            Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.moveIntoPlace(tmp, absolute);
             done = true;
             syncDirectory(dir);
         } finally {

@@ -3,6 +3,7 @@ package io.github.editunit.framework.stats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.editunit.framework.storage.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +29,8 @@ import java.util.Arrays;
  * </pre>
  *
  * Writes go to a temporary file in the target directory that is then moved into place
- * atomically, so readers see either the old file or the complete new one.
+ * atomically (a plain replacing move where the file system cannot rename atomically), so
+ * readers see either the old file or the complete new one.
  */
 public final class Mom2File {
 
@@ -48,7 +49,7 @@ public final class Mom2File {
         Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
         try {
             writeTo(stats, tmp);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }

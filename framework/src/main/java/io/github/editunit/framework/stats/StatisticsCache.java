@@ -75,6 +75,11 @@ public final class StatisticsCache {
         return dir;
     }
 
+    /** Where problems with cached files are reported (null: nowhere). */
+    public PrintStream log() {
+        return log;
+    }
+
     /** The file of one key. */
     public Path fileFor(String modelHash, int layer, String corpusHash, int sampleCount) {
         return dir.resolve(prefix(modelHash, 16))
@@ -147,7 +152,7 @@ public final class StatisticsCache {
             s = Mom2File.read(file);
         } catch (NoSuchFileException e) {
             return null;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             discard(file, e instanceof StatsFileException sfe ? sfe.problem() : e.toString());
             return null;
         }

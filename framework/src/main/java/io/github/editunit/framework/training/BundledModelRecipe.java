@@ -9,10 +9,12 @@ import io.github.editunit.framework.perplexity.Perplexity;
 import io.github.editunit.framework.perplexity.PerplexityResult;
 import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.runtime.DjlRuntime;
+import io.github.editunit.framework.storage.StagedDirectory;
 import io.github.editunit.hardedit.cases.CaseFileReader;
 import io.github.editunit.hardedit.world.FactWorld;
 import io.github.editunit.hardedit.world.WorldFiles;
 import io.github.editunit.hardedit.world.WorldSpec;
+import io.github.editunit.models.ModelManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,20 +47,32 @@ public final class BundledModelRecipe {
                 b.layers(), b.heads(), stepsOverride, b.batchTokens(), b.learningRate(), b.seed());
     }
 
+    /**
+     * Writes the model directory {@code out}: everything goes into a hidden sibling directory that
+     * is moved into place, with its manifest, only when complete (see {@link StagedDirectory}).
+     */
     public void run(Path out) throws IOException {
         DjlRuntime.prepare();
+        try (StagedDirectory staged = StagedDirectory.begin(out)) {
+            write(staged.path(), out);
+            staged.commit();
+        }
+        System.err.println("[train-tiny] wrote " + out);
+    }
+
+    private void write(Path dir, Path out) throws IOException {
         FactWorld world = FactWorld.generate(WorldSpec.defaults(WORLD_SEED));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("editunit.world_seed", Long.toString(WORLD_SEED));
         SandboxModelBuilder.Built built = new SandboxModelBuilder(spec)
-                .build(world.trainingDocuments(), world.singleTokenWords(), out, meta);
+                .build(world.trainingDocuments(), world.singleTokenWords(), dir, meta);
 
-        Path suites = out.resolve("suites");
-        try (LanguageModel model = ModelFiles.load(out)) {
+        Path suites = dir.resolve("suites");
+        try (LanguageModel model = ModelFiles.load(dir)) {
             WorldFiles files = WorldFiles.write(world, s -> model.tokenizer().encode(s).length, suites);
             Files.deleteIfExists(files.corpus()); // regenerable (./editunit world), too large to ship
             List<String> docs = world.trainingDocuments();
-            Files.write(out.resolve("stats-corpus.txt"), docs.subList(0, Math.min(STATS_CORPUS_DOCUMENTS, docs.size())),
+            Files.write(dir.resolve("stats-corpus.txt"), docs.subList(0, Math.min(STATS_CORPUS_DOCUMENTS, docs.size())),
                     StandardCharsets.UTF_8);
 
             Map<String, FactRecallResult> recall = new CaseFactRecall(model, 32)
@@ -71,9 +85,9 @@ public final class BundledModelRecipe {
             }
             double[] ratios = ResidualNormProfile.firstPositionRatios(model, texts);
             long firstToken = CaseFileReader.readStrict(files.singleEdit()).size();
-            Files.writeString(out.resolve("MODEL_CARD.md"),
-                    card(model, built, recall, ppl, ratios, sha256(out.resolve("model.safetensors"))));
-            System.err.println("[train-tiny] wrote " + out.resolve("MODEL_CARD.md") + " (" + firstToken + " single-edit cases)");
+            Files.writeString(dir.resolve("MODEL_CARD.md"),
+                    card(model, built, recall, ppl, ratios, sha256(dir.resolve("model.safetensors"))));
+            System.err.println("[train-tiny] model card for " + out + " (" + firstToken + " single-edit cases)");
             recall.forEach((k, r) -> System.err.printf(Locale.ROOT, "[train-tiny] %s top1 %.4f exact %.4f pTrue %.4f%n",
                     k, r.top1(), r.exact(), r.pTrue()));
         }
@@ -143,7 +157,9 @@ public final class BundledModelRecipe {
                 + "`tokenizer_config.json`: the Hugging Face layout\n- `suites/`: edit suites (CounterFact flat and "
                 + "extended formats), `heldout-ppl.json` (ME-PPL format), `facts.json` (the world)\n"
                 + "- `stats-corpus.txt`: the first " + STATS_CORPUS_DOCUMENTS + " training documents, the default "
-                + "corpus for covariance statistics\n");
+                + "corpus for covariance statistics\n"
+                + "- `" + ModelManifest.FILE_NAME + "`: size and SHA-256 of every file, written last; loading checks "
+                + "the files against it\n");
         return sb.toString();
     }
 }

@@ -153,6 +153,22 @@ class StatsCacheTest {
     }
 
     @Test
+    void emptiedFileIsNamedDeletedAndRecomputed() throws IOException {
+        double[] original = get(List.of(1)).get(1).matrix();
+        Path f = fileOf(1);
+        long size = Files.size(f);
+        Files.write(f, new byte[0]);
+        long passes = computer.forwardPasses();
+        // rules out treating an empty file as "absent" silently, or failing the run on it
+        assertThat(get(List.of(1)).get(1).matrix()).isEqualTo(original);
+        assertThat(logText()).contains("discarding cached statistics " + f).contains("truncated")
+                .contains("recomputing");
+        assertThat(computer.forwardPasses()).isGreaterThan(passes);
+        assertThat(Files.size(f)).isEqualTo(size);
+        assertThat(Mom2File.read(f).matrix()).isEqualTo(original);
+    }
+
+    @Test
     void garbageAndMisplacedFilesAreNotUsed() throws IOException {
         get(List.of(0));
         Path l0 = fileOf(0);
