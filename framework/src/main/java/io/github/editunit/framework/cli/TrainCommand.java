@@ -3,9 +3,11 @@ package io.github.editunit.framework.cli;
 import io.github.editunit.framework.storage.StagedDirectory;
 import io.github.editunit.framework.training.CaseCorpus;
 import io.github.editunit.framework.training.SandboxModelBuilder;
+import io.github.editunit.framework.training.TrainingCheckpoint;
 import io.github.editunit.framework.training.TinyModelSpec;
 import io.github.editunit.hardedit.world.FactWorld;
 import io.github.editunit.hardedit.world.WorldSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +66,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--packed", description = "Train on packed full-context blocks instead of one document per sequence.")
     boolean packed;
 
+    @Option(names = "--checkpoint-every", defaultValue = "100", paramLabel = "N",
+            description = "Write a resumable checkpoint every N steps (and when stopped) to DIR.checkpoint "
+                    + "beside --out; 0: only when stopped.")
+    int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue a stopped run from its checkpoint directory (same other arguments).")
+    Path resume;
+
     @Option(names = "--repetitions", defaultValue = "12", paramLabel = "N",
             description = "With --cases: how often each fact statement appears in the corpus.")
     int repetitions;
@@ -84,24 +95,45 @@ final class TrainCommand implements Callable<Integer> {
         TinyModelSpec spec = spec();
         Map<String, String> meta = new LinkedHashMap<>();
         SandboxModelBuilder.Built built;
+        Path checkpoints = resume != null ? resume : checkpointDirectory(out);
+        if (resume != null && !Files.isRegularFile(TrainingCheckpoint.file(resume))) {
+            throw new IllegalArgumentException("--resume " + resume + ": no training checkpoint there ("
+                    + TrainingCheckpoint.FILE + " missing)");
+        }
         // written into a hidden sibling and moved into place when complete: an interrupted run leaves no --out
         try (StagedDirectory staged = StagedDirectory.begin(out)) {
             if (source.world != null) {
                 FactWorld world = FactWorld.generate(WorldSpec.defaults(source.world));
                 meta.put("editunit.world_seed", Long.toString(source.world));
-                built = new SandboxModelBuilder(spec, packed).build(world.trainingDocuments(), world.singleTokenWords(),
-                        staged.path(), meta);
+                built = new SandboxModelBuilder(spec, packed).withCheckpoints(checkpoints, checkpointEvery, resume != null)
+                        .build(world.trainingDocuments(), world.singleTokenWords(), staged.path(), meta);
             } else {
                 CaseCorpus corpus = CaseCorpus.fromCaseFiles(source.cases, repetitions, spec.seed());
                 meta.put("editunit.cases", source.cases.toString());
-                built = new SandboxModelBuilder(spec, packed).build(corpus.documents(), corpus.singleTokenWords(),
-                        staged.path(), meta);
+                built = new SandboxModelBuilder(spec, packed).withCheckpoints(checkpoints, checkpointEvery, resume != null)
+                        .build(corpus.documents(), corpus.singleTokenWords(), staged.path(), meta);
             }
             staged.commit();
         }
+        deleteCheckpoint(checkpoints);
         System.err.printf(Locale.ROOT, "[train] done: %s, loss %.4f → %.4f, %.0f tokens/s, %.1f min%n", out,
                 built.report().firstLoss(), built.report().finalLoss(50), built.report().tokensPerSecond(),
                 built.report().seconds() / 60);
         return 0;
+    }
+
+    /** Where {@code train --out DIR} keeps its checkpoint: {@code DIR.checkpoint} beside it. */
+    static Path checkpointDirectory(Path out) {
+        Path abs = out.toAbsolutePath().normalize();
+        return abs.resolveSibling(abs.getFileName() + ".checkpoint");
+    }
+
+    private static void deleteCheckpoint(Path dir) throws java.io.IOException {
+        Files.deleteIfExists(TrainingCheckpoint.file(dir));
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException keep) {
+            // something else lives there: leave it
+        }
     }
 }

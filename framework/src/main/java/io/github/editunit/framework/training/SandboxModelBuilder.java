@@ -41,6 +41,9 @@ public final class SandboxModelBuilder {
 
     private final TinyModelSpec spec;
     private final boolean packed;
+    private Path checkpointDir;
+    private int checkpointEvery;
+    private boolean resume;
 
     public SandboxModelBuilder(TinyModelSpec spec) {
         this(spec, false);
@@ -53,6 +56,18 @@ public final class SandboxModelBuilder {
     public SandboxModelBuilder(TinyModelSpec spec, boolean packed) {
         this.spec = spec;
         this.packed = packed;
+    }
+
+    /**
+     * Checkpoints the training into {@code dir} every {@code every} steps and when stopped; with
+     * {@code resume}, continues from the checkpoint there. The checkpoint is deleted once the model
+     * is complete.
+     */
+    public SandboxModelBuilder withCheckpoints(Path dir, int every, boolean resume) {
+        this.checkpointDir = dir;
+        this.checkpointEvery = every;
+        this.resume = resume;
+        return this;
     }
 
     /** Concatenates sequences and cuts the stream into blocks of {@code length} tokens. */
@@ -113,8 +128,14 @@ public final class SandboxModelBuilder {
             System.err.printf(Locale.ROOT, "[train] %d sequences, %d tokens (%d truncated to %d); model %s%n",
                     sequences.size(), tokens, truncated, spec.contextLength(), config);
             try (LanguageModel model = LanguageModel.random(config, spec.seed(), null, Device.cpu())) {
-                TrainingReport report = new LanguageModelTrainer(model, spec.trainingConfig())
-                        .train(sequences, Progress.toStderr("train", spec.steps(), "steps"), null);
+                LanguageModelTrainer trainer = new LanguageModelTrainer(model, spec.trainingConfig());
+                if (checkpointDir != null) {
+                    trainer.checkpointTo(checkpointDir, checkpointEvery);
+                    if (resume) {
+                        trainer.resumeFrom(checkpointDir);
+                    }
+                }
+                TrainingReport report = trainer.train(sequences, Progress.toStderr("train", spec.steps(), "steps"), null);
                 Map<String, String> meta = new LinkedHashMap<>(metadata);
                 meta.put("editunit.steps", Integer.toString(spec.steps()));
                 meta.put("editunit.final_loss", String.format(Locale.ROOT, "%.4f", report.finalLoss(50)));
