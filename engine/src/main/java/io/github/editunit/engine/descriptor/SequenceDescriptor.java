@@ -1,5 +1,6 @@
 package io.github.editunit.engine.descriptor;
 
+import io.github.editunit.framework.runtime.Interruption;
 import io.github.editunit.engine.execution.HardEditExecutionContext;
 import io.github.editunit.engine.execution.SequenceRunner;
 import org.junit.platform.engine.TestSource;
@@ -24,6 +25,13 @@ public final class SequenceDescriptor extends AbstractTestDescriptor implements 
     @Override
     public Type getType() {
         return Type.CONTAINER;
+    }
+
+    /** Once the run was asked to stop (SIGINT, SIGTERM), cases that have not started are skipped. */
+    @Override
+    public SkipResult shouldBeSkipped(HardEditExecutionContext context) {
+        return Interruption.isRequested() ? SkipResult.skip("run interrupted before this started")
+                : SkipResult.doNotSkip();
     }
 
     @Override
