@@ -109,6 +109,12 @@ class BadInputTest {
     }
 
     @Test
+    void anUnknownDeviceNamesTheKey() {
+        reportedOnce(kit(selectClass(Suites.Sequence.class)).configurationParameter("hardedit.device", "tpu"),
+                InvalidConfigurationException.class, "hardedit.device: unknown device 'tpu'; use cpu, gpu or gpu:N");
+    }
+
+    @Test
     void aValueThatDoesNotParseNamesTheKey() {
         reportedOnce(kit(selectClass(Suites.Sequence.class)).configurationParameter("hardedit.ppl.limit", "many"),
                 InvalidConfigurationException.class, "invalid value 'many' for hardedit.ppl.limit");

@@ -3,6 +3,7 @@ package io.github.editunit.engine.config;
 import io.github.editunit.engine.HardEditCases;
 import io.github.editunit.framework.editing.EditorFactory;
 import io.github.editunit.framework.evaluation.CollapseBound;
+import io.github.editunit.framework.runtime.DjlRuntime;
 import io.github.editunit.models.BundledModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,9 +98,9 @@ public final class ConfigurationResolver {
     }
 
     /**
-     * What cannot work in a resolved configuration, found before any model loads: unknown methods,
-     * thresholds outside [0, 1], missing model directories, corpora, hyperparameter files and weight
-     * patches. Each message names the annotation attribute or key the value came from.
+     * What cannot work in a resolved configuration, found before any model loads: unknown methods or
+     * device, thresholds outside [0, 1], missing model directories, corpora, hyperparameter files and
+     * weight patches. Each message names the annotation attribute or key the value came from.
      */
     public List<String> problems(HardEditCases a, HardEditConfiguration c) {
         List<String> out = new ArrayList<>();
@@ -112,6 +113,12 @@ public final class ConfigurationResolver {
         threshold(c.generalisation(), origin(Constants.THRESHOLD_GENERALISATION, "generalisation",
                 a != null && a.generalisation() >= 0), out);
         threshold(c.locality(), origin(Constants.THRESHOLD_LOCALITY, "locality", a != null && a.locality() >= 0), out);
+        try {
+            DjlRuntime.device(c.device());
+        } catch (RuntimeException e) {
+            out.add(origin(Constants.DEVICE, "device", a != null && !a.device().isBlank()) + ": unknown device '"
+                    + c.device() + "'; use cpu, gpu or gpu:N");
+        }
         String modelFrom = origin(Constants.MODEL, "model", a != null && !a.model().isBlank());
         boolean modelOk = modelDirectoryProblem(c.model()).map(p -> out.add(modelFrom + ": " + p)).isEmpty();
         if (c.pplCorpus() != null) {

@@ -211,7 +211,7 @@ final class EditCommand implements Callable<Integer> {
         }
         requireFile(statsCorpus, "--stats-corpus");
         requireFile(hparams, "--hparams");
-        modelOptions.checkPatches();
+        modelOptions.check();
     }
 
     private static void requireFile(Path file, String option) {

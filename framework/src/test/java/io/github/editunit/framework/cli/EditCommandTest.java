@@ -195,6 +195,12 @@ class EditCommandTest {
     }
 
     @Test
+    void anUnknownDeviceIsAnInputError() {
+        assertThat(inputError("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
+                "--device", "tpu")).contains("--device tpu: unknown device; use cpu, gpu or gpu:N");
+    }
+
+    @Test
     void anOffsetPastTheLastCaseIsAnInputError() {
         assertThat(inputError("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
                 "--offset", "100000")).contains("--offset 100000 skips all").contains("single-edit.json");
