@@ -168,9 +168,14 @@ class HardEditTestEngineTest {
     }
 
     @Test
-    void discoveryDoesNotNeedAModel() {
+    void discoveryDoesNotNeedAModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // a model directory without weights or tokenizer: discovery looks at config.json only
+        java.nio.file.Files.writeString(dir.resolve("config.json"), "{}");
+        java.nio.file.Files.createDirectories(dir.resolve("suites"));
+        java.nio.file.Files.writeString(dir.resolve("suites/heldout-ppl.json"), "[]");
         EngineDiscoveryResults d = EngineTestKit.engine("hardedit").selectors(selectClass(Suites.TwoMethods.class))
-                .configurationParameter("hardedit.model", "/nonexistent/model").discover();
-        assertThat(d.getEngineDescriptor().getDescendants()).isNotEmpty();
+                .configurationParameter("hardedit.model", dir.toString()).discover();
+        assertThat(d.getDiscoveryIssues()).isEmpty();
+        assertThat(d.getEngineDescriptor().getDescendants()).filteredOn(CaseDescriptor.class::isInstance).hasSize(4);
     }
 }

@@ -35,4 +35,21 @@ final class Suites {
 
     @HardEditCases(cases = "hardedit/missing.json")
     static final class MissingFile {}
+
+    /** A case file with no records. */
+    @HardEditCases(cases = "hardedit/empty.json", methods = "rome")
+    static final class EmptyFile {}
+
+    /** t1's only neighbour answers the new target: its locality check cannot pass. */
+    @HardEditCases(cases = "hardedit/locality-target.json", methods = "rome")
+    static final class LocalityTruthIsTarget {}
+
+    @HardEditCases(cases = "hardedit/cases.json", methods = {"rome", "romee"})
+    static final class UnknownMethod {}
+
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", efficacy = 1.5)
+    static final class ThresholdOutOfRange {}
+
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", model = "no/such/model-dir")
+    static final class MissingModelDirectory {}
 }

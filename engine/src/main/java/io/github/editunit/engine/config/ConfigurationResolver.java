@@ -1,7 +1,13 @@
 package io.github.editunit.engine.config;
 
 import io.github.editunit.engine.HardEditCases;
+import io.github.editunit.framework.editing.EditorFactory;
 import io.github.editunit.framework.evaluation.CollapseBound;
+import io.github.editunit.framework.runtime.DjlRuntime;
+import io.github.editunit.models.BundledModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,6 +22,9 @@ import org.junit.platform.engine.ConfigurationParameters;
  * ({@code junit-platform.properties}, Surefire {@code configurationParameters}) → default.
  */
 public final class ConfigurationResolver {
+
+    /** The perplexity corpus inside a model directory used when {@link Constants#PPL_CORPUS} is not set. */
+    public static final String DEFAULT_PPL_CORPUS = "suites/heldout-ppl.json";
 
     private final ConfigurationParameters parameters;
 
@@ -32,7 +41,11 @@ public final class ConfigurationResolver {
         return parameters.get(key).map(String::trim).filter(s -> !s.isEmpty());
     }
 
-    /** The configuration of a marker class ({@code annotation} may be null for directly selected files). */
+    /**
+     * The configuration of a marker class ({@code annotation} may be null for directly selected files).
+     *
+     * @throws IllegalArgumentException for a value that does not parse, naming the key or attribute it came from
+     */
     public HardEditConfiguration resolve(HardEditCases a) {
         List<String> cases = list(Constants.CASES, a == null ? null : concat(a.value(), a.cases()));
         String model = str(Constants.MODEL, a == null ? null : a.model(), "bundled");
@@ -42,13 +55,14 @@ public final class ConfigurationResolver {
             methods = List.of("rome");
         }
         methods = methods.stream().map(m -> m.toLowerCase(Locale.ROOT)).toList();
-        Mode mode = Mode.parse(str(Constants.MODE, a == null ? null : a.mode(), "single"));
+        Mode mode = parse(origin(Constants.MODE, "mode", a != null && !a.mode().isBlank()),
+                str(Constants.MODE, a == null ? null : a.mode(), "single"), Mode::parse);
         String edited = str(Constants.VERIFY_EDITED, a == null ? null : a.verifyEdited(), null);
         List<String> patches = list(Constants.VERIFY_PATCHES, a == null ? null : a.verifyPatches());
         String corpus = str(Constants.PPL_CORPUS, a == null ? null : a.pplCorpus(), null);
         int pplLimit = (int) num(Constants.PPL_LIMIT, a == null ? -1 : a.pplLimit(), 50);
-        CollapseBound bound = parse(Constants.PPL_BOUND, str(Constants.PPL_BOUND, a == null ? null : a.pplBound(), "x1.5"),
-                CollapseBound::parse);
+        CollapseBound bound = parse(origin(Constants.PPL_BOUND, "pplBound", a != null && !a.pplBound().isBlank()),
+                str(Constants.PPL_BOUND, a == null ? null : a.pplBound(), "x1.5"), CollapseBound::parse);
         double efficacy = num(Constants.THRESHOLD_EFFICACY, a == null ? -1 : a.efficacy(), 1.0);
         double generalisation = num(Constants.THRESHOLD_GENERALISATION, a == null ? -1 : a.generalisation(), 0.5);
         double locality = num(Constants.THRESHOLD_LOCALITY, a == null ? -1 : a.locality(), 0.5);
@@ -62,7 +76,8 @@ public final class ConfigurationResolver {
         for (String kv : list(Constants.HPARAM_OVERRIDES, a == null ? null : a.hparamOverrides())) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException(Constants.HPARAM_OVERRIDES + ": expected key=value, got '" + kv + "'");
+                throw new IllegalArgumentException(origin(Constants.HPARAM_OVERRIDES, "hparamOverrides",
+                        a != null && a.hparamOverrides().length > 0) + ": expected key=value, got '" + kv + "'");
             }
             overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
@@ -72,11 +87,120 @@ public final class ConfigurationResolver {
         if (expectationMethods.isEmpty()) {
             expectationMethods = List.of("rome");
         }
-        ExpectedCollapseGate gate = ExpectedCollapseGate.parse(
-                str(Constants.GATE_EXPECTED_COLLAPSE, a == null ? null : a.expectedCollapse(), "assert"));
+        expectationMethods = expectationMethods.stream().map(m -> m.toLowerCase(Locale.ROOT)).toList();
+        ExpectedCollapseGate gate = parse(origin(Constants.GATE_EXPECTED_COLLAPSE, "expectedCollapse",
+                a != null && !a.expectedCollapse().isBlank()),
+                str(Constants.GATE_EXPECTED_COLLAPSE, a == null ? null : a.expectedCollapse(), "assert"),
+                ExpectedCollapseGate::parse);
         return new HardEditConfiguration(cases, model, device, methods, mode, edited, patches, corpus, pplLimit, bound,
                 efficacy, generalisation, locality, testPrefix, seed, limit, hparams, Map.copyOf(overrides), statsDir,
                 statsCorpus, expectationMethods, gate);
+    }
+
+    /**
+     * What cannot work in a resolved configuration, found before any model loads: unknown methods or
+     * device, thresholds outside [0, 1], missing model directories, corpora, hyperparameter files and
+     * weight patches. Each message names the annotation attribute or key the value came from.
+     */
+    public List<String> problems(HardEditCases a, HardEditConfiguration c) {
+        List<String> out = new ArrayList<>();
+        if (c.mode() != Mode.VERIFY) {
+            unknownMethods(c.methods(), origin(Constants.METHODS, "methods", a != null && a.methods().length > 0), out);
+        }
+        unknownMethods(c.expectationMethods(), origin(Constants.EXPECTATION_METHODS, "expectationMethods",
+                a != null && a.expectationMethods().length > 0), out);
+        threshold(c.efficacy(), origin(Constants.THRESHOLD_EFFICACY, "efficacy", a != null && a.efficacy() >= 0), out);
+        threshold(c.generalisation(), origin(Constants.THRESHOLD_GENERALISATION, "generalisation",
+                a != null && a.generalisation() >= 0), out);
+        threshold(c.locality(), origin(Constants.THRESHOLD_LOCALITY, "locality", a != null && a.locality() >= 0), out);
+        try {
+            DjlRuntime.device(c.device());
+        } catch (RuntimeException e) {
+            out.add(origin(Constants.DEVICE, "device", a != null && !a.device().isBlank()) + ": unknown device '"
+                    + c.device() + "'; use cpu, gpu or gpu:N");
+        }
+        String modelFrom = origin(Constants.MODEL, "model", a != null && !a.model().isBlank());
+        boolean modelOk = modelDirectoryProblem(c.model()).map(p -> out.add(modelFrom + ": " + p)).isEmpty();
+        if (c.pplCorpus() != null) {
+            missingFile(c.pplCorpus(), "perplexity corpus", origin(Constants.PPL_CORPUS, "pplCorpus",
+                    a != null && !a.pplCorpus().isBlank()), out);
+        } else if (modelOk && !BundledModels.isBundled(c.model())
+                && !Files.isRegularFile(Paths.get(c.model()).resolve(DEFAULT_PPL_CORPUS))) {
+            out.add(Constants.PPL_CORPUS + ": not set, and the default "
+                    + Paths.get(c.model()).resolve(DEFAULT_PPL_CORPUS).toAbsolutePath() + " does not exist: set "
+                    + Constants.PPL_CORPUS + " or @HardEditCases(pplCorpus)");
+        }
+        if (c.hparams() != null) {
+            missingFile(c.hparams(), "hyperparameter file", origin(Constants.HPARAMS, "hparams",
+                    a != null && !a.hparams().isBlank()), out);
+        }
+        if (c.statsCorpus() != null) {
+            missingFile(c.statsCorpus(), "statistics corpus", Constants.STATS_CORPUS, out);
+        }
+        if (c.mode() == Mode.VERIFY) {
+            if (c.verifyEdited() != null) {
+                String from = origin(Constants.VERIFY_EDITED, "verifyEdited", a != null && !a.verifyEdited().isBlank());
+                modelDirectoryProblem(c.verifyEdited()).ifPresent(p -> out.add(from + ": " + p));
+            } else if (c.verifyPatches().isEmpty()) {
+                out.add(Constants.MODE + ": verify mode needs the edited model: set " + Constants.VERIFY_EDITED + " or "
+                        + Constants.VERIFY_PATCHES + " (@HardEditCases(verifyEdited) or @HardEditCases(verifyPatches))");
+            } else {
+                String from = origin(Constants.VERIFY_PATCHES, "verifyPatches", a != null && a.verifyPatches().length > 0);
+                for (String patch : c.verifyPatches()) {
+                    missingFile(patch, "weight patch", from, out);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Why {@code model} (a directory or {@code bundled}) cannot be loaded, judged from the file system
+     * only: the directory does not exist, is a file, or has no {@code config.json}.
+     */
+    public static Optional<String> modelDirectoryProblem(String model) {
+        if (BundledModels.isBundled(model)) {
+            return Optional.empty();
+        }
+        Path dir = Paths.get(model);
+        if (!Files.exists(dir)) {
+            return Optional.of("model directory " + dir.toAbsolutePath() + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            return Optional.of(dir.toAbsolutePath() + " is a file, not a model directory");
+        }
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            return Optional.of("model directory " + dir.toAbsolutePath()
+                    + " has no config.json (expected a Hugging Face model directory)");
+        }
+        return Optional.empty();
+    }
+
+    private static void unknownMethods(List<String> methods, String from, List<String> out) {
+        for (String m : methods) {
+            if (!EditorFactory.METHODS.contains(m)) {
+                out.add(from + ": unknown method '" + m + "'; valid methods are " + String.join(", ", EditorFactory.METHODS));
+            }
+        }
+    }
+
+    private static void threshold(double value, String from, List<String> out) {
+        if (!(value >= 0 && value <= 1)) {
+            out.add(from + ": threshold " + value + " is outside [0, 1] (scores are fractions)");
+        }
+    }
+
+    private static void missingFile(String file, String what, String from, List<String> out) {
+        Path p = Paths.get(file);
+        if (!Files.isRegularFile(p)) {
+            out.add(from + ": " + what + " " + p.toAbsolutePath() + (Files.isDirectory(p) ? " is a directory"
+                    : " does not exist"));
+        }
+    }
+
+    /** How a message names the setting: the annotation attribute if it was given there, else the key. */
+    private static String origin(String key, String attribute, boolean annotated) {
+        return annotated ? "@HardEditCases(" + attribute + ")" : key;
     }
 
     /** The run-wide shard: {@code hardedit.shard}, else CI variables, else everything. */
@@ -121,11 +245,12 @@ public final class ConfigurationResolver {
         return all.toArray(String[]::new);
     }
 
-    private static <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {
+    /** Parses {@code value}; a failure names {@code from}, the key or attribute the value came from. */
+    private static <T> T parse(String from, String value, java.util.function.Function<String, T> parser) {
         try {
             return parser.apply(value);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid value '" + value + "' for " + key + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("invalid value '" + value + "' for " + from + ": " + e.getMessage(), e);
         }
     }
 }

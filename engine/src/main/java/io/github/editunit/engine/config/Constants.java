@@ -19,13 +19,19 @@ public final class Constants {
      */
     public static final String CASES = "hardedit.cases";
 
-    /** Model directory (Hugging Face layout) or {@code bundled}. Default {@code bundled}. */
+    /**
+     * Model directory (Hugging Face layout) or {@code bundled}. Default {@code bundled}. A directory
+     * that does not exist or has no {@code config.json} is reported at discovery.
+     */
     public static final String MODEL = "hardedit.model";
 
     /** Device: {@code cpu}, {@code gpu}, {@code gpu:N}. Default {@code cpu}. */
     public static final String DEVICE = "hardedit.device";
 
-    /** Editing methods, comma-separated: rome, c-rome, p-rome, memit, ft-l, ft. Default {@code rome}. */
+    /**
+     * Editing methods, comma-separated: rome, c-rome, p-rome, memit, ft-l, ft. Default {@code rome}.
+     * Another name is a configuration problem reported at discovery.
+     */
     public static final String METHODS = "hardedit.methods";
 
     /**
@@ -50,7 +56,10 @@ public final class Constants {
     /** Non-collapse bound: ratio to the unedited model ({@code x1.5}) or absolute ({@code abs:200}). Default {@code x1.5}. */
     public static final String PPL_BOUND = "hardedit.ppl.bound";
 
-    /** Efficacy: minimum efficacy score ES (P(new) &gt; P(true) on the rewrite prompt). Default {@code 1.0}. */
+    /**
+     * Efficacy: minimum efficacy score ES (P(new) &gt; P(true) on the rewrite prompt), in [0, 1] like
+     * every threshold (a value outside is a configuration problem reported at discovery). Default {@code 1.0}.
+     */
     public static final String THRESHOLD_EFFICACY = "hardedit.threshold.efficacy";
 
     /** Generalisation: minimum paraphrase score PS (fraction of paraphrases preferring the new object). Default {@code 0.5}. */

@@ -32,6 +32,13 @@ public record HardEditConfiguration(
         List<String> expectationMethods,
         ExpectedCollapseGate expectedCollapseGate) {
 
+    /** The same configuration with other case files (files selected directly replace {@code hardedit.cases}). */
+    public HardEditConfiguration withCases(List<String> files) {
+        return new HardEditConfiguration(List.copyOf(files), model, device, methods, mode, verifyEdited, verifyPatches,
+                pplCorpus, pplLimit, pplBound, efficacy, generalisation, locality, testPrefix, seed, limit, hparams,
+                hparamOverrides, statsDir, statsCorpus, expectationMethods, expectedCollapseGate);
+    }
+
     /** Hyperparameter overrides for the editors, including the test prefix and seed. */
     public Map<String, String> editorOverrides() {
         Map<String, String> m = new java.util.LinkedHashMap<>(hparamOverrides);

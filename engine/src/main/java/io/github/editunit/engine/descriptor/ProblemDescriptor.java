@@ -2,6 +2,7 @@ package io.github.editunit.engine.descriptor;
 
 import io.github.editunit.engine.execution.HardEditExecutionContext;
 import io.github.editunit.engine.execution.InvalidCaseFileException;
+import io.github.editunit.engine.execution.InvalidConfigurationException;
 import io.github.editunit.hardedit.cases.CaseProblem;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.UniqueId;
@@ -9,16 +10,43 @@ import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.hierarchical.Node;
 
 /**
- * A record (or file) the case reader rejected. Also reported as a discovery issue; as a test it
- * makes the run red with the reader's message (file:line:column, field) while other records run.
+ * A record (or file) the case reader rejected, or a suite configuration that cannot work. Also
+ * reported as a discovery issue; as a test it makes the run red with the message (file:line:column
+ * and field, or the key or annotation attribute) while the other records and suites run.
  */
 public final class ProblemDescriptor extends AbstractTestDescriptor implements Node<HardEditExecutionContext> {
 
+    /** What is wrong. */
+    public enum Kind {
+        CASE_RECORD("invalid case record"),
+        CONFIGURATION("invalid configuration");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     private final CaseProblem problem;
+    private final Kind kind;
 
     public ProblemDescriptor(UniqueId id, CaseProblem problem, TestSource source) {
-        super(id, "invalid case record · " + problem, source);
+        this(id, Kind.CASE_RECORD, problem, source);
+    }
+
+    public ProblemDescriptor(UniqueId id, Kind kind, CaseProblem problem, TestSource source) {
+        super(id, kind.label() + " · " + problem, source);
         this.problem = problem;
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     @Override
@@ -28,6 +56,9 @@ public final class ProblemDescriptor extends AbstractTestDescriptor implements N
 
     @Override
     public HardEditExecutionContext execute(HardEditExecutionContext context, DynamicTestExecutor dynamicTestExecutor) {
+        if (kind == Kind.CONFIGURATION) {
+            throw new InvalidConfigurationException(problem.toString());
+        }
         throw new InvalidCaseFileException(problem.toString());
     }
 }

@@ -4,10 +4,8 @@ import io.github.editunit.engine.HardEditCases;
 import io.github.editunit.engine.config.ConfigurationResolver;
 import io.github.editunit.engine.config.HardEditConfiguration;
 import io.github.editunit.engine.descriptor.HardEditEngineDescriptor;
-import io.github.editunit.engine.descriptor.ProblemDescriptor;
 import io.github.editunit.engine.descriptor.SuiteDescriptor;
 import io.github.editunit.engine.descriptor.UniqueIds;
-import io.github.editunit.hardedit.cases.CaseProblem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,17 +88,8 @@ public final class HardEditDiscovery {
         for (Map.Entry<Class<?>, List<UniqueId>> e : classes.entrySet()) {
             Class<?> c = e.getKey();
             UniqueId suiteId = UniqueIds.suite(engineId, c);
-            SuiteDescriptor suite;
-            try {
-                HardEditConfiguration config = resolver.resolve(c.getAnnotation(HardEditCases.class));
-                suite = builder.build(suiteId, c.getSimpleName(), ClassSource.from(c), config);
-            } catch (RuntimeException ex) {
-                suite = new SuiteDescriptor(suiteId, c.getSimpleName(), ClassSource.from(c), null);
-                CaseProblem p = new CaseProblem(CaseProblem.Severity.ERROR, c.getName(), 0, 0, 0, null, null,
-                        "invalid hardedit configuration: " + ex.getMessage());
-                suite.addChild(new ProblemDescriptor(UniqueIds.problem(suiteId, c.getSimpleName(), 0, 0), p,
-                        ClassSource.from(c)));
-            }
+            SuiteDescriptor suite = suite(builder, suiteId, c.getSimpleName(), c.getName(), ClassSource.from(c),
+                    c.getAnnotation(HardEditCases.class), null);
             if (!e.getValue().isEmpty()) {
                 prune(suite, e.getValue());
             }
@@ -116,15 +105,31 @@ public final class HardEditDiscovery {
         });
         files.removeIf(f -> !f.endsWith(".json") && !new java.io.File(f).isDirectory());
         if (!files.isEmpty()) {
-            HardEditConfiguration base = resolver.resolve(null);
-            HardEditConfiguration config = new HardEditConfiguration(files, base.model(), base.device(), base.methods(),
-                    base.mode(), base.verifyEdited(), base.verifyPatches(), base.pplCorpus(), base.pplLimit(), base.pplBound(),
-                    base.efficacy(), base.generalisation(), base.locality(), base.testPrefix(), base.seed(), base.limit(),
-                    base.hparams(), base.hparamOverrides(), base.statsDir(), base.statsCorpus(), base.expectationMethods(),
-                    base.expectedCollapseGate());
-            engine.addChild(builder.build(UniqueIds.files(engineId), "case files", null, config));
+            engine.addChild(suite(builder, UniqueIds.files(engineId), "case files", "case files", null, null, files));
         }
         return engine;
+    }
+
+    /**
+     * A suite's tree, or (configuration that does not parse or cannot work) only its problems.
+     *
+     * @param files case files selected directly (they replace {@code hardedit.cases}), or null for a marker class
+     */
+    private SuiteDescriptor suite(SuiteBuilder builder, UniqueId id, String name, String owner,
+            org.junit.platform.engine.TestSource source, HardEditCases annotation, List<String> files) {
+        HardEditConfiguration config = null;
+        List<String> problems;
+        try {
+            config = resolver.resolve(annotation);
+            if (files != null) {
+                config = config.withCases(files);
+            }
+            problems = resolver.problems(annotation, config);
+        } catch (RuntimeException ex) {
+            problems = List.of(String.valueOf(ex.getMessage()));
+        }
+        return problems.isEmpty() ? builder.build(id, name, source, config)
+                : builder.invalid(id, name, owner, source, config, problems);
     }
 
     /** Keeps only nodes on the path to, or under, one of the selected unique ids. */

@@ -1,5 +1,6 @@
 package io.github.editunit.engine.discovery;
 
+import io.github.editunit.engine.config.Constants;
 import io.github.editunit.engine.config.HardEditConfiguration;
 import io.github.editunit.engine.config.Mode;
 import io.github.editunit.engine.config.Shard;
@@ -28,6 +29,7 @@ import org.junit.platform.engine.support.descriptor.FileSource;
  * Builds one suite's tree from its configuration: methods → cases (or sequences → steps) →
  * checks, keeping only this shard's share. Records the reader rejected become discovery issues
  * naming file, line and field, plus a failing "invalid case record" test, so the rest still runs.
+ * A configuration that cannot work becomes {@link #invalid one issue and one failing test per problem}.
  */
 public final class SuiteBuilder {
 
@@ -47,12 +49,11 @@ public final class SuiteBuilder {
     }
 
     public SuiteDescriptor build(UniqueId id, String name, TestSource source, HardEditConfiguration config) {
-        SuiteDescriptor suite = new SuiteDescriptor(id, name, source, config);
         if (config.cases().isEmpty()) {
-            problem(suite, new CaseProblem(CaseProblem.Severity.ERROR, name, 0, 0, 0, null, "hardedit.cases",
-                    "no case files: set @HardEditCases(cases = ...) or hardedit.cases"), source, 0);
-            return suite;
+            return invalid(id, name, name, source, config, List.of(Constants.CASES
+                    + ": no case files: set @HardEditCases(cases = ...) or " + Constants.CASES));
         }
+        SuiteDescriptor suite = new SuiteDescriptor(id, name, source, config);
         List<LoadedCaseFile> files = config.cases().stream().flatMap(spec -> locator.load(spec).stream()).toList();
         int problemIndex = 0;
         for (LoadedCaseFile f : files) {
@@ -95,6 +96,32 @@ public final class SuiteBuilder {
             if (!m.getChildren().isEmpty()) {
                 suite.addChild(m);
             }
+        }
+        return suite;
+    }
+
+    /**
+     * A suite whose configuration cannot work: no cases, only one discovery issue and one failing
+     * "invalid configuration" test per problem, so it is reported once, before any model loads,
+     * instead of once per case.
+     *
+     * @param owner what the messages name (the marker class, or "case files")
+     * @param config the configuration, or null when it did not resolve
+     */
+    public SuiteDescriptor invalid(UniqueId id, String name, String owner, TestSource source,
+            HardEditConfiguration config, List<String> problems) {
+        SuiteDescriptor suite = new SuiteDescriptor(id, name, source, config);
+        int index = 0;
+        for (String message : problems) {
+            CaseProblem p = new CaseProblem(CaseProblem.Severity.ERROR, owner, 0, 0, 0, null, null, message);
+            DiscoveryIssue.Builder b = DiscoveryIssue.builder(DiscoveryIssue.Severity.WARNING,
+                    "hardedit: invalid configuration: " + p);
+            if (source != null) {
+                b.source(source);
+            }
+            issues.report(b.build());
+            suite.addChild(new ProblemDescriptor(UniqueIds.problem(id, "configuration", 0, ++index),
+                    ProblemDescriptor.Kind.CONFIGURATION, p, source));
         }
         return suite;
     }

@@ -76,7 +76,7 @@ public final class ModelSession implements AutoCloseable {
     /** The evaluator for the suite's corpus and bound; the corpus defaults to {@code <base model>/suites/heldout-ppl.json}. */
     public synchronized EditEvaluator evaluator(HardEditConfiguration config, Path defaultCorpusDir) throws IOException {
         Path corpus = config.pplCorpus() != null ? Paths.get(config.pplCorpus())
-                : defaultCorpusDir.resolve("suites/heldout-ppl.json");
+                : defaultCorpusDir.resolve(io.github.editunit.engine.config.ConfigurationResolver.DEFAULT_PPL_CORPUS);
         String key = corpus + "|" + config.pplLimit() + "|" + config.pplBound();
         EditEvaluator ev = evaluators.get(key);
         if (ev == null) {

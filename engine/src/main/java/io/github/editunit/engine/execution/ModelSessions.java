@@ -1,5 +1,6 @@
 package io.github.editunit.engine.execution;
 
+import io.github.editunit.engine.config.ConfigurationResolver;
 import io.github.editunit.engine.config.HardEditConfiguration;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ModelFiles;
@@ -47,11 +48,10 @@ public final class ModelSessions implements AutoCloseable {
         if (BundledModels.isBundled(model)) {
             return BundledModels.tiny();
         }
-        Path dir = Paths.get(model);
-        if (!Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new InfrastructureException("model directory " + dir.toAbsolutePath() + " has no config.json");
-        }
-        return dir;
+        ConfigurationResolver.modelDirectoryProblem(model).ifPresent(p -> {
+            throw new InfrastructureException(p);
+        });
+        return Paths.get(model);
     }
 
     private synchronized ModelSession session(Path dir, String device, List<Path> patches) {

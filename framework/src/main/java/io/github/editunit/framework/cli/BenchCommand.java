@@ -67,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!List.of("forward", "matmul", "all").contains(what)) {
-            throw new IllegalArgumentException("--what must be forward, matmul or all, got " + what);
+            throw new InputException("--what must be forward, matmul or all, got " + what);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("engine", DjlRuntime.engineDescription());

@@ -12,6 +12,7 @@ import io.github.editunit.framework.evaluation.EditRequests;
 import io.github.editunit.framework.metrics.LocalitySnapshot;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.WeightPatch;
+import io.github.editunit.framework.runtime.RunInterruptedException;
 import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.stats.StatisticsCache;
 import io.github.editunit.hardedit.cases.CaseFileReader;
@@ -86,18 +87,13 @@ final class EditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<EditCase> all = CaseFileReader.readStrict(cases);
-        all = all.subList(Math.min(offset, all.size()), all.size());
-        List<EditCase> used = limit > 0 && limit < all.size() ? all.subList(0, limit) : all;
-        if (out != null && !sequential && used.size() > Math.max(1, batch)) {
-            throw new IllegalArgumentException("--out writes one edit: use --sequential or --batch "
-                    + used.size() + " to patch several cases");
-        }
+        List<EditCase> used = casesToEdit();
         Path pplFile = pplCorpus != null ? pplCorpus : modelOptions.model.resolve("suites/heldout-ppl.json");
-        if (!noPpl && !Files.isRegularFile(pplFile)) {
-            throw new IllegalArgumentException(pplFile + " not found: give --ppl-corpus or --no-ppl");
-        }
+        checkOptions(used, pplFile);
+        CollapseBound bound = CollapseBound.parse(pplBound);
+
         List<Map<String, Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> batches = new ArrayList<>();
         double pplBefore;
         boolean restoredAll = true;
         try (LanguageModel model = modelOptions.load()) {
@@ -105,7 +101,7 @@ final class EditCommand implements Callable<Integer> {
             EditingContext ctx = new EditingContext(model, modelOptions.model, cache, statsCorpus);
             Editor editor = new EditorFactory(ctx).create(method, hparams, overrides);
             List<String> sentences = noPpl ? List.of() : SentenceCorpus.read(pplFile).limit(pplLimit).sentences();
-            EditEvaluator evaluator = new EditEvaluator(model, sentences, 10, CollapseBound.parse(pplBound));
+            EditEvaluator evaluator = new EditEvaluator(model, sentences, 10, bound);
             pplBefore = noPpl ? Double.NaN : evaluator.baseline();
             String baseHash = model.parameters().contentHash();
             EditSequence sequence = new EditSequence(model, editor);
@@ -119,22 +115,43 @@ final class EditCommand implements Callable<Integer> {
                 EditOutcome outcome;
                 try {
                     outcome = sequential ? sequence.apply(EditRequests.of(chunk)) : editor.apply(model, EditRequests.of(chunk));
+                } catch (RunInterruptedException e) {
+                    throw e; // SIGINT/SIGTERM: the weights were restored; stop here (exit 130, nothing printed)
                 } catch (RuntimeException e) {
                     for (EditCase c : chunk) {
-                        rows.add(Map.of("caseId", c.caseId(), "error", String.valueOf(e.getMessage())));
+                        rows.add(errorRow(c, String.valueOf(e.getMessage())));
                     }
-                    System.err.printf("[edit] %s: %s%n", chunk.get(0).caseId(), e.getMessage());
+                    done += chunk.size();
+                    System.err.printf("[edit] %s%s: ERROR %s%n", chunk.get(0).caseId(),
+                            chunk.size() > 1 ? " (batch of " + chunk.size() + ")" : "", e.getMessage());
                     continue;
                 }
+                // the batch's time, once; each case reports its share (editSeconds = batch time / batch size)
+                int batchIndex = batches.size();
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("firstCaseId", chunk.get(0).caseId());
+                b.put("cases", chunk.size());
+                b.put("editSeconds", outcome.seconds());
+                batches.add(b);
                 double pplAfter = Double.NaN;
                 for (int i = 0; i < chunk.size(); i++) {
-                    CaseEvaluation ev = evaluator.evaluate(chunk.get(i), outcome, before.get(i), !noPpl && i == 0);
+                    CaseEvaluation ev;
+                    try {
+                        ev = evaluator.evaluate(chunk.get(i), outcome, before.get(i), !noPpl && i == 0);
+                    } catch (RuntimeException e) {
+                        rows.add(errorRow(chunk.get(i), "could not measure: " + e.getMessage()));
+                        done++;
+                        System.err.printf("[edit] %s: ERROR could not measure: %s%n", chunk.get(i).caseId(), e.getMessage());
+                        continue;
+                    }
                     if (i == 0) {
                         pplAfter = ev.pplAfter();
                     } else if (!noPpl) {
                         ev = ev.withPplAfter(pplAfter, evaluator.bound().violated(ev.pplBefore(), pplAfter));
                     }
-                    rows.add(row(chunk.get(i), ev));
+                    Map<String, Object> row = row(chunk.get(i), ev);
+                    row.put("batch", batchIndex);
+                    rows.add(row);
                     done++;
                     System.err.printf(Locale.ROOT, "[edit] %d/%d %s %s: ES %.0f PS %.2f NS %.2f ppl %.3f → %.3f%s (%.1fs)%n",
                             done, used.size(), method, chunk.get(i).caseId(), ev.es(), ev.ps(), ev.ns(), pplBefore,
@@ -156,8 +173,94 @@ final class EditCommand implements Callable<Integer> {
                 restoredAll = sequence.restoreAll();
             }
         }
-        print(rows, pplBefore, restoredAll);
-        return 0;
+        Verdict verdict = Verdict.of(rows, restoredAll);
+        print(rows, batches, verdict, pplBefore, restoredAll);
+        return verdict.report();
+    }
+
+    /** The cases the options select; none is an input error naming the file and the options. */
+    private List<EditCase> casesToEdit() {
+        if (offset < 0 || limit < 0) {
+            throw new InputException((offset < 0 ? "--offset" : "--limit") + " must not be negative");
+        }
+        List<EditCase> all = CaseFileReader.readStrict(cases);
+        if (offset >= all.size()) {
+            throw new InputException("--offset " + offset + " skips all " + all.size() + " cases of " + cases);
+        }
+        all = all.subList(offset, all.size());
+        return limit > 0 && limit < all.size() ? all.subList(0, limit) : all;
+    }
+
+    /** Every option checked before the model loads: a mistake costs a moment, not a model load. */
+    private void checkOptions(List<EditCase> used, Path pplFile) {
+        if (!EditorFactory.METHODS.contains(method.toLowerCase(Locale.ROOT))) {
+            throw new InputException("--method " + method + ": unknown method; valid methods are "
+                    + String.join(", ", EditorFactory.METHODS));
+        }
+        if (batch < 1) {
+            throw new InputException("--batch must be at least 1, got " + batch);
+        }
+        if (out != null && !sequential && used.size() > batch) {
+            throw new InputException("--out writes one edit: use --sequential or --batch " + used.size()
+                    + " to patch several cases");
+        }
+        try {
+            CollapseBound.parse(pplBound);
+        } catch (RuntimeException e) {
+            throw new InputException("--ppl-bound " + pplBound + ": expected a ratio (x1.5) or an absolute bound (abs:200)");
+        }
+        if (!noPpl && !Files.isRegularFile(pplFile)) {
+            throw new InputException(pplFile + " not found: give --ppl-corpus or --no-ppl");
+        }
+        requireFile(statsCorpus, "--stats-corpus");
+        requireFile(hparams, "--hparams");
+        modelOptions.check();
+    }
+
+    private static void requireFile(Path file, String option) {
+        if (file != null && !Files.isRegularFile(file)) {
+            throw new InputException(option + " " + file + ": " + (Files.isDirectory(file) ? "is a directory, not a file"
+                    : "file not found"));
+        }
+    }
+
+    /**
+     * How the run went: cases that errored (the edit or its measurement threw), cases that failed
+     * (collapsed: perplexity outside {@code --ppl-bound}), and whether every weight was restored.
+     */
+    private record Verdict(int cases, int errors, int failed, boolean restored, String firstError) {
+
+        static Verdict of(List<Map<String, Object>> rows, boolean restored) {
+            int errors = 0;
+            int failed = 0;
+            String first = null;
+            for (Map<String, Object> r : rows) {
+                if (r.containsKey("error")) {
+                    errors++;
+                    first = first == null ? r.get("caseId") + ": " + r.get("error") : first;
+                } else if (Boolean.TRUE.equals(r.get("collapsed"))) {
+                    failed++;
+                }
+            }
+            return new Verdict(rows.size(), errors, failed, restored, first);
+        }
+
+        /** Says on stderr what went wrong and returns the exit code (see {@link EditUnitCli}). */
+        int report() {
+            if (!restored) {
+                System.err.println("[edit] ERROR: the weights were not restored (hash differs from the unedited model)");
+            }
+            if (errors > 0) {
+                System.err.printf("[edit] %d of %d cases errored (not measured); first: %s%n", errors, cases, firstError);
+            }
+            if (failed > 0) {
+                System.err.printf("[edit] %d of %d cases collapsed (perplexity outside --ppl-bound)%n", failed, cases);
+            }
+            if (errors > 0 || !restored) {
+                return EditUnitCli.EXIT_ERROR;
+            }
+            return failed > 0 ? EditUnitCli.EXIT_FAILED : EditUnitCli.EXIT_OK;
+        }
     }
 
     private void writePatch(EditOutcome outcome, LanguageModel model, String baseHash, List<EditCase> used)
@@ -182,6 +285,13 @@ final class EditCommand implements Callable<Integer> {
         List<String> ids = new ArrayList<>();
         cases.forEach(c -> ids.add(c.caseId()));
         return ids;
+    }
+
+    private static Map<String, Object> errorRow(EditCase c, String error) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("caseId", c.caseId());
+        r.put("error", error);
+        return r;
     }
 
     private Map<String, Object> row(EditCase c, CaseEvaluation ev) {
@@ -210,7 +320,8 @@ final class EditCommand implements Callable<Integer> {
         return r;
     }
 
-    private void print(List<Map<String, Object>> rows, double pplBefore, boolean restored) {
+    private void print(List<Map<String, Object>> rows, List<Map<String, Object>> batches, Verdict verdict,
+            double pplBefore, boolean restored) {
         double es = mean(rows, "es");
         double ps = mean(rows, "ps");
         double ns = mean(rows, "ns");
@@ -235,6 +346,14 @@ final class EditCommand implements Callable<Integer> {
         summary.put("pplAfterMax", Json.number(maxPpl));
         summary.put("collapsed", collapsed);
         summary.put("weightsRestored", restored);
+        summary.put("failed", verdict.failed());
+        summary.put("errors", verdict.errors());
+        double editSeconds = 0;
+        for (Map<String, Object> b : batches) {
+            editSeconds += (Double) b.get("editSeconds");
+        }
+        summary.put("editSeconds", editSeconds);
+        summary.put("batches", batches);
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("summary", summary);
@@ -255,7 +374,8 @@ final class EditCommand implements Callable<Integer> {
                         fmt(r.get("pplRatio")), fmt(d.get("denominator")), fmt(d.get("relativeUpdateNorm")));
             }
             System.out.printf(Locale.ROOT, "%ncases %d  ES %.3f  PS %.3f  NS %.3f  ppl %.3f → max %.3f  collapsed %d  "
-                    + "weights restored %s%n", rows.size(), es, ps, ns, pplBefore, maxPpl, collapsed, restored);
+                    + "errors %d  weights restored %s  edit %.1fs in %d batches%n", rows.size(), es, ps, ns, pplBefore, maxPpl,
+                    collapsed, verdict.errors(), restored, editSeconds, batches.size());
         }
     }
 

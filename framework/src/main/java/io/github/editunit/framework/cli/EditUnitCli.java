@@ -3,10 +3,16 @@ package io.github.editunit.framework.cli;
 import io.github.editunit.framework.runtime.DjlRuntime;
 import io.github.editunit.framework.runtime.Interruption;
 import io.github.editunit.framework.runtime.RunInterruptedException;
+import io.github.editunit.hardedit.cases.CaseFormatException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code editunit} command-line tool. Results go to stdout; progress and logs to stderr. */
+/**
+ * The {@code editunit} command-line tool. Results go to stdout; progress and logs to stderr. Exit
+ * codes: {@link #EXIT_OK}, {@link #EXIT_FAILED} ({@code edit}: a case collapsed), {@link #EXIT_USAGE},
+ * {@link #EXIT_ERROR}.
+ */
 @Command(
         name = "editunit",
         mixinStandardHelpOptions = true,
@@ -29,6 +35,15 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class
         })
 public final class EditUnitCli implements Runnable {
+
+    /** Exit code: everything ran; for {@code edit}, every case was edited and measured and none collapsed. */
+    public static final int EXIT_OK = 0;
+    /** Exit code of {@code edit}: every case was measured, but some collapsed (perplexity outside {@code --ppl-bound}). */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code: usage or input error (unknown option, bad value, invalid or empty case file), found before any model loads. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code: an error while running (a model did not load, an edit or its measurement threw, weights not restored). */
+    public static final int EXIT_ERROR = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,7 +74,18 @@ public final class EditUnitCli implements Runnable {
             if (System.getenv("EDITUNIT_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }
-            return 1;
+            return ex instanceof InputException || ex instanceof CaseFormatException ? EXIT_USAGE : EXIT_ERROR;
+        });
+        // a usage error: the message and where to find the options, not the whole help text
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("editunit " + (cmd.getParent() == null ? "" : cmd.getCommandName() + ": ") + ex.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+                err.println("See 'editunit " + (cmd.getParent() == null ? "--help" : "help " + cmd.getCommandName())
+                        + "' for the options.");
+            }
+            return EXIT_USAGE;
         });
         return cl;
     }

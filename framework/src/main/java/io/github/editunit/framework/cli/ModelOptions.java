@@ -22,6 +22,20 @@ final class ModelOptions {
     @Option(names = "--patch", paramLabel = "FILE", description = "Apply an EditUnit weight patch (repeatable, in order).")
     java.util.List<Path> patches = new java.util.ArrayList<>();
 
+    /** {@code --device} must parse and every {@code --patch} must be a file (checked before the model loads). */
+    void check() {
+        try {
+            DjlRuntime.device(device);
+        } catch (RuntimeException e) {
+            throw new InputException("--device " + device + ": unknown device; use cpu, gpu or gpu:N");
+        }
+        for (Path p : patches) {
+            if (!java.nio.file.Files.isRegularFile(p)) {
+                throw new InputException("--patch " + p + ": file not found");
+            }
+        }
+    }
+
     LanguageModel load() throws IOException {
         long t0 = System.nanoTime();
         LanguageModel m = ModelFiles.load(model, DjlRuntime.device(device), patches);

@@ -55,7 +55,7 @@ public final class StatsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path corpusFile = corpus != null ? corpus : modelOptions.model.resolve(DEFAULT_CORPUS);
         if (corpus == null && !Files.isRegularFile(corpusFile)) {
-            throw new IllegalArgumentException("no --corpus given and " + corpusFile
+            throw new InputException("no --corpus given and " + corpusFile
                     + " does not exist: pass --corpus FILE (one text per line, or ME-PPL .json)");
         }
         SentenceCorpus texts = SentenceCorpus.read(corpusFile);

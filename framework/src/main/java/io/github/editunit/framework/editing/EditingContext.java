@@ -70,7 +70,7 @@ public final class EditingContext {
         if (modelDir != null && Files.isRegularFile(modelDir.resolve("stats-corpus.txt"))) {
             return modelDir.resolve("stats-corpus.txt");
         }
-        throw new IllegalStateException("no statistics corpus: give one (--stats-corpus / hardedit.statsCorpus) or put "
+        throw new IllegalStateException("no statistics corpus: give one (--stats-corpus / hardedit.stats.corpus) or put "
                 + "stats-corpus.txt in the model directory");
     }
 

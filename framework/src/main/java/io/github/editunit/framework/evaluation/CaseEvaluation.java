@@ -21,7 +21,8 @@ import java.util.Map;
  * @param collapsed whether the perplexity bound was violated (or logits were non-finite)
  * @param subjectLastIndex subject-last-token index of the edit prompt (0: first-token case)
  * @param evaluationPrefix test-time prefix used for ES, or null
- * @param editSeconds time to compute and apply the edit
+ * @param editSeconds this case's share of the time to compute and apply the edit: the edit's time divided
+ *     by the number of cases it applied together (a MEMIT batch), so a batch's cases add up to its time
  * @param evalSeconds time to measure
  * @param diagnostics the edit's diagnostics
  */

@@ -126,7 +126,11 @@ public final class EditEvaluator {
         return new Scores(cf, acc.rewriteAccuracy(scoredPrompt, c.targetNew()), rephrase, locality, subjectLast);
     }
 
-    /** Measures the edited model for one case. */
+    /**
+     * Measures the edited model for one case. Its {@code editSeconds} is its share of the edit: the
+     * outcome's time divided by the number of requests it applied (a MEMIT batch of N edits in one
+     * update), so the cases of a batch add up to the batch's time.
+     */
     public CaseEvaluation evaluate(EditCase c, EditOutcome outcome, LocalitySnapshot before, boolean measurePpl) {
         long t0 = System.nanoTime();
         String prefix = outcome.evaluationPrefix();
@@ -141,6 +145,7 @@ public final class EditEvaluator {
         }
         return new CaseEvaluation(c.caseId(), outcome.method(), s.cf().es(), s.cf().em(), s.cf().ps(), s.cf().pm(),
                 s.cf().ns(), s.cf().nm(), s.rewrite(), s.rephrase(), s.locality(), pplBefore, pplAfter, collapsed,
-                s.subjectLast(), prefix, outcome.seconds(), (System.nanoTime() - t0) / 1e9, diagnosticsOf(c, outcome));
+                s.subjectLast(), prefix, outcome.seconds() / Math.max(1, outcome.requests().size()),
+                (System.nanoTime() - t0) / 1e9, diagnosticsOf(c, outcome));
     }
 }

@@ -1,6 +1,7 @@
 package io.github.editunit.framework.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,48 +12,198 @@ import io.github.editunit.framework.safetensors.SafetensorsFile;
 import io.github.editunit.models.BundledModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** The edit command on the bundled model: JSON shape other tools read, restore, and weight patches. */
+/**
+ * The edit command on the bundled model: JSON shape other tools read, restore, weight patches, exit
+ * codes, input errors found before the model loads, and batch timings that add up.
+ */
 class EditCommandTest {
 
     @TempDir
     Path tmp;
 
-    private JsonNode run(String... args) throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    /** Statistics shared by the tests of this class (computed once). */
+    @TempDir
+    static Path sharedStats;
+
+    /** What a run printed and returned. */
+    private record Run(int rc, String out, String err) {
+        JsonNode json() throws Exception {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    private static Run execute(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int rc;
         try {
-            rc = EditUnitCli.commandLine().execute(args);
+            CommandLine cl = EditUnitCli.commandLine();
+            cl.setErr(new PrintWriter(System.err, true));
+            rc = cl.execute(args);
         } finally {
-            System.setOut(old);
+            System.setOut(oldOut);
+            System.setErr(oldErr);
         }
-        assertThat(rc).as("exit code").isZero();
-        return new ObjectMapper().readTree(buf.toString(StandardCharsets.UTF_8));
+        String errText = err.toString(StandardCharsets.UTF_8);
+        oldErr.print(errText);
+        return new Run(rc, out.toString(StandardCharsets.UTF_8), errText);
+    }
+
+    private JsonNode run(String... args) throws Exception {
+        Run r = execute(args);
+        assertThat(r.rc()).as("exit code").isZero();
+        return r.json();
+    }
+
+    /** An input error: exit code 2, the message on stderr, nothing on stdout, and no model loaded. */
+    private static String inputError(String... args) {
+        Run r = execute(args);
+        assertThat(r.rc()).as("exit code").isEqualTo(EditUnitCli.EXIT_USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).doesNotContain("[model] loaded");
+        return r.err();
+    }
+
+    private static String suite(String name) {
+        return BundledModels.tiny().resolve("suites").resolve(name).toString();
     }
 
     @Test
     void singleEditsPrintTheDocumentedJsonAndRestoreTheWeights() throws Exception {
-        Path model = BundledModels.tiny();
-        JsonNode doc = run("edit", "--model", "bundled", "--cases", model.resolve("suites/single-edit.json").toString(),
-                "--method", "rome", "--limit", "2", "--ppl-limit", "10", "--stats-dir", tmp.resolve("stats").toString(),
-                "--json");
+        JsonNode doc = run("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
+                "--limit", "2", "--ppl-limit", "10", "--stats-dir", sharedStats.toString(), "--json");
         JsonNode s = doc.get("summary");
+        // the original fields first, in their order; new ones only added after them
         assertThat(iterator(s)).containsExactly("cases", "efficacyScore", "paraphraseScore", "neighborhoodScore",
-                "pplBefore", "pplAfterMax", "collapsed", "weightsRestored");
+                "pplBefore", "pplAfterMax", "collapsed", "weightsRestored", "failed", "errors", "editSeconds", "batches");
         assertThat(s.get("cases").asInt()).isEqualTo(2);
         assertThat(s.get("weightsRestored").asBoolean()).isTrue();
         assertThat(s.get("pplBefore").asDouble()).isPositive();
+        assertThat(s.get("errors").asInt()).isZero();
+        assertThat(s.get("failed").asInt()).isEqualTo(s.get("collapsed").asInt());
+        assertThat(s.get("batches")).hasSize(2);
         assertThat(doc.get("cases")).hasSize(2);
         JsonNode first = doc.get("cases").get(0);
         assertThat(first.get("diagnostics").has("denominator")).isTrue();
         assertThat(first.get("es").asDouble()).isBetween(0.0, 1.0);
+        assertThat(first.get("batch").asInt()).isZero();
+        assertThat(first.get("editSeconds").asDouble()).isEqualTo(s.get("batches").get(0).get("editSeconds").asDouble());
+    }
+
+    @Test
+    void aMemitBatchReportsItsTimeOnceAndEachCaseItsShare() throws Exception {
+        JsonNode doc = run("edit", "--model", "bundled", "--cases", suite("single-edit.extended.json"), "--method",
+                "memit", "--batch", "3", "--limit", "3", "--no-ppl", "--set", "rounds=1", "--set", "mom2_n_samples=300",
+                "--stats-dir", tmp.resolve("stats").toString(), "--json");
+        JsonNode s = doc.get("summary");
+        assertThat(s.get("batches")).hasSize(1);
+        JsonNode batch = s.get("batches").get(0);
+        assertThat(batch.get("cases").asInt()).isEqualTo(3);
+        double batchSeconds = batch.get("editSeconds").asDouble();
+        assertThat(batchSeconds).isPositive();
+        assertThat(s.get("editSeconds").asDouble()).isCloseTo(batchSeconds, within(1e-9));
+        double sum = 0;
+        for (JsonNode c : doc.get("cases")) {
+            assertThat(c.get("batch").asInt()).isZero();
+            assertThat(c.get("editSeconds").asDouble()).isCloseTo(batchSeconds / 3, within(1e-9));
+            sum += c.get("editSeconds").asDouble();
+        }
+        // the cases add up to the batch, not to three times it
+        assertThat(sum).isCloseTo(batchSeconds, within(1e-6 * batchSeconds));
+    }
+
+    @Test
+    void aCollapseExitsWithOneAndCountsAsFailedNotAsAnError() throws Exception {
+        Run r = execute("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
+                "--limit", "1", "--ppl-limit", "10", "--ppl-bound", "abs:1", "--stats-dir", sharedStats.toString(),
+                "--json");
+        assertThat(r.rc()).isEqualTo(EditUnitCli.EXIT_FAILED);
+        JsonNode s = r.json().get("summary");
+        assertThat(s.get("failed").asInt()).isEqualTo(1);
+        assertThat(s.get("collapsed").asInt()).isEqualTo(1);
+        assertThat(s.get("errors").asInt()).isZero();
+        assertThat(r.err()).contains("1 of 1 cases collapsed");
+    }
+
+    @Test
+    void casesThatErrorExitWithThreeAndAreCountedApartFromFailures() throws Exception {
+        // the bundled model without its statistics corpus, and no statistics cached: every ROME edit throws
+        Path model = Files.createDirectories(tmp.resolve("no-stats-corpus"));
+        for (String f : BundledModels.FILES) {
+            if (!f.equals("stats-corpus.txt")) {
+                Files.createDirectories(model.resolve(f).getParent());
+                Files.copy(BundledModels.tiny().resolve(f), model.resolve(f));
+            }
+        }
+        Run r = execute("edit", "--model", model.toString(), "--cases", suite("single-edit.json"), "--method", "rome",
+                "--limit", "2", "--no-ppl", "--stats-dir", tmp.resolve("empty-stats").toString(), "--json");
+        assertThat(r.rc()).isEqualTo(EditUnitCli.EXIT_ERROR);
+        JsonNode doc = r.json();
+        JsonNode s = doc.get("summary");
+        assertThat(s.get("cases").asInt()).isEqualTo(2);
+        assertThat(s.get("errors").asInt()).isEqualTo(2);
+        assertThat(s.get("failed").asInt()).isZero();
+        assertThat(s.get("efficacyScore").isNull()).isTrue();
+        assertThat(s.get("batches")).isEmpty();
+        assertThat(doc.get("cases").get(0).get("error").asText())
+                .contains("no statistics corpus").contains("hardedit.stats.corpus").contains("--stats-corpus");
+        assertThat(r.err()).contains("2 of 2 cases errored");
+    }
+
+    @Test
+    void anEmptyCaseFileIsAnInputErrorNamingTheFile() throws Exception {
+        Path empty = Files.writeString(tmp.resolve("empty.json"), "[]\n");
+        assertThat(inputError("edit", "--model", "bundled", "--cases", empty.toString(), "--method", "rome"))
+                .contains(empty + ":1:1: no cases");
+    }
+
+    @Test
+    void aNeighbourAnsweringTheNewTargetIsAnInputErrorNamingFileRecordAndField() throws Exception {
+        Path cases = Files.writeString(tmp.resolve("loc.json"), """
+                [{"case_id": 1, "prompt": "Velmora plays the", "subject": "Velmora", "target_new": "harp",
+                  "locality_prompt": "Brask plays the", "locality_ground_truth": "harp"}]
+                """);
+        assertThat(inputError("edit", "--model", "bundled", "--cases", cases.toString(), "--method", "rome"))
+                .contains(cases + ":2:41: record #1 (case_id 1): field \"locality_ground_truth\"")
+                .contains("the locality check cannot pass");
+    }
+
+    @Test
+    void anUnknownMethodIsAnInputErrorListingTheValidMethods() {
+        assertThat(inputError("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "romee"))
+                .contains("--method romee: unknown method; valid methods are rome, c-rome, p-rome, memit, ft-l, ft");
+    }
+
+    @Test
+    void aMissingModelDirectoryIsSaidNotToExist() {
+        Path missing = tmp.resolve("gpt2-xl");
+        assertThat(inputError("edit", "--model", missing.toString(), "--cases", suite("single-edit.json"), "--method",
+                "rome")).contains("--model").contains("model directory " + missing + " does not exist");
+    }
+
+    @Test
+    void anUnknownDeviceIsAnInputError() {
+        assertThat(inputError("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
+                "--device", "tpu")).contains("--device tpu: unknown device; use cpu, gpu or gpu:N");
+    }
+
+    @Test
+    void anOffsetPastTheLastCaseIsAnInputError() {
+        assertThat(inputError("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
+                "--offset", "100000")).contains("--offset 100000 skips all").contains("single-edit.json");
     }
 
     @Test
@@ -60,7 +211,7 @@ class EditCommandTest {
         Path model = BundledModels.tiny();
         Path patch = tmp.resolve("edit.safetensors");
         run("edit", "--model", "bundled", "--cases", model.resolve("suites/single-edit.json").toString(), "--method",
-                "rome", "--limit", "1", "--no-ppl", "--stats-dir", tmp.resolve("stats").toString(), "--out",
+                "rome", "--limit", "1", "--no-ppl", "--stats-dir", sharedStats.toString(), "--out",
                 patch.toString(), "--json");
         String result;
         try (SafetensorsFile f = SafetensorsFile.open(patch)) {

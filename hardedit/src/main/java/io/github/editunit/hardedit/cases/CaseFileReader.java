@@ -31,6 +31,7 @@ import java.util.Map;
  *   <li>any of these wrapped in an object: {@code {"cases": [...]}} or an object with a single array field.</li>
  * </ul>
  * Every problem names the file, line and column, the 1-based record number, the case id and the field.
+ * A file without records (an empty file, {@code []}, {@code {"cases": []}}) is an error.
  * A {@link #strict() strict} reader throws {@link CaseFormatException} on the first error; a
  * {@link #lenient() lenient} reader drops bad records and returns them as problems. Warnings never drop
  * a record. A record without {@code case_id} gets its 0-based position in the array as id.
@@ -118,12 +119,14 @@ public final class CaseFileReader {
                         "file is empty; expected a JSON array of cases or an object wrapping one", null);
                 return;
             }
+            LocatedValue.Position start = LocatedTreeReader.position(p.currentTokenLocation());
+            boolean hasArray = true;
             if (first == JsonToken.START_ARRAY) {
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     record(LocatedTreeReader.read(p));
                 }
             } else if (first == JsonToken.START_OBJECT) {
-                readWrapper(p);
+                hasArray = readWrapper(p);
             } else {
                 fileProblem(LocatedTreeReader.position(p.currentTokenLocation()),
                         "top level is " + describe(first) + "; expected a JSON array of cases or an object wrapping one",
@@ -133,11 +136,18 @@ public final class CaseFileReader {
             if (p.nextToken() != null) {
                 fileProblem(LocatedTreeReader.position(p.currentTokenLocation()),
                         "unexpected content after the top-level value", null);
+            } else if (hasArray && recordIndex == 0) {
+                fileProblem(start, "no cases: the array of cases is empty; a case file needs at least one record",
+                        null);
             }
         }
 
-        /** An object wrapping the array: {"cases": [...]} or any single array-valued field. */
-        void readWrapper(JsonParser p) throws IOException {
+        /**
+         * An object wrapping the array: {"cases": [...]} or any single array-valued field.
+         *
+         * @return false when no array holding the cases was found (reported)
+         */
+        boolean readWrapper(JsonParser p) throws IOException {
             LocatedValue.Position objectStart = LocatedTreeReader.position(p.currentTokenLocation());
             Map<String, List<LocatedValue>> arrays = new LinkedHashMap<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -162,11 +172,12 @@ public final class CaseFileReader {
                         ? "top-level object has no array field holding the cases"
                         : "top-level object has " + arrays.size() + " array fields " + arrays.keySet()
                         + "; name the one holding the cases \"cases\"", null);
-                return;
+                return false;
             }
             for (LocatedValue v : chosen) {
                 record(v);
             }
+            return true;
         }
 
         void record(LocatedValue value) {

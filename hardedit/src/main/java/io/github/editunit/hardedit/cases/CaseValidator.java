@@ -18,9 +18,9 @@ import static io.github.editunit.hardedit.cases.CaseJsonKeys.TARGET_NEW;
  *
  * <p>Errors: blank prompt, subject or target; subject not occurring verbatim in the prompt; braces in
  * prompt or subject (ROME formats the template with {@code str.format}); blank paraphrase or
- * neighbour prompts; duplicate case ids. Warnings: target equal to ground truth, surrounding
- * whitespace in target or prompt, subject occurring more than once, a neighbour mentioning the
- * edited subject.
+ * neighbour prompts; duplicate case ids; every neighbour's ground truth equal to the new target (the
+ * locality check cannot pass). Warnings: target equal to ground truth, surrounding whitespace in
+ * target or prompt, subject occurring more than once, a neighbour mentioning the edited subject.
  */
 public final class CaseValidator {
 
@@ -78,13 +78,29 @@ public final class CaseValidator {
         for (String p : c.paraphrasePrompts()) {
             notBlank(r, REPHRASE_PROMPT, p);
         }
+        NeighbourPrompt sameAsTarget = null;
+        int sameAsTargetCount = 0;
         for (NeighbourPrompt n : c.neighbours()) {
             boolean ok = notBlank(r, LOCALITY_PROMPT, n.prompt());
-            notBlank(r, LOCALITY_GROUND_TRUTH, n.groundTruth());
+            boolean truthOk = notBlank(r, LOCALITY_GROUND_TRUTH, n.groundTruth());
             if (ok && subjectOk && n.prompt().contains(c.subject())) {
                 r.warning(LOCALITY_PROMPT, ": \"" + n.prompt() + "\" mentions the edited subject \""
                         + c.subject() + "\"");
             }
+            if (truthOk && !c.targetNew().isBlank() && n.groundTruth().strip().equals(c.targetNew().strip())) {
+                sameAsTargetCount++;
+                sameAsTarget = sameAsTarget == null ? n : sameAsTarget;
+            }
+        }
+        if (sameAsTarget != null && sameAsTargetCount == c.neighbours().size()) {
+            // locality compares P(ground truth) with P(target_new) on each neighbour prompt and needs the first
+            // strictly larger: a neighbour answering the new target always counts as changed
+            int all = c.neighbours().size();
+            r.error(at.neighbourTruthField(sameAsTarget.groundTruth()), ": \"" + sameAsTarget.groundTruth()
+                    + "\" (neighbour prompt \"" + sameAsTarget.prompt() + "\") equals target_new"
+                    + (all == 1 ? "" : ", as do the ground truths of all " + all + " neighbours")
+                    + "; locality compares P(ground truth) with P(target_new) on the neighbour prompt,"
+                    + " so the locality check cannot pass");
         }
         return r.problems;
     }

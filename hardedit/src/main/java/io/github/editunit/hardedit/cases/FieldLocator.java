@@ -12,6 +12,14 @@ interface FieldLocator {
     /** Where that field is, or the record's own position. */
     CaseSource source(String flatField);
 
+    /**
+     * The field holding a neighbour's ground truth {@code value}, as accepted by {@link #path} and
+     * {@link #source} (e.g. {@code locality[1].ground_truth}); by default the flat name.
+     */
+    default String neighbourTruthField(String value) {
+        return CaseJsonKeys.LOCALITY_GROUND_TRUTH;
+    }
+
     /** A locator that names flat fields and points every field at the record's source. */
     static FieldLocator of(EditCase c) {
         return new FieldLocator() {

@@ -53,7 +53,36 @@ final class RecordMapper {
             public CaseSource source(String flatField) {
                 return f.sourceOf(path(flatField));
             }
+
+            @Override
+            public String neighbourTruthField(String value) {
+                return original ? LOCALITY_GROUND_TRUTH : flatNeighbourTruthPath(f, value);
+            }
         };
+    }
+
+    /** The path of the first flat-format neighbour ground truth equal to {@code value}. */
+    private static String flatNeighbourTruthPath(RecordFields f, String value) {
+        JsonNode flat = f.node(LOCALITY_GROUND_TRUTH);
+        if (flat != null && flat.isArray()) {
+            for (int i = 0; i < flat.size(); i++) {
+                if (flat.get(i).isValueNode() && flat.get(i).asText().strip().equals(value.strip())) {
+                    return LOCALITY_GROUND_TRUTH + "[" + i + "]";
+                }
+            }
+        } else if (flat != null && flat.isValueNode() && flat.asText().strip().equals(value.strip())) {
+            return LOCALITY_GROUND_TRUTH;
+        }
+        JsonNode list = f.node(LOCALITY);
+        if (list != null && list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode truth = list.get(i).get(GROUND_TRUTH);
+                if (truth != null && truth.isValueNode() && truth.asText().strip().equals(value.strip())) {
+                    return LOCALITY + "[" + i + "]." + GROUND_TRUTH;
+                }
+            }
+        }
+        return LOCALITY_GROUND_TRUTH;
     }
 
     private static EditCase mapFlat(RecordFields f) {

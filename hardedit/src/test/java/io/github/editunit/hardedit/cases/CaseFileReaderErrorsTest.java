@@ -101,6 +101,48 @@ class CaseFileReaderErrorsTest {
     }
 
     @Test
+    void aFileWithoutRecordsIsAnError() {
+        assertThat(catchStrict(CaseFiles.write(dir, "none.json", "[ ]\n"))).hasMessage(file("none.json")
+                + ":1:1: no cases: the array of cases is empty; a case file needs at least one record");
+        CaseReadResult wrapped = CaseFileReader.lenient().read(CaseFiles.write(dir, "wrapped.json", "{\"cases\": []}"));
+        assertThat(wrapped.cases()).isEmpty();
+        assertThat(wrapped.errors()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(file("wrapped.json"));
+            assertThat(p.message()).startsWith("no cases");
+        });
+        // records that are all rejected are reported as such, not as "no cases"
+        CaseReadResult bad = CaseFileReader.lenient().read(CaseFiles.write(dir, "bad.json", "[\"x\"]"));
+        assertThat(bad.errors()).singleElement().satisfies(p -> assertThat(p.message()).contains("must be a JSON object"));
+    }
+
+    @Test
+    void aNeighbourAnsweringTheNewTargetCannotPassLocality() {
+        Path f = CaseFiles.write(dir, "loc-target.json", """
+                [
+                  {"case_id": 1, "prompt": "Velmora plays the", "subject": "Velmora", "target_new": "harp",
+                   "locality_prompt": "Brask plays the",
+                   "locality_ground_truth": "harp"},
+                  {"case_id": 2, "prompt": "Velmora plays the", "subject": "Velmora", "target_new": "harp",
+                   "locality": [{"prompt": "Brask plays the", "ground_truth": "drums"},
+                                {"prompt": "Tarin plays the", "ground_truth": "harp"}]},
+                  {"case_id": 3, "prompt": "Velmora plays the", "subject": "Velmora", "target_new": "harp",
+                   "locality": [{"prompt": "Brask plays the", "ground_truth": "harp"},
+                                {"prompt": "Tarin plays the", "ground_truth": " harp"}]}
+                ]""");
+        CaseReadResult r = CaseFileReader.lenient().read(f);
+        // case 2: one of two neighbours answers "harp"; locality can still reach 1/2, so it stays
+        assertThat(r.cases()).extracting(EditCase::caseId).containsExactly("2");
+        assertThat(r.errors()).extracting(CaseProblem::toString).containsExactly(
+                file("loc-target.json") + ":4:4: record #1 (case_id 1): field \"locality_ground_truth\": \"harp\" (neighbour"
+                        + " prompt \"Brask plays the\") equals target_new; locality compares P(ground truth) with"
+                        + " P(target_new) on the neighbour prompt, so the locality check cannot pass",
+                file("loc-target.json") + ":9:47: record #3 (case_id 3): field \"locality[0].ground_truth\": \"harp\""
+                        + " (neighbour prompt \"Brask plays the\") equals target_new, as do the ground truths of all 2"
+                        + " neighbours; locality compares P(ground truth) with P(target_new) on the neighbour prompt, so"
+                        + " the locality check cannot pass");
+    }
+
+    @Test
     void duplicateCaseIds() {
         Path f = withThird("dups.json", flatUnindented(5, "Velmora spoke the language", "Velmora", "English", "Dutch"));
         assertThat(catchStrict(f)).hasMessage(file("dups.json")
