@@ -97,4 +97,47 @@ class TrainInterruptionTest {
                     .isEqualTo(whole.parameters().contentHash());
         }
     }
+
+    @Test
+    void sigtermDuringSequentialEditingLeavesNoPatchAndNoCrash() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("edit-work"));
+        Path patch = work.resolve("edits.safetensors");
+        Path cases = io.github.editunit.models.BundledModels.tinySuite("single-edit.json");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                EditUnitCli.class.getName(), "edit", "--model", "bundled", "--cases", cases.toString(), "--method",
+                "rome", "--sequential", "--limit", "30", "--no-ppl", "--stats-dir", tmp.resolve("stats").toString(),
+                "--out", patch.toString(), "--json"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        Process p = pb.start();
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch editing = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    log.add(line);
+                    if (line.startsWith("[edit] 2/30")) {
+                        editing.countDown();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                log.add("reader: " + e);
+            }
+        });
+        reader.start();
+        assertThat(editing.await(5, TimeUnit.MINUTES)).as("two edits done; log:\n%s", String.join("\n", log)).isTrue();
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor()).isZero();
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        reader.join(10_000);
+        String text = String.join("\n", log);
+        assertThat(p.exitValue()).as("exit status after SIGTERM; log:\n%s", text).isEqualTo(143);
+        assertThat(text).contains("stop requested").doesNotContain("[edit] 30/30");
+        try (Stream<Path> files = Files.list(work)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).as("no patch, no temporary file, no hs_err")
+                    .isEmpty();
+        }
+    }
 }
