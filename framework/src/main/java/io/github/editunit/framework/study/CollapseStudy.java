@@ -1,5 +1,6 @@
 package io.github.editunit.framework.study;
 
+import io.github.editunit.framework.storage.AtomicFiles;
 import io.github.editunit.framework.runtime.RunInterruptedException;
 import io.github.editunit.framework.diagnostics.ResidualNormProfile;
 import io.github.editunit.framework.editing.EditOutcome;
@@ -172,8 +173,9 @@ public final class CollapseStudy {
                     "perplexity (ME-PPL recipe, log scale)", true);
             trajectories.forEach(chart::series);
             chart.reference(options.bound().limit(baselinePpl), "bound " + options.bound());
-            Files.writeString(dir.resolve(chartName), chart.render());
-            Files.writeString(markdown, new CollapseStudyReport(modelDir.toString(), markdown.toString(), model,
+            AtomicFiles.writeString(dir.resolve(chartName), chart.render());
+            // written atomically: an interrupted study never leaves a half-written report
+            AtomicFiles.writeString(markdown, new CollapseStudyReport(modelDir.toString(), markdown.toString(), model,
                     single.size(), sequential.size(), baselinePpl, rows, baselineRecall, trajectories,
                     recallTrajectories, seqBaseRecall, ratios, chartName, options).render());
         }
