@@ -1,5 +1,6 @@
 package io.github.editunit.framework.safetensors;
 
+import io.github.editunit.framework.storage.AtomicFiles;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,7 +181,7 @@ public final class SafetensorsWriter {
                 writeAll(out, buf.flip());
                 out.force(true);
             }
-            copyPermissions(absolute, tmp);
+            AtomicFiles.copyPermissions(absolute, tmp);
             AtomicFiles.moveIntoPlace(tmp, absolute);
             done = true;
             syncDirectory(dir);
@@ -214,18 +215,6 @@ public final class SafetensorsWriter {
     private static void writeAll(FileChannel out, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             out.write(buf);
-        }
-    }
-
-    /** Temp files are created owner-only; give the result the target's or ordinary permissions. */
-    private static void copyPermissions(Path target, Path tmp) {
-        try {
-            Set<PosixFilePermission> perms = Files.exists(target)
-                    ? Files.getPosixFilePermissions(target)
-                    : PosixFilePermissions.fromString("rw-r--r--");
-            Files.setPosixFilePermissions(tmp, perms);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // non-POSIX file system: keep the defaults
         }
     }
 

@@ -88,7 +88,7 @@ public final class AtomicFiles {
     }
 
     /** Temp files are created owner-only; give the result the target's or ordinary permissions. */
-    private static void copyPermissions(Path target, Path tmp) {
+    public static void copyPermissions(Path target, Path tmp) {
         try {
             Set<PosixFilePermission> perms = Files.exists(target)
                     ? Files.getPosixFilePermissions(target)
