@@ -1,4 +1,12 @@
-package io.github.editunit.framework.model;
+package io.github.editunit.framework.model.gpt2;
+
+import io.github.editunit.framework.model.Architecture;
+import io.github.editunit.framework.model.ForwardHooks;
+import io.github.editunit.framework.model.HookPoint;
+import io.github.editunit.framework.model.MatrixLayout;
+import io.github.editunit.framework.model.ModelConfig;
+import io.github.editunit.framework.model.ParameterStore;
+import io.github.editunit.framework.model.Projection;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
