@@ -18,4 +18,7 @@ public interface FamilySettings {
 
     /** One line for {@code model-info}: heads, kv-heads, rotary settings, tied head. */
     String describe(ModelConfig core);
+
+    /** Structured {@code model-info} fields: kvHeads, headWidth, rope, tiedHead, ... */
+    java.util.Map<String, Object> info(ModelConfig core);
 }

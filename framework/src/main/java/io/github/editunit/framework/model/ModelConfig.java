@@ -163,6 +163,19 @@ public record ModelConfig(
         return family == null ? width / heads : family.headWidth(this);
     }
 
+    /** Family fields for {@code model-info}: kvHeads, headWidth, rope settings, tiedHead. */
+    public java.util.Map<String, Object> familyInfo() {
+        if (family != null) {
+            return family.info(this);
+        }
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kvHeads", heads);
+        m.put("headWidth", headWidth());
+        m.put("positions", "learned");
+        m.put("tiedHead", true);
+        return m;
+    }
+
     /** Family settings in one line for {@code model-info}. */
     public String describeFamily() {
         return family == null ? "heads " + heads + ", learned positions, tied head" : family.describe(this);

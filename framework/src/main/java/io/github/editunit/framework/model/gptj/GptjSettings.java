@@ -101,6 +101,19 @@ public record GptjSettings(int rotaryDim, Integer bosTokenId) implements FamilyS
     }
 
     @Override
+    public java.util.Map<String, Object> info(ModelConfig c) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kvHeads", c.heads());
+        m.put("headWidth", c.width() / c.heads());
+        m.put("positions", "rotary (interleaved)");
+        m.put("rotaryDim", rotaryDim);
+        m.put("ropeTheta", 10000.0);
+        m.put("parallelBlock", true);
+        m.put("tiedHead", false);
+        return m;
+    }
+
+    @Override
     public String describe(ModelConfig c) {
         return "heads " + c.heads() + ", head width " + c.width() / c.heads() + ", rotary_dim " + rotaryDim
                 + " (interleaved, theta 10000), parallel attention+MLP, untied head with bias";

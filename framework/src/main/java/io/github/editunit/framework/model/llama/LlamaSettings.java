@@ -206,6 +206,26 @@ public record LlamaSettings(int kvHeads, int headDim, double ropeTheta, RopeScal
     }
 
     @Override
+    public java.util.Map<String, Object> info(ModelConfig c) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kvHeads", kvHeads);
+        m.put("headWidth", headDim);
+        m.put("positions", "rotary (rotate_half)");
+        m.put("ropeTheta", ropeTheta);
+        m.put("ropeScaling", ropeScaling == null ? "none" : ropeScaling.type().equals("linear")
+                ? "linear, factor " + ropeScaling.factor()
+                : "llama3, factor " + ropeScaling.factor() + ", low_freq_factor " + ropeScaling.lowFreqFactor()
+                        + ", high_freq_factor " + ropeScaling.highFreqFactor() + ", original_max_position_embeddings "
+                        + ropeScaling.originalMaxPositionEmbeddings());
+        m.put("qkvBias", qkvBias(c));
+        m.put("outputBias", attentionBias);
+        m.put("mlpBias", mlpBias);
+        m.put("slidingWindow", slidingWindow);
+        m.put("tiedHead", tieWordEmbeddings);
+        return m;
+    }
+
+    @Override
     public String describe(ModelConfig c) {
         return "heads " + c.heads() + ", kv-heads " + kvHeads + ", head_dim " + headDim + ", rope_theta " + ropeTheta
                 + ", rope_scaling " + (ropeScaling == null ? "none" : ropeScaling.type() + " ×" + ropeScaling.factor())
