@@ -28,7 +28,9 @@ final class ModelInfoCommand implements Callable<Integer> {
             info.put("layers", c.layers());
             info.put("width", c.width());
             info.put("innerWidth", c.innerWidth());
+            info.put("family", c.modelType());
             info.put("heads", c.heads());
+            info.putAll(c.familyInfo());
             info.put("contextLength", c.contextLength());
             info.put("vocabSize", c.vocabSize());
             info.put("parameters", model.parameters().parameterCount());

@@ -20,6 +20,7 @@ import java.nio.file.Path;
  * @param layerNormEpsilon epsilon of the layer norms
  * @param activation activation function name as in the HF config
  * @param eosTokenId end-of-text token id
+ * @param family the family's own settings ({@code null} for GPT-2), e.g. {@code LlamaSettings}
  */
 public record ModelConfig(
         String modelType,
@@ -31,16 +32,28 @@ public record ModelConfig(
         int innerWidth,
         double layerNormEpsilon,
         String activation,
-        int eosTokenId) {
+        int eosTokenId,
+        FamilySettings family) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ConfigJson.JSON;
+
+    /** Families this build can run, by {@code model_type}. */
+    public static final java.util.List<String> SUPPORTED_TYPES = java.util.List.of("gpt2", "gptj", "llama",
+            "mistral", "qwen2");
+
+    /** A configuration without family settings (GPT-2). */
+    public ModelConfig(String modelType, int vocabSize, int contextLength, int width, int layers, int heads,
+            int innerWidth, double layerNormEpsilon, String activation, int eosTokenId) {
+        this(modelType, vocabSize, contextLength, width, layers, heads, innerWidth, layerNormEpsilon, activation,
+                eosTokenId, null);
+    }
 
     public ModelConfig {
         require(vocabSize > 0, "vocab_size", vocabSize);
         require(contextLength > 0, "n_positions", contextLength);
         require(width > 0, "n_embd", width);
         require(layers > 0, "n_layer", layers);
-        require(heads > 0 && width % heads == 0, "n_head (must divide n_embd)", heads);
+        require(heads > 0 && (family != null || width % heads == 0), "n_head (must divide n_embd)", heads);
         require(innerWidth > 0, "n_inner", innerWidth);
         require(eosTokenId >= 0 && eosTokenId < vocabSize, "eos_token_id", eosTokenId);
     }
@@ -73,7 +86,21 @@ public record ModelConfig(
         if (root == null || !root.isObject()) {
             throw new IOException(file + ": expected a JSON object");
         }
+        String family = text(root, "model_type", "gpt2").toLowerCase(java.util.Locale.ROOT);
         try {
+            switch (family) {
+                case "gpt2":
+                    break;
+                case "llama":
+                case "mistral":
+                case "qwen2":
+                    return io.github.editunit.framework.model.llama.LlamaSettings.read(file, root);
+                case "gptj":
+                    return io.github.editunit.framework.model.gptj.GptjSettings.read(file, root);
+                default:
+                    throw new IOException(file + ": \"model_type\": \"" + root.get("model_type").asText()
+                            + "\" is not supported (supported: " + String.join(", ", SUPPORTED_TYPES) + ")");
+            }
             String type = text(root, "model_type", "gpt2");
             int width = integer(file, root, "n_embd", "hidden_size");
             int vocab = integer(file, root, "vocab_size");
@@ -96,24 +123,18 @@ public record ModelConfig(
     }
 
     private static String text(JsonNode root, String field, String fallback) {
-        return root.hasNonNull(field) ? root.get(field).asText() : fallback;
+        return ConfigJson.text(root, field, fallback);
     }
 
     private static int integer(Path file, JsonNode root, String... names) throws IOException {
-        for (String n : names) {
-            JsonNode v = root.get(n);
-            if (v != null && !v.isNull()) {
-                if (!v.canConvertToInt()) {
-                    throw new IOException(file + ": field \"" + n + "\" must be an integer, got " + v);
-                }
-                return v.asInt();
-            }
-        }
-        throw new IOException(file + ": field \"" + names[0] + "\" is missing");
+        return ConfigJson.integer(file, root, names);
     }
 
-    /** Writes this configuration as a Hugging Face GPT-2 style {@code config.json} object. */
+    /** Writes this configuration as the family's Hugging Face {@code config.json} object. */
     public ObjectNode toJson() {
+        if (family != null) {
+            return family.toJson(this);
+        }
         ObjectNode n = JSON.createObjectNode();
         n.put("model_type", modelType);
         n.putArray("architectures").add("GPT2LMHeadModel");
@@ -139,6 +160,24 @@ public record ModelConfig(
 
     /** Width of one attention head. */
     public int headWidth() {
-        return width / heads;
+        return family == null ? width / heads : family.headWidth(this);
+    }
+
+    /** Family fields for {@code model-info}: kvHeads, headWidth, rope settings, tiedHead. */
+    public java.util.Map<String, Object> familyInfo() {
+        if (family != null) {
+            return family.info(this);
+        }
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kvHeads", heads);
+        m.put("headWidth", headWidth());
+        m.put("positions", "learned");
+        m.put("tiedHead", true);
+        return m;
+    }
+
+    /** Family settings in one line for {@code model-info}. */
+    public String describeFamily() {
+        return family == null ? "heads " + heads + ", learned positions, tied head" : family.describe(this);
     }
 }

@@ -1,10 +1,17 @@
-package io.github.editunit.framework.model;
+package io.github.editunit.framework.model.gpt2;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
+import io.github.editunit.framework.model.Architecture;
+import io.github.editunit.framework.model.ForwardHooks;
+import io.github.editunit.framework.model.HookPoint;
+import io.github.editunit.framework.model.MatrixLayout;
+import io.github.editunit.framework.model.ModelConfig;
+import io.github.editunit.framework.model.ParameterStore;
+import io.github.editunit.framework.model.Projection;
 import io.github.editunit.framework.runtime.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,0 +1,116 @@
+package io.github.editunit.framework.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.github.editunit.framework.runtime.Scalars;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Building blocks shared by the architecture families' forward passes. Every scalar operand
+ * goes through {@link Scalars} (docs/numerics.md).
+ */
+public final class Blocks {
+
+    private static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+
+    private Blocks() {}
+
+    /** Applies the hooks at {@code p} if anything is hooked there. */
+    public static NDArray hook(ForwardHooks hooks, HookPoint p, NDArray a) {
+        return hooks.touches(p) ? hooks.apply(p, a) : a;
+    }
+
+    /** Embedding lookup whose result lives in the pass's manager, not the weights'. */
+    public static NDArray take(NDArray table, NDArray ids, NDManager m) {
+        NDArray r = table.get(ids);
+        r.attach(m);
+        return r;
+    }
+
+    /** {@code x Wᵀ (+ b)} for a torch Linear weight stored {@code [out, in]}; {@code bias} may be null. */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        NDArray wt = weight.transpose(); // created in the weights' manager: move it to the pass's
+        wt.attach(x.getManager());
+        NDArray y = x.matMul(wt);
+        return bias == null ? y : y.add(bias);
+    }
+
+    /** {@code [B, T, heads·hd]} → {@code [B, heads, T, hd]}. */
+    public static NDArray splitHeads(NDArray a, long batch, long len, int heads, int hd) {
+        return a.reshape(batch, len, heads, hd).transpose(0, 2, 1, 3);
+    }
+
+    /**
+     * Repeats each of the {@code kvHeads} key/value heads {@code heads / kvHeads} times, so query
+     * head {@code h} uses key/value head {@code h / (heads / kvHeads)} (grouped-query attention).
+     */
+    public static NDArray repeatKv(NDArray kv, int heads) {
+        Shape s = kv.getShape();
+        long kvHeads = s.get(1);
+        if (kvHeads == heads) {
+            return kv;
+        }
+        long rep = heads / kvHeads;
+        return kv.expandDims(2).broadcast(new Shape(s.get(0), kvHeads, rep, s.get(2), s.get(3)))
+                .reshape(s.get(0), heads, s.get(2), s.get(3));
+    }
+
+    /**
+     * Causal softmax attention of {@code q, k, v} ({@code [B, H, T, hd]}) with an additive
+     * {@code bias}; returns {@code [B, T, H·hd]}.
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, NDArray scale) {
+        Shape s = q.getShape();
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
+        return scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+    }
+
+    /** {@code [B, 1, T, T]} additive bias: 0 where attention is allowed, a large negative elsewhere. */
+    public static NDArray causalBias(NDArray mask, long len, NDManager m) {
+        int n = (int) len;
+        float[] lower = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(lower, i * n, i * n + i + 1, 1f);
+        }
+        NDArray causal = m.create(lower, new Shape(len, len));
+        NDArray keys = mask.toType(DataType.FLOAT32, false).reshape(mask.getShape().get(0), 1, 1, len);
+        NDArray allowed = causal.reshape(1, 1, len, len).mul(keys);
+        return Scalars.mul(Scalars.sub(allowed, 1f), 1e9f);
+    }
+
+    /** RMSNorm: {@code x / sqrt(mean(x²) + eps) · γ} (no mean subtraction, no bias). */
+    public static NDArray rmsNorm(NDArray x, NDArray gamma, double eps) {
+        NDArray ms = x.mul(x).mean(new int[] {-1}, true);
+        return x.div(Scalars.add(ms, eps).sqrt()).mul(gamma);
+    }
+
+    /** LayerNorm over the last axis with weight and bias. */
+    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        NDArray mean = x.mean(new int[] {-1}, true);
+        NDArray c = x.sub(mean);
+        NDArray var = c.mul(c).mean(new int[] {-1}, true);
+        return c.div(Scalars.add(var, eps).sqrt()).mul(gamma).add(beta);
+    }
+
+    /** SiLU: {@code x · σ(x)}. */
+    public static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /** GELU with the tanh approximation ({@code gelu_new} in Hugging Face). */
+    public static NDArray geluNew(NDArray x) {
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(x.mul(x).mul(x), 0.044715)), GELU_C);
+        return Scalars.mul(x, 0.5).mul(Scalars.add(inner.tanh(), 1));
+    }
+
+    /** Standard normal sample (Box–Muller), for seeded initialisation. */
+    public static double gaussian(SplittableRandom r) {
+        double u1 = r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.editunit.framework.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Rotary position embeddings for one forward pass: {@code x' = x·cos + rot(x)·sin} over the
+ * last (head) axis, where {@code rot} is a fixed signed permutation applied as a matrix.
+ * Dimensions beyond {@code rotaryDim} pass through unchanged (cos 1, sin 0, rot 0).
+ *
+ * <p>Layouts: {@link Layout#ROTATE_HALF} (Hugging Face Llama) pairs dimension {@code i} with
+ * {@code i + rotaryDim/2} and uses frequency {@code i mod rotaryDim/2};
+ * {@link Layout#INTERLEAVED} (GPT-J's rotate_every_two) pairs {@code 2i} with {@code 2i+1} and
+ * uses frequency {@code i} for both.
+ */
+public final class Rotary {
+
+    /** How dimensions are paired. */
+    public enum Layout {
+        ROTATE_HALF,
+        INTERLEAVED
+    }
+
+    private final NDArray cos;
+    private final NDArray sin;
+    private final NDArray rot;
+
+    /**
+     * @param invFreq the {@code rotaryDim / 2} inverse frequencies
+     * @param headDim width of a head ({@code ≥ 2·invFreq.length})
+     * @param len sequence length (positions {@code 0 .. len-1})
+     */
+    public Rotary(NDManager m, double[] invFreq, int headDim, long len, Layout layout) {
+        int half = invFreq.length;
+        int rd = 2 * half;
+        int n = (int) len;
+        float[] c = new float[n * headDim];
+        float[] s = new float[n * headDim];
+        for (int t = 0; t < n; t++) {
+            for (int j = 0; j < headDim; j++) {
+                if (j >= rd) {
+                    c[t * headDim + j] = 1f;
+                    continue;
+                }
+                int f = layout == Layout.ROTATE_HALF ? j % half : j / 2;
+                double angle = t * invFreq[f];
+                c[t * headDim + j] = (float) Math.cos(angle);
+                s[t * headDim + j] = (float) Math.sin(angle);
+            }
+        }
+        // (x R)[j] = Σ_i x[i] R[i][j]
+        float[] r = new float[headDim * headDim];
+        for (int i = 0; i < half; i++) {
+            if (layout == Layout.ROTATE_HALF) {
+                // rotate_half(x) = cat(-x2, x1): out[i] = -x[i+half], out[i+half] = x[i]
+                r[(i + half) * headDim + i] = -1f;
+                r[i * headDim + i + half] = 1f;
+            } else {
+                // rotate_every_two: out[2i] = -x[2i+1], out[2i+1] = x[2i]
+                r[(2 * i + 1) * headDim + 2 * i] = -1f;
+                r[(2 * i) * headDim + 2 * i + 1] = 1f;
+            }
+        }
+        this.cos = m.create(c, new Shape(len, headDim));
+        this.sin = m.create(s, new Shape(len, headDim));
+        this.rot = m.create(r, new Shape(headDim, headDim));
+    }
+
+    /** Rotates {@code x} of shape {@code [B, H, T, headDim]}. */
+    public NDArray apply(NDArray x) {
+        return x.mul(cos).add(x.matMul(rot).mul(sin));
+    }
+
+    /** Plain inverse frequencies {@code θ^(-2i/dim)}, {@code i < dim/2}. */
+    public static double[] inverseFrequencies(double theta, int dim) {
+        double[] f = new double[dim / 2];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = 1.0 / Math.pow(theta, 2.0 * i / dim);
+        }
+        return f;
+    }
+}

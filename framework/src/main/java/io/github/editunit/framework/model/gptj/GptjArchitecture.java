@@ -1,0 +1,191 @@
+package io.github.editunit.framework.model.gptj;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.editunit.framework.model.Architecture;
+import io.github.editunit.framework.model.Blocks;
+import io.github.editunit.framework.model.ForwardHooks;
+import io.github.editunit.framework.model.HookPoint;
+import io.github.editunit.framework.model.MatrixLayout;
+import io.github.editunit.framework.model.ModelConfig;
+import io.github.editunit.framework.model.ParameterStore;
+import io.github.editunit.framework.model.Projection;
+import io.github.editunit.framework.model.Rotary;
+import io.github.editunit.framework.runtime.Scalars;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+
+/**
+ * GPT-J: one LayerNorm per block feeding attention and MLP in parallel
+ * ({@code x + attn(ln_1 x) + mlp(ln_1 x)}), rotary embeddings on the first {@code rotary_dim}
+ * dimensions of each head in the interleaved (rotate_every_two) layout, bias-free q/k/v/out
+ * projections, {@code fc_out(gelu_new(fc_in x))}, untied LM head with bias. Weights are torch
+ * Linear {@code [out, in]}.
+ */
+public final class GptjArchitecture implements Architecture {
+
+    private static final String P = "transformer.";
+    private static final Pattern IGNORED = Pattern.compile("(transformer\\.)?h\\.\\d+\\.attn\\.(bias|masked_bias)");
+
+    private final ModelConfig config;
+    private final GptjSettings s;
+    private final Map<String, Shape> shapes;
+    private final double[] invFreq;
+
+    public GptjArchitecture(ModelConfig config) {
+        if (!(config.family() instanceof GptjSettings settings)) {
+            throw new IllegalArgumentException("model_type \"gptj\" needs GPT-J settings (rotary_dim)");
+        }
+        this.config = config;
+        this.s = settings;
+        this.shapes = buildShapes();
+        this.invFreq = Rotary.inverseFrequencies(10000.0, s.rotaryDim());
+    }
+
+    @Override
+    public String name() {
+        return "gptj";
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    static String block(int layer) {
+        return P + "h." + layer + ".";
+    }
+
+    @Override
+    public Projection mlpDownProjection(int layer) {
+        checkLayer(layer);
+        String b = block(layer) + "mlp.fc_out.";
+        return new Projection(b + "weight", b + "bias", MatrixLayout.OUT_IN, config.innerWidth(), config.width());
+    }
+
+    @Override
+    public Projection mlpUpProjection(int layer) {
+        checkLayer(layer);
+        String b = block(layer) + "mlp.fc_in.";
+        return new Projection(b + "weight", b + "bias", MatrixLayout.OUT_IN, config.width(), config.innerWidth());
+    }
+
+    private void checkLayer(int layer) {
+        if (layer < 0 || layer >= config.layers()) {
+            throw new IndexOutOfBoundsException("layer " + layer + " outside 0.." + (config.layers() - 1));
+        }
+    }
+
+    @Override
+    public String tokenEmbedding() {
+        return P + "wte.weight";
+    }
+
+    @Override
+    public Map<String, Shape> parameterShapes() {
+        return shapes;
+    }
+
+    private Map<String, Shape> buildShapes() {
+        Map<String, Shape> m = new LinkedHashMap<>();
+        int d = config.width();
+        int inner = config.innerWidth();
+        m.put(P + "wte.weight", new Shape(config.vocabSize(), d));
+        for (int l = 0; l < config.layers(); l++) {
+            String b = block(l);
+            m.put(b + "ln_1.weight", new Shape(d));
+            m.put(b + "ln_1.bias", new Shape(d));
+            for (String p : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+                m.put(b + "attn." + p + ".weight", new Shape(d, d));
+            }
+            m.put(b + "mlp.fc_in.weight", new Shape(inner, d));
+            m.put(b + "mlp.fc_in.bias", new Shape(inner));
+            m.put(b + "mlp.fc_out.weight", new Shape(d, inner));
+            m.put(b + "mlp.fc_out.bias", new Shape(d));
+        }
+        m.put(P + "ln_f.weight", new Shape(d));
+        m.put(P + "ln_f.bias", new Shape(d));
+        m.put("lm_head.weight", new Shape(config.vocabSize(), d));
+        m.put("lm_head.bias", new Shape(config.vocabSize()));
+        return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public Optional<String> canonicalName(String checkpointName) {
+        if (shapes.containsKey(checkpointName)) {
+            return Optional.of(checkpointName);
+        }
+        String prefixed = P + checkpointName;
+        return shapes.containsKey(prefixed) ? Optional.of(prefixed) : Optional.empty();
+    }
+
+    @Override
+    public boolean isIgnoredTensor(String checkpointName) {
+        return IGNORED.matcher(checkpointName).matches();
+    }
+
+    @Override
+    public NDArray forward(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
+        NDManager m = ids.getManager();
+        Shape shape = ids.getShape();
+        long batch = shape.get(0);
+        long len = shape.get(1);
+        if (len > config.contextLength()) {
+            throw new IllegalArgumentException("sequence of " + len + " tokens exceeds the context of "
+                    + config.contextLength() + " (n_positions)");
+        }
+        int heads = config.heads();
+        int hd = config.width() / heads;
+        double eps = config.layerNormEpsilon();
+
+        NDArray x = Blocks.take(w.get(P + "wte.weight"), ids, m);
+        NDArray bias = Blocks.causalBias(mask, len, m);
+        NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), DataType.FLOAT32);
+        Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.INTERLEAVED);
+
+        for (int l = 0; l < config.layers(); l++) {
+            String b = block(l);
+            String a = b + "attn.";
+            NDArray h = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
+            NDArray q = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "q_proj.weight"), null),
+                    batch, len, heads, hd));
+            NDArray k = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "k_proj.weight"), null),
+                    batch, len, heads, hd));
+            NDArray v = Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), null), batch, len, heads, hd);
+            NDArray attn = Blocks.linear(Blocks.attention(q, k, v, bias, scale), w.get(a + "out_proj.weight"), null);
+
+            String f = b + "mlp.";
+            NDArray key = Blocks.geluNew(Blocks.linear(h, w.get(f + "fc_in.weight"), w.get(f + "fc_in.bias")));
+            key = Blocks.hook(hooks, HookPoint.mlpKey(l), key);
+            NDArray mlp = Blocks.linear(key, w.get(f + "fc_out.weight"), w.get(f + "fc_out.bias"));
+            mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
+            x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(attn).add(mlp));
+        }
+        x = Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
+        return Blocks.linear(x, w.get("lm_head.weight"), w.get("lm_head.bias"));
+    }
+
+    @Override
+    public void initialize(ParameterStore params, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        NDManager m = params.manager();
+        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+            String n = e.getKey();
+            float[] v = new float[Math.toIntExact(e.getValue().size())];
+            if (n.contains("ln_") && n.endsWith(".weight")) {
+                java.util.Arrays.fill(v, 1f);
+            } else if (n.endsWith(".weight")) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (Blocks.gaussian(rnd) * 0.02);
+                }
+            }
+            params.put(n, m.create(v, e.getValue()));
+        }
+    }
+}

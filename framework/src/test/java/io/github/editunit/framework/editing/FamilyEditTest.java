@@ -1,0 +1,93 @@
+package io.github.editunit.framework.editing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import io.github.editunit.framework.model.HookPoint;
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.MatrixLayout;
+import io.github.editunit.framework.model.ModelConfig;
+import io.github.editunit.framework.model.Projection;
+import io.github.editunit.framework.model.gptj.GptjSettings;
+import io.github.editunit.framework.model.llama.LlamaSettings;
+import io.github.editunit.framework.model.llama.RopeScaling;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * ROME on the Llama-family and GPT-J architectures, whose down-projections are torch Linear
+ * {@code [out, in]} matrices (GPT-2's are Conv1D {@code [in, out]}): the editor, untouched,
+ * writes {@code W' k = v*} and restore() brings the weights hash back.
+ */
+class FamilyEditTest {
+
+    static Stream<ModelConfig> configs() {
+        int v = EditingFixture.TOKENIZER.vocabSize();
+        int eos = EditingFixture.TOKENIZER.eosId();
+        return Stream.of(
+                LlamaSettings.config("llama", v, 64, 32, 3, 4, 96, 1e-5, eos,
+                        new LlamaSettings(2, 8, 10000.0, RopeScaling.llama3(4, 1, 4, 32), false, false, false, null,
+                                null)),
+                LlamaSettings.config("qwen2", v, 64, 32, 3, 4, 96, 1e-6, eos,
+                        new LlamaSettings(4, 8, 10000.0, null, false, true, true, null, null)),
+                GptjSettings.config(v, 64, 32, 3, 4, 96, 1e-5, eos, 4));
+    }
+
+    /** W k (+ b when the projection has one), from the stored weights in [out, in] orientation. */
+    static double[] apply(LanguageModel m, Projection p, double[] k) {
+        float[] w = m.parameters().matrix(p);
+        float[] b = p.biasName() == null ? null : m.parameters().get(p.biasName()).toFloatArray();
+        double[] y = new double[p.outDim()];
+        for (int o = 0; o < p.outDim(); o++) {
+            double s = b == null ? 0 : b[o];
+            for (int i = 0; i < p.inDim(); i++) {
+                s += (double) w[o * p.inDim() + i] * k[i];
+            }
+            y[o] = s;
+        }
+        return y;
+    }
+
+    private static void assertClose(double[] actual, double[] expected, double relTol) {
+        assertThat(Vectors.norm(Vectors.sub(actual, expected))).isLessThan(relTol * Vectors.norm(expected));
+    }
+
+    /**
+     * ROME (original key) writes {@code W' kᵘ + b = v*} on the {@code [out, in]} down-projection,
+     * the running model then produces v* at the subject's last token, only that matrix changes,
+     * and restore() gives back the pre-edit weights hash. Rules out a rank-one update applied in
+     * the transposed (Conv1D) orientation, and a MLP_KEY / MLP_OUTPUT hook that is not the
+     * input / output of the edited matrix (silu(gate)·up for Llama, gelu(fc_in) for GPT-J).
+     */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void romeWritesVStarOnTheOutInDownProjectionAndRestores(ModelConfig config) {
+        try (LanguageModel m = LanguageModel.random(config, 1, EditingFixture.TOKENIZER, Device.cpu())) {
+            int layer = 1;
+            Projection p = m.architecture().mlpDownProjection(layer);
+            assertThat(p.layout()).isEqualTo(MatrixLayout.OUT_IN);
+            assertThat(m.parameters().shape(p.weightName()).getShape()).containsExactly(p.outDim(), p.inDim());
+            String hash = m.parameters().contentHash();
+            KeyCovariance c = EditingFixture.covariance(m, layer);
+            ContextTemplates t = ContextTemplates.generateFromEndOfText(m, new int[][] {{5, 3}, {8, 3}}, 3);
+            RomeEditor rome = new RomeEditor(EditingFixture.rome(layer, KeyMode.ORIGINAL), l -> c, t);
+            RomeEditor.Update up = rome.compute(m, c, EditingFixture.request());
+            EditOutcome o = rome.apply(m, EditingFixture.request());
+            try {
+                assertClose(apply(m, p, up.kUnprefixed()), up.vStar(), 1e-4);
+                SubjectLocator.Located loc = new SubjectLocator(m.tokenizer())
+                        .locate(EditingFixture.request().template(), "Danielle Darrieux", new int[0]);
+                double[] out = new ActivationReader(m).read(List.of(loc.ids()), new int[] {loc.subjectLast()},
+                        HookPoint.mlpOutput(layer))[0];
+                assertClose(out, up.vStar(), 1e-4);
+                assertThat(o.changedTensors()).containsExactly(p.weightName());
+                assertThat(m.parameters().contentHash()).isNotEqualTo(hash);
+            } finally {
+                o.restore();
+            }
+            assertThat(m.parameters().contentHash()).isEqualTo(hash);
+        }
+    }
+}
