@@ -199,11 +199,10 @@ public final class TokenizerFiles {
         checkMergesAgainstPrefix(file, root.path("model"));
         TreeMap<Integer, String> byId = new TreeMap<>();
         JsonNode vocab = root.path("model").path("vocab");
-        if (!vocab.isMissingNode() && !vocab.isObject()) {
-            throw new TokenizerFormatException(file, "field \"model.vocab\" must be an object of token → id");
-        }
-        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
-            byId.put(tokenId(file, "model.vocab \"" + e.getKey() + "\"", e.getValue()), e.getKey());
+        if (vocab.isObject()) { // BPE, WordPiece, WordLevel: token → id (Unigram has a list; the library checks it)
+            for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+                byId.put(tokenId(file, "model.vocab \"" + e.getKey() + "\"", e.getValue()), e.getKey());
+            }
         }
         JsonNode added = root.path("added_tokens");
         if (!added.isMissingNode() && !added.isNull() && !added.isArray()) {

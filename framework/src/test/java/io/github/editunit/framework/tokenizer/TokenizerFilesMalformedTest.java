@@ -45,6 +45,10 @@ class TokenizerFilesMalformedTest {
                 .hasMessageContaining("added_tokens[0].id").hasMessageContaining("2000000000");
         tokenizerJson("{\"model\": {\"vocab\": {\"a\": 0, \"b\": 5}}, \"added_tokens\": [{\"id\": 7, \"content\": \"c\"}]}");
         assertThat(TokenizerFiles.tokenTable(f)).containsExactly("a", null, null, null, null, "b", null, "c");
+        // a Unigram vocabulary is a list, not token → id: left to the library, as before
+        tokenizerJson("{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"a\", -1.5]]},"
+                + " \"added_tokens\": [{\"id\": 1, \"content\": \"c\"}]}");
+        assertThat(TokenizerFiles.tokenTable(f)).containsExactly(null, "c");
     }
 
     @Test
