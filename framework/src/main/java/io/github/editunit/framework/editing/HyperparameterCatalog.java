@@ -1,9 +1,12 @@
 package io.github.editunit.framework.editing;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.editunit.framework.model.ModelConfig;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,23 +59,19 @@ public final class HyperparameterCatalog {
     public static ObjectNode load(String method, ModelConfig config, Path modelDir, Path explicitFile,
             Map<String, String> overrides) {
         ObjectNode node;
-        try {
-            if (explicitFile != null) {
-                node = (ObjectNode) JSON.readTree(explicitFile.toFile());
-            } else if (modelDir != null && Files.isRegularFile(modelDir.resolve("editunit-hparams").resolve(fileOf(method)))) {
-                node = (ObjectNode) JSON.readTree(modelDir.resolve("editunit-hparams").resolve(fileOf(method)).toFile());
-            } else {
-                String name = modelName(config);
-                if (name == null) {
-                    throw new IllegalArgumentException("no " + method + " hyperparameters for this model (" + config.modelType()
-                            + ", " + config.layers() + " layers, width " + config.width() + "): pass a file with "
-                            + "--hparams or put one in <model>/editunit-hparams/" + fileOf(method)
-                            + "; the shipped files for gpt2-xl and gpt-j-6b are starting points");
-                }
-                node = (ObjectNode) resource(name + "/" + fileOf(method));
+        if (explicitFile != null) {
+            node = readObject(explicitFile, method);
+        } else if (modelDir != null && Files.isRegularFile(modelDir.resolve("editunit-hparams").resolve(fileOf(method)))) {
+            node = readObject(modelDir.resolve("editunit-hparams").resolve(fileOf(method)), method);
+        } else {
+            String name = modelName(config);
+            if (name == null) {
+                throw new IllegalArgumentException("no " + method + " hyperparameters for this model (" + config.modelType()
+                        + ", " + config.layers() + " layers, width " + config.width() + "): pass a file with "
+                        + "--hparams or put one in <model>/editunit-hparams/" + fileOf(method)
+                        + "; the shipped files for gpt2-xl and gpt-j-6b are starting points");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + method + " hyperparameters: " + e.getMessage(), e);
+            node = (ObjectNode) resource(name + "/" + fileOf(method));
         }
         if (overrides != null) {
             overrides.forEach((k, v) -> node.set(k, parse(v)));
@@ -88,6 +87,33 @@ public final class HyperparameterCatalog {
             node.put("norm_constraint", 0);
         }
         return node;
+    }
+
+    /**
+     * Reads a hyperparameter file, which must hold one JSON object; a file that is not is an
+     * {@link IllegalArgumentException} naming it (and the line and column of a syntax error).
+     */
+    private static ObjectNode readObject(Path file, String method) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+                    + ": " + method + " hyperparameters are not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (CharConversionException e) {
+            throw new IllegalArgumentException(file + ": " + method + " hyperparameters are not JSON text: "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + method + " hyperparameters from " + file + ": "
+                    + e.getMessage(), e);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new IllegalArgumentException(file + ": " + method + " hyperparameters must be a JSON object of"
+                    + " name → value, but the file holds " + (node == null || node.isMissingNode() ? "nothing"
+                    : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
+        }
+        return object;
     }
 
     public static <T> T bind(ObjectNode node, Class<T> type) {

@@ -96,9 +96,10 @@ public final class WeightPatch {
             }
             String now = model.parameters().contentHash();
             if (!base.equals(now)) {
-                throw new IOException(file + ": patch was made for weights " + base.substring(0, Math.min(16,
-                        base.length())) + "… but the model has " + now.substring(0, 16)
-                        + "…; apply patches to the right base, in order");
+                // the metadata may hold any string; only a full-length hash is shortened
+                throw new IOException(file + ": patch was made for weights "
+                        + (base.length() > 16 ? base.substring(0, 16) + "…" : "\"" + base + "\"")
+                        + " but the model has " + now.substring(0, 16) + "…; apply patches to the right base, in order");
             }
             for (Map.Entry<String, float[]> e : values.entrySet()) {
                 String name = e.getKey();

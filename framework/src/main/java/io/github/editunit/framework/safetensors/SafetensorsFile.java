@@ -167,11 +167,11 @@ public final class SafetensorsFile implements TensorSource {
         return array;
     }
 
-    private TensorInfo readableInfo(String name) {
+    private TensorInfo readableInfo(String name) throws SafetensorsFormatException {
         TensorInfo info = info(name);
         if (!info.dtype().isReadableAsFloat()) {
-            throw new UnsupportedOperationException(label + ": tensor \"" + name + "\": dtype "
-                    + info.dtype() + " cannot be read as float32");
+            throw new SafetensorsFormatException(label, name, "field \"dtype\": " + info.dtype()
+                    + " cannot be read as float32");
         }
         return info;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -56,6 +57,8 @@ public final class ShardedSafetensors implements TensorSource {
         } catch (JsonProcessingException e) {
             throw new SafetensorsFormatException(label, null, "index is not valid JSON: "
                     + e.getOriginalMessage(), e);
+        } catch (CharConversionException e) {
+            throw new SafetensorsFormatException(label, null, "index is not JSON text: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new SafetensorsFormatException(label, null, "index is not a JSON object");

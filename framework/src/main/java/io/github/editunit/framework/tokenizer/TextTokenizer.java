@@ -2,7 +2,6 @@ package io.github.editunit.framework.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,22 +49,38 @@ public final class TextTokenizer implements AutoCloseable, TokenCodec {
     public static TextTokenizer load(Path modelDir) throws IOException {
         Path json = modelDir.resolve(TokenizerFiles.TOKENIZER_JSON);
         if (Files.isRegularFile(json)) {
-            HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
+            String[] tokens = TokenizerFiles.tokenTable(json);
+            HuggingFaceTokenizer hf = loadNative(json, "the HF tokenizers library cannot load it", () -> HuggingFaceTokenizer.builder()
                     .optTokenizerPath(json)
                     .optAddSpecialTokens(false)
                     .optTruncation(false)
                     .optPadding(false)
-                    .build();
-            return new TextTokenizer(hf, TokenizerFiles.tokenTable(TokenizerFiles.parse(json)));
+                    .build());
+            return new TextTokenizer(hf, tokens);
         }
         if (Files.isRegularFile(modelDir.resolve(TokenizerFiles.VOCAB_JSON))
                 && Files.isRegularFile(modelDir.resolve(TokenizerFiles.MERGES_TXT))) {
             BpeVocabulary vocab = TokenizerFiles.readVocabAndMerges(modelDir);
             byte[] text = TokenizerFiles.tokenizerJson(vocab).getBytes(StandardCharsets.UTF_8);
-            HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text), OPTIONS);
+            HuggingFaceTokenizer hf = loadNative(modelDir.resolve(TokenizerFiles.VOCAB_JSON),
+                    "the HF tokenizers library cannot load it with " + TokenizerFiles.MERGES_TXT,
+                    () -> HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text), OPTIONS));
             return new TextTokenizer(hf, vocab.tokens().toArray(new String[0]));
         }
         throw new IOException("no tokenizer.json or vocab.json+merges.txt in " + modelDir);
+    }
+
+    /** What the HF library builds from a file; it reports a file it rejects as a bare RuntimeException. */
+    private interface NativeLoad {
+        HuggingFaceTokenizer load() throws IOException;
+    }
+
+    private static HuggingFaceTokenizer loadNative(Path file, String problem, NativeLoad load) throws IOException {
+        try {
+            return load.load();
+        } catch (RuntimeException e) {
+            throw new TokenizerFormatException(file, problem + ": " + e.getMessage(), e);
+        }
     }
 
     /** Token ids of {@code text}; no special tokens added, no truncation. */

@@ -1,19 +1,22 @@
 package io.github.editunit.framework.tokenizer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.CharConversionException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -121,73 +124,199 @@ public final class TokenizerFiles {
         return MAPPER.writeValueAsString(cfg) + "\n";
     }
 
-    /** Reads {@code vocab.json} + {@code merges.txt} from {@code dir}. */
+    /**
+     * Largest token id accepted from a file: far above any real vocabulary (GPT-2 has 50,257 ids,
+     * the largest in use about 256k), and it bounds the id → token table a file can make us allocate.
+     */
+    static final int MAX_TOKEN_ID = (1 << 24) - 1;
+
+    /**
+     * Reads {@code vocab.json} + {@code merges.txt} from {@code dir}.
+     *
+     * @throws TokenizerFormatException naming the file and the field or line that is malformed
+     */
     public static BpeVocabulary readVocabAndMerges(Path dir) throws IOException {
-        JsonNode vocab = MAPPER.readTree(dir.resolve(VOCAB_JSON).toFile());
+        Path vocabFile = dir.resolve(VOCAB_JSON);
+        Path mergesFile = dir.resolve(MERGES_TXT);
+        List<String> tokens = tokensById(vocabFile, "vocab", readJson(vocabFile));
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(mergesFile, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new TokenizerFormatException(mergesFile, "not valid UTF-8", e);
+        }
         List<BpeVocabulary.Merge> merges = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve(MERGES_TXT), StandardCharsets.UTF_8)) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
             if (line.startsWith("#version") || line.isBlank()) {
                 continue;
             }
-            merges.add(parseMerge(line));
+            merges.add(parseMerge(mergesFile, "line " + (i + 1), line));
         }
-        return new BpeVocabulary(tokensById(vocab), merges);
+        return vocabulary(vocabFile, tokens, merges);
     }
 
-    /** Reads the BPE model (vocab, merges in string or pair form) of a {@code tokenizer.json}. */
+    /**
+     * Reads the BPE model (vocab, merges in string or pair form) of a {@code tokenizer.json}.
+     *
+     * @throws TokenizerFormatException naming the file and the field that is malformed
+     */
     public static BpeVocabulary readTokenizerJson(Path file) throws IOException {
-        JsonNode model = MAPPER.readTree(file.toFile()).path("model");
-        List<BpeVocabulary.Merge> merges = new ArrayList<>();
-        for (JsonNode m : model.path("merges")) {
-            merges.add(m.isArray() ? new BpeVocabulary.Merge(m.get(0).asText(), m.get(1).asText())
-                    : parseMerge(m.asText()));
+        JsonNode model = readJson(file).path("model");
+        if (!model.isObject()) {
+            throw new TokenizerFormatException(file, "field \"model\" must be an object with vocab and merges");
         }
-        return new BpeVocabulary(tokensById(model.path("vocab")), merges);
+        JsonNode mergeNodes = model.path("merges");
+        if (!mergeNodes.isMissingNode() && !mergeNodes.isArray()) {
+            throw new TokenizerFormatException(file, "field \"model.merges\" must be an array");
+        }
+        List<BpeVocabulary.Merge> merges = new ArrayList<>();
+        for (int i = 0; i < mergeNodes.size(); i++) {
+            JsonNode m = mergeNodes.get(i);
+            String field = "model.merges[" + i + "]";
+            if (m.isTextual()) {
+                merges.add(parseMerge(file, field, m.textValue()));
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                merges.add(new BpeVocabulary.Merge(m.get(0).textValue(), m.get(1).textValue()));
+            } else {
+                throw new TokenizerFormatException(file, "field \"" + field
+                        + "\" must be a string \"left right\" or a pair [left, right], got " + abbreviate(m));
+            }
+        }
+        return vocabulary(file, tokensById(file, "model.vocab", model.path("vocab")), merges);
     }
 
     /**
      * Token strings by id from a {@code tokenizer.json} (model vocab plus added tokens); unused ids
-     * are {@code null}.
+     * are {@code null}. Every id must be an integer in {@code 0..}{@value #MAX_TOKEN_ID}. Also
+     * refuses what the HF tokenizers library would abort the JVM on (see
+     * {@link #checkMergesAgainstPrefix}), so call this before handing the file to the library.
+     *
+     * @throws TokenizerFormatException naming the file and the field that is malformed
      */
-    static String[] tokenTable(JsonNode tokenizerJson) {
-        Map<Integer, String> byId = new TreeMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = tokenizerJson.path("model").path("vocab").fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            byId.put(e.getValue().asInt(), e.getKey());
+    static String[] tokenTable(Path file) throws IOException {
+        JsonNode root = readJson(file);
+        checkMergesAgainstPrefix(file, root.path("model"));
+        TreeMap<Integer, String> byId = new TreeMap<>();
+        JsonNode vocab = root.path("model").path("vocab");
+        if (vocab.isObject()) { // BPE, WordPiece, WordLevel: token → id (Unigram has a list; the library checks it)
+            for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+                byId.put(tokenId(file, "model.vocab \"" + e.getKey() + "\"", e.getValue()), e.getKey());
+            }
         }
-        for (JsonNode t : tokenizerJson.path("added_tokens")) {
-            byId.put(t.path("id").asInt(), t.path("content").asText());
+        JsonNode added = root.path("added_tokens");
+        if (!added.isMissingNode() && !added.isNull() && !added.isArray()) {
+            throw new TokenizerFormatException(file, "field \"added_tokens\" must be an array");
         }
-        String[] out = new String[byId.isEmpty() ? 0 : ((TreeMap<Integer, String>) byId).lastKey() + 1];
+        for (int i = 0; i < added.size(); i++) {
+            JsonNode t = added.get(i);
+            JsonNode content = t.path("content");
+            if (!content.isTextual()) {
+                throw new TokenizerFormatException(file, "field \"added_tokens[" + i + "].content\" must be a string");
+            }
+            byId.put(tokenId(file, "added_tokens[" + i + "].id", t.path("id")), content.textValue());
+        }
+        String[] out = new String[byId.isEmpty() ? 0 : byId.lastKey() + 1];
         byId.forEach((id, tok) -> out[id] = tok);
         return out;
     }
 
-    static JsonNode parse(Path file) throws IOException {
-        return MAPPER.readTree(file.toFile());
+    /**
+     * The HF tokenizers library (0.21) builds each BPE merge's token as {@code left +
+     * right[len(continuing_subword_prefix)..]} (in UTF-8 bytes) and panics when that slice is out of
+     * bounds or splits a character; a panic cannot cross JNI, so the whole JVM aborts. Such a
+     * merge is refused here, naming it.
+     */
+    private static void checkMergesAgainstPrefix(Path file, JsonNode model) throws TokenizerFormatException {
+        JsonNode prefix = model.path("continuing_subword_prefix");
+        if (!prefix.isTextual() || prefix.textValue().isEmpty()) {
+            return;
+        }
+        int cut = prefix.textValue().getBytes(StandardCharsets.UTF_8).length;
+        JsonNode merges = model.path("merges");
+        for (int i = 0; i < merges.size(); i++) {
+            JsonNode m = merges.get(i);
+            String right = null;
+            if (m.isTextual() && m.textValue().indexOf(' ') >= 0
+                    && m.textValue().indexOf(' ') == m.textValue().lastIndexOf(' ')) {
+                right = m.textValue().substring(m.textValue().indexOf(' ') + 1);
+            } else if (m.isArray() && m.size() == 2 && m.get(1).isTextual()) {
+                right = m.get(1).textValue();
+            }
+            if (right == null) {
+                continue; // not a merge at all: the library reports that itself
+            }
+            byte[] r = right.getBytes(StandardCharsets.UTF_8);
+            if (r.length < cut || (r.length > cut && (r[cut] & 0xC0) == 0x80)) {
+                throw new TokenizerFormatException(file, "field \"model.merges[" + i + "]\": right part \""
+                        + (right.length() > 40 ? right.substring(0, 37) + "..." : right)
+                        + "\" is shorter than model.continuing_subword_prefix (" + cut + " bytes) or has a"
+                        + " character across that length (the HF tokenizers library would abort the JVM on it)");
+            }
+        }
     }
 
-    private static List<String> tokensById(JsonNode vocab) {
+    private static int tokenId(Path file, String field, JsonNode id) throws TokenizerFormatException {
+        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0 || id.intValue() > MAX_TOKEN_ID) {
+            throw new TokenizerFormatException(file, field + ": id must be an integer in 0.." + MAX_TOKEN_ID
+                    + ", got " + abbreviate(id));
+        }
+        return id.intValue();
+    }
+
+    /** Parses a JSON file; malformed JSON is a {@link TokenizerFormatException} naming line and column. */
+    private static JsonNode readJson(Path file) throws IOException {
+        try {
+            return MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new TokenizerFormatException(file, (at == null ? "" : "line " + at.getLineNr() + ", column "
+                    + at.getColumnNr() + ": ") + "not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (CharConversionException e) {
+            throw new TokenizerFormatException(file, "not JSON text: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> tokensById(Path file, String field, JsonNode vocab) throws TokenizerFormatException {
+        if (!vocab.isObject()) {
+            throw new TokenizerFormatException(file, "field \"" + field + "\" must be an object of token → id, got "
+                    + abbreviate(vocab));
+        }
         String[] table = new String[vocab.size()];
-        Iterator<Map.Entry<String, JsonNode>> it = vocab.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            int id = e.getValue().asInt();
-            if (id < 0 || id >= table.length || table[id] != null) {
-                throw new IllegalArgumentException("vocab ids must be dense 0..n-1; bad id " + id);
+        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+            String where = field + " \"" + e.getKey() + "\"";
+            int id = tokenId(file, where, e.getValue());
+            if (id >= table.length || table[id] != null) {
+                throw new TokenizerFormatException(file, where + ": ids must be dense 0.." + (table.length - 1)
+                        + " and unique; bad id " + id);
             }
             table[id] = e.getKey();
         }
         return List.of(table);
     }
 
-    private static BpeVocabulary.Merge parseMerge(String line) {
+    private static BpeVocabulary vocabulary(Path file, List<String> tokens, List<BpeVocabulary.Merge> merges)
+            throws TokenizerFormatException {
+        try {
+            return new BpeVocabulary(tokens, merges);
+        } catch (IllegalArgumentException e) {
+            throw new TokenizerFormatException(file, e.getMessage(), e);
+        }
+    }
+
+    private static BpeVocabulary.Merge parseMerge(Path file, String where, String line)
+            throws TokenizerFormatException {
         int sp = line.indexOf(' ');
         if (sp <= 0 || sp != line.lastIndexOf(' ')) {
-            throw new IllegalArgumentException("bad merge line: " + line);
+            throw new TokenizerFormatException(file, where + ": a merge must be \"left right\" (one space), got \""
+                    + (line.length() > 60 ? line.substring(0, 57) + "..." : line) + "\"");
         }
         return new BpeVocabulary.Merge(line.substring(0, sp), line.substring(sp + 1));
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String s = node.isMissingNode() ? "nothing" : node.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     private static void writeAtomically(Path target, String content) throws IOException {

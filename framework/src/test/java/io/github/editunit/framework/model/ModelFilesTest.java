@@ -145,6 +145,21 @@ class ModelFilesTest {
         assertThatThrownBy(() -> ModelFiles.load(dir)).hasMessageContaining("model.safetensors");
     }
 
+    /** Found by WeightPatchFuzzTest (crash-short-base-hash.bin): a short base hash was a StringIndexOutOfBounds. */
+    @Test
+    void patchForAnotherBaseIsRefusedWhateverItsBaseHashLooksLike() throws IOException {
+        Path patch = dir.resolve("short.patch.safetensors");
+        new SafetensorsWriter().putMetadata(WeightPatch.BASE_HASH, "abc")
+                .add("transformer.ln_f.bias", new float[16], new long[] {16}, DType.F32).write(patch);
+        try (LanguageModel m = LanguageModel.random(CONFIG, 7, null, Device.cpu())) {
+            String hash = m.parameters().contentHash();
+            assertThatThrownBy(() -> WeightPatch.apply(m, patch)).isInstanceOf(IOException.class)
+                    .hasMessage(patch + ": patch was made for weights \"abc\" but the model has " + hash.substring(0, 16)
+                            + "…; apply patches to the right base, in order");
+            assertThat(m.parameters().contentHash()).isEqualTo(hash);
+        }
+    }
+
     private void rewrite(String tensor, java.util.function.Consumer<float[]> change) throws IOException {
         Path file = dir.resolve("model.safetensors");
         SafetensorsWriter w = new SafetensorsWriter();

@@ -210,4 +210,19 @@ class SafetensorsMalformedTest {
         assertThat(e.file()).isEqualTo(p.toString());
         assertThat(e.tensor()).isEqualTo("w");
     }
+
+    /**
+     * Found by WeightPatchFuzzTest (crash-u32-tensor.safetensors): a valid header with a dtype that has
+     * no float32 conversion used to throw UnsupportedOperationException out of every reader
+     * (ModelFiles.load, WeightPatch.apply); it is an IOException naming file, tensor and field now.
+     */
+    @Test
+    void dtypeWithoutFloatConversionIsAFormatErrorWhenRead() throws Exception {
+        Path p = raw(dir, "u32.safetensors", "{\"w\":{\"dtype\":\"U32\",\"shape\":[1],\"data_offsets\":[0,4]}}", f32(1));
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            assertThat(f.info("w").dtype()).isEqualTo(DType.U32);
+            assertThatThrownBy(() -> f.readFloats("w")).isInstanceOf(SafetensorsFormatException.class)
+                    .hasMessage(p + ": tensor \"w\": field \"dtype\": U32 cannot be read as float32");
+        }
+    }
 }

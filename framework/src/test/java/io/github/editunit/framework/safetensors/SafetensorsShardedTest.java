@@ -84,6 +84,11 @@ class SafetensorsShardedTest {
         Files.writeString(index, "{\"weight_map\": ");
         assertThatThrownBy(() -> ShardedSafetensors.open(index)).isInstanceOf(SafetensorsFormatException.class)
                 .hasMessageContaining("not valid JSON");
+        // found by ShardedSafetensorsFuzzTest (crash-invalid-utf32.json): Jackson takes leading NULs for
+        // UTF-32 and used to throw a bare CharConversionException that named no file
+        Files.write(index, new byte[] {0, 0, 0, '{', 0, 0x29, 0, 0});
+        assertThatThrownBy(() -> ShardedSafetensors.open(index)).isInstanceOf(SafetensorsFormatException.class)
+                .hasMessageStartingWith(index + ": index is not JSON text");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +86,9 @@ public final class CaseFileReader {
         } catch (JsonProcessingException e) {
             LocatedValue.Position at = LocatedTreeReader.position(e.getLocation());
             session.fileProblem(at, "malformed JSON: " + e.getOriginalMessage(), e);
+        } catch (CharacterCodingException e) {
+            // the decoder does not say where: line 0 (unknown)
+            session.fileProblem(new LocatedValue.Position(0, 0), "is not valid UTF-8 text; save it as UTF-8", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name, e);
         }

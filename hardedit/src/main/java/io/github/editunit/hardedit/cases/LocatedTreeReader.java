@@ -62,7 +62,11 @@ final class LocatedTreeReader {
             case VALUE_NUMBER_INT:
                 return NODES.numberNode(p.getBigIntegerValue());
             case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(p.getDecimalValue());
+                try {
+                    return NODES.numberNode(p.getDecimalValue());
+                } catch (NumberFormatException e) {
+                    return NODES.numberNode(p.getDoubleValue()); // exponent beyond BigDecimal: ±Infinity or 0
+                }
             case VALUE_TRUE:
                 return NODES.booleanNode(true);
             case VALUE_FALSE:

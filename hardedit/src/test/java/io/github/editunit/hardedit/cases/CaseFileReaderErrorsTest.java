@@ -281,4 +281,27 @@ class CaseFileReaderErrorsTest {
         }
         throw new AssertionError("expected a CaseFormatException for " + f);
     }
+
+    /** Found by CaseFileReaderFuzzTest (seed crash-invalid-utf8.json): used to escape as UncheckedIOException. */
+    @Test
+    void invalidUtf8IsAFileProblemNotACrash() throws java.io.IOException {
+        Path f = dir.resolve("latin1.json");
+        java.nio.file.Files.write(f, "[{\"prompt\": \"caf\u00e9\"}]".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        CaseReadResult lenient = CaseFileReader.lenient().read(f);
+        assertThat(lenient.cases()).isEmpty();
+        assertThat(lenient.errors()).singleElement().hasToString(f + ": is not valid UTF-8 text; save it as UTF-8");
+        assertThatThrownBy(() -> CaseFileReader.strict().read(f))
+                .isInstanceOf(CaseFormatException.class)
+                .hasMessage(f + ": is not valid UTF-8 text; save it as UTF-8");
+    }
+
+    /** Found by CaseFileReaderFuzzTest (seed crash-huge-exponent.json): used to escape as NumberFormatException. */
+    @Test
+    void numberBeyondBigDecimalIsReportedAsAWrongType() {
+        Path f = CaseFiles.write(dir, "exp.json", "[{\"case_id\": 1e2000000071737, \"prompt\": \"p\"}]");
+        CaseReadResult lenient = CaseFileReader.lenient().read(f);
+        assertThat(lenient.cases()).isEmpty();
+        assertThat(lenient.errors()).first().hasToString(f + ":1:3: record #1: field \"case_id\" must be an integer"
+                + " or a string but is a number (\"Infinity\")");
+    }
 }
