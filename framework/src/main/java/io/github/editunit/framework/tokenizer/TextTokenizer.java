@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import io.github.editunit.framework.model.TokenCodec;
@@ -49,14 +50,20 @@ public final class TextTokenizer implements AutoCloseable, TokenCodec {
     public static TextTokenizer load(Path modelDir) throws IOException {
         Path json = modelDir.resolve(TokenizerFiles.TOKENIZER_JSON);
         if (Files.isRegularFile(json)) {
-            String[] tokens = TokenizerFiles.tokenTable(json);
+            TokenizerFiles.TokenTable table = TokenizerFiles.tokenTable(json);
             HuggingFaceTokenizer hf = loadNative(json, "the HF tokenizers library cannot load it", () -> HuggingFaceTokenizer.builder()
                     .optTokenizerPath(json)
                     .optAddSpecialTokens(false)
                     .optTruncation(false)
                     .optPadding(false)
                     .build());
-            return new TextTokenizer(hf, tokens);
+            try {
+                checkAddedTokenIds(json, hf, table.added());
+            } catch (IOException | RuntimeException e) {
+                hf.close();
+                throw e;
+            }
+            return new TextTokenizer(hf, table.tokens());
         }
         if (Files.isRegularFile(modelDir.resolve(TokenizerFiles.VOCAB_JSON))
                 && Files.isRegularFile(modelDir.resolve(TokenizerFiles.MERGES_TXT))) {
@@ -80,6 +87,22 @@ public final class TextTokenizer implements AutoCloseable, TokenCodec {
             return load.load();
         } catch (RuntimeException e) {
             throw new TokenizerFormatException(file, problem + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The HF library ignores the id a {@code tokenizer.json} gives an added token (it takes the
+     * model vocab's id, or the next free one); where they differ, the ids it produces are not the
+     * ones of our table (vocabSize, eosId, decode), so such a file is refused.
+     */
+    private static void checkAddedTokenIds(Path file, HuggingFaceTokenizer hf, Map<String, Integer> added)
+            throws TokenizerFormatException {
+        for (Map.Entry<String, Integer> e : added.entrySet()) {
+            long[] got = hf.encode(e.getKey(), false, false).getIds();
+            if (got.length != 1 || got[0] != e.getValue()) {
+                throw new TokenizerFormatException(file, "added_tokens \"" + e.getKey() + "\": the file gives it id "
+                        + e.getValue() + " but the HF tokenizers library encodes it as " + Arrays.toString(got));
+            }
         }
     }
 

@@ -44,11 +44,11 @@ class TokenizerFilesMalformedTest {
         assertThatThrownBy(() -> TokenizerFiles.tokenTable(f)).isInstanceOf(TokenizerFormatException.class)
                 .hasMessageContaining("added_tokens[0].id").hasMessageContaining("2000000000");
         tokenizerJson("{\"model\": {\"vocab\": {\"a\": 0, \"b\": 5}}, \"added_tokens\": [{\"id\": 7, \"content\": \"c\"}]}");
-        assertThat(TokenizerFiles.tokenTable(f)).containsExactly("a", null, null, null, null, "b", null, "c");
-        // a Unigram vocabulary is a list, not token → id: left to the library, as before
-        tokenizerJson("{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"a\", -1.5]]},"
-                + " \"added_tokens\": [{\"id\": 1, \"content\": \"c\"}]}");
-        assertThat(TokenizerFiles.tokenTable(f)).containsExactly(null, "c");
+        assertThat(TokenizerFiles.tokenTable(f).tokens()).containsExactly("a", null, null, null, null, "b", null, "c");
+        // a Unigram vocabulary is a list whose positions are the ids
+        tokenizerJson("{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"a\", -1.5], [\"b\", -2]]},"
+                + " \"added_tokens\": [{\"id\": 2, \"content\": \"c\"}]}");
+        assertThat(TokenizerFiles.tokenTable(f).tokens()).containsExactly("a", "b", "c");
     }
 
     @Test
@@ -109,6 +109,29 @@ class TokenizerFilesMalformedTest {
                         + " model.continuing_subword_prefix (2 bytes) or has a character across that length"
                         + " (the HF tokenizers library would abort the JVM on it)");
         tokenizerJson("{" + model.formatted("[\"a\", \"##b\"]") + "}");
-        assertThat(TokenizerFiles.tokenTable(f)).hasSize(6);
+        assertThat(TokenizerFiles.tokenTable(f).tokens()).hasSize(6);
+    }
+
+    /**
+     * Found by TextTokenizerFuzzTest (crash-added-token-id-mismatch.bin): the library gives an added
+     * token the model vocab's id or the next free one, whatever the file says; the file's id went
+     * into our table, and the library produced ids past vocabSize().
+     */
+    private static final String EOS_ADDED = "{\"id\": %d, \"content\": \"<|endoftext|>\", \"single_word\": false,"
+            + " \"lstrip\": false, \"rstrip\": false, \"normalized\": true, \"special\": true}";
+
+    @Test
+    void addedTokenWhoseIdTheLibraryDoesNotKeepIsRefused() throws Exception {
+        Path f = tokenizerJson("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"<|endofjtext|>\": 1},"
+                + " \"merges\": []}, \"added_tokens\": [" + EOS_ADDED.formatted(1) + "]}");
+        assertThatThrownBy(() -> TextTokenizer.load(dir)).isInstanceOf(TokenizerFormatException.class)
+                .hasMessage(f + ": added_tokens \"<|endoftext|>\": the file gives it id 1 but the HF tokenizers"
+                        + " library encodes it as [2]");
+        tokenizerJson("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []},"
+                + " \"added_tokens\": [" + EOS_ADDED.formatted(1) + "]}");
+        try (TextTokenizer t = TextTokenizer.load(dir)) {
+            assertThat(t.eosId()).isEqualTo(1);
+            assertThat(t.encode("a<|endoftext|>")).containsExactly(0, 1);
+        }
     }
 }
