@@ -134,4 +134,16 @@ class TokenizerFilesMalformedTest {
             assertThat(t.encode("a<|endoftext|>")).containsExactly(0, 1);
         }
     }
+
+    /**
+     * Found by TextTokenizerFuzzTest (crash-cannot-encode-unknown.bin): a vocabulary without byte
+     * coverage or unk_token loaded, then the first encode threw the library's bare RuntimeException.
+     */
+    @Test
+    void tokenizerThatCannotEncodeArbitraryTextIsRefusedAtLoad() throws Exception {
+        Path f = tokenizerJson("{\"model\": {\"vocab\": []}}"); // an empty Unigram model
+        assertThatThrownBy(() -> TextTokenizer.load(dir)).isInstanceOf(TokenizerFormatException.class)
+                .hasMessageStartingWith(f + ": the tokenizer cannot encode arbitrary text (it needs byte-level"
+                        + " coverage, byte_fallback or an unk_token): ");
+    }
 }
