@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.CharConversionException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -284,16 +284,24 @@ public final class TokenizerFiles {
         return id.intValue();
     }
 
-    /** Parses a JSON file; malformed JSON is a {@link TokenizerFormatException} naming line and column. */
+    /**
+     * Parses a JSON file; malformed JSON is a {@link TokenizerFormatException} naming line and column.
+     * The bytes must be strict UTF-8: Jackson alone would also accept overlong forms (0xC0 0xAC as
+     * ",") that the HF library's reader replaces, and the two would then disagree about the tokens.
+     */
     private static JsonNode readJson(Path file) throws IOException {
+        String text;
         try {
-            return MAPPER.readTree(file.toFile());
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new TokenizerFormatException(file, "not valid UTF-8", e);
+        }
+        try {
+            return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new TokenizerFormatException(file, (at == null ? "" : "line " + at.getLineNr() + ", column "
                     + at.getColumnNr() + ": ") + "not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (CharConversionException e) {
-            throw new TokenizerFormatException(file, "not JSON text: " + e.getMessage(), e);
         }
     }
 

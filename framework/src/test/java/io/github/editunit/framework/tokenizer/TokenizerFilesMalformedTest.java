@@ -69,10 +69,26 @@ class TokenizerFilesMalformedTest {
 
     @Test
     void jsonThatIsNotTextNamesTheFile() throws Exception {
-        // Jackson takes leading NULs for UTF-32: a bare CharConversionException named no file
+        // Jackson took leading NULs for UTF-32: a bare CharConversionException named no file
         Path f = Files.write(dir.resolve(TokenizerFiles.TOKENIZER_JSON), new byte[] {0, 'z', 0, 0, 1, '0', '0', '"'});
         assertThatThrownBy(() -> TokenizerFiles.readTokenizerJson(f)).isInstanceOf(TokenizerFormatException.class)
-                .hasMessageStartingWith(f + ": not JSON text: ");
+                .hasMessageStartingWith(f + ": line 1, column 2: not valid JSON: Illegal character");
+    }
+
+    /**
+     * Found by TextTokenizerFuzzTest (crash-overlong-utf8-key.bin): Jackson read the overlong
+     * 0xC0 0xAC as ",", the HF library's reader as two U+FFFD; a second "," then replaced the
+     * first one's id in our table only, and the library produced ids past vocabSize().
+     */
+    @Test
+    void bytesThatAreNotStrictUtf8AreRefused() throws Exception {
+        byte[] json = "{\"model\": {\"vocab\": {\",\": 7, \"XX\": 1}}}".getBytes(StandardCharsets.UTF_8);
+        int x = new String(json, StandardCharsets.UTF_8).indexOf("XX");
+        json[x] = (byte) 0xC0;
+        json[x + 1] = (byte) 0xAC;
+        Path f = Files.write(dir.resolve(TokenizerFiles.TOKENIZER_JSON), json);
+        assertThatThrownBy(() -> TokenizerFiles.tokenTable(f)).isInstanceOf(TokenizerFormatException.class)
+                .hasMessage(f + ": not valid UTF-8");
     }
 
     @Test
