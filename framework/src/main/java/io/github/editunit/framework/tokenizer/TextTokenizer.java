@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import io.github.editunit.framework.model.TokenCodec;
@@ -29,13 +30,26 @@ public final class TextTokenizer implements AutoCloseable, TokenCodec {
     private static final Map<String, String> OPTIONS =
             Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
 
+    /** Load-time probe: every ASCII character and some of the BMP and beyond. */
+    private static final String PROBE;
+
+    static {
+        StringBuilder sb = new StringBuilder();
+        for (char c = 0; c < 128; c++) {
+            sb.append(c);
+        }
+        PROBE = sb.append(" é ß Ж 日本 😀 \u00a0\u200b\ufeff").toString();
+    }
+
     private final HuggingFaceTokenizer hf;
     private final String[] tokens;
     private final int eosId;
+    private final Path source;
 
-    private TextTokenizer(HuggingFaceTokenizer hf, String[] tokens) {
+    private TextTokenizer(HuggingFaceTokenizer hf, String[] tokens, Path source) {
         this.hf = hf;
         this.tokens = tokens;
+        this.source = source;
         int eos = -1;
         for (int i = 0; i < tokens.length; i++) {
             if (BpeVocabulary.EOS.equals(tokens[i])) {
@@ -49,14 +63,15 @@ public final class TextTokenizer implements AutoCloseable, TokenCodec {
     public static TextTokenizer load(Path modelDir) throws IOException {
         Path json = modelDir.resolve(TokenizerFiles.TOKENIZER_JSON);
         if (Files.isRegularFile(json)) {
-            String[] tokens = TokenizerFiles.tokenTable(json);
+            TokenizerFiles.TokenTable table = TokenizerFiles.tokenTable(json);
             HuggingFaceTokenizer hf = loadNative(json, "the HF tokenizers library cannot load it", () -> HuggingFaceTokenizer.builder()
                     .optTokenizerPath(json)
                     .optAddSpecialTokens(false)
                     .optTruncation(false)
                     .optPadding(false)
                     .build());
-            return new TextTokenizer(hf, tokens);
+            checkLoaded(json, hf, table.added());
+            return new TextTokenizer(hf, table.tokens(), json);
         }
         if (Files.isRegularFile(modelDir.resolve(TokenizerFiles.VOCAB_JSON))
                 && Files.isRegularFile(modelDir.resolve(TokenizerFiles.MERGES_TXT))) {
@@ -65,7 +80,8 @@ public final class TextTokenizer implements AutoCloseable, TokenCodec {
             HuggingFaceTokenizer hf = loadNative(modelDir.resolve(TokenizerFiles.VOCAB_JSON),
                     "the HF tokenizers library cannot load it with " + TokenizerFiles.MERGES_TXT,
                     () -> HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text), OPTIONS));
-            return new TextTokenizer(hf, vocab.tokens().toArray(new String[0]));
+            checkLoaded(modelDir.resolve(TokenizerFiles.VOCAB_JSON), hf, Map.of(BpeVocabulary.EOS, vocab.eosId()));
+            return new TextTokenizer(hf, vocab.tokens().toArray(new String[0]), modelDir.resolve(TokenizerFiles.VOCAB_JSON));
         }
         throw new IOException("no tokenizer.json or vocab.json+merges.txt in " + modelDir);
     }
@@ -83,15 +99,60 @@ public final class TextTokenizer implements AutoCloseable, TokenCodec {
         }
     }
 
-    /** Token ids of {@code text}; no special tokens added, no truncation. */
+    /**
+     * Checks what the library loaded (and closes it if the check fails): it must encode any text
+     * (a probe of every ASCII character and beyond: a vocabulary without byte-level coverage,
+     * byte_fallback or an unk_token cannot), and every added token must have the id the file
+     * gives it. The HF library ignores that id (it takes the model vocab's, or the next free
+     * one); where they differ, its ids are not those of our table (vocabSize, eosId, decode).
+     */
+    private static void checkLoaded(Path file, HuggingFaceTokenizer hf, Map<String, Integer> added)
+            throws TokenizerFormatException {
+        try {
+            try {
+                hf.encode(PROBE, false, false);
+            } catch (RuntimeException e) {
+                throw new TokenizerFormatException(file, "the tokenizer cannot encode arbitrary text (it needs"
+                        + " byte-level coverage, byte_fallback or an unk_token): " + e.getMessage(), e);
+            }
+            for (Map.Entry<String, Integer> e : added.entrySet()) {
+                long[] got = hf.encode(e.getKey(), false, false).getIds();
+                if (got.length != 1 || got[0] != e.getValue()) {
+                    throw new TokenizerFormatException(file, "added_tokens \"" + e.getKey() + "\": the file gives it id "
+                            + e.getValue() + " but the HF tokenizers library encodes it as " + Arrays.toString(got));
+                }
+            }
+        } catch (TokenizerFormatException | RuntimeException e) {
+            hf.close();
+            if (e instanceof RuntimeException) {
+                throw new TokenizerFormatException(file, "the HF tokenizers library fails on it: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Token ids of {@code text}; no special tokens added, no truncation.
+     *
+     * @throws IllegalArgumentException naming the tokenizer file if the library cannot encode it
+     */
     @Override
     public int[] encode(String text) {
-        return toInts(hf.encode(text, false, false).getIds());
+        try {
+            return toInts(hf.encode(text, false, false).getIds());
+        } catch (RuntimeException e) {
+            throw cannotEncode(e);
+        }
     }
 
     /** Token ids of each text (no padding: rows have their own lengths). */
     public int[][] encodeBatch(List<String> texts) {
-        Encoding[] encodings = hf.batchEncode(texts, false, false);
+        Encoding[] encodings;
+        try {
+            encodings = hf.batchEncode(texts, false, false);
+        } catch (RuntimeException e) {
+            throw cannotEncode(e);
+        }
         int[][] out = new int[encodings.length][];
         for (int i = 0; i < encodings.length; i++) {
             out[i] = toInts(encodings[i].getIds());
@@ -132,6 +193,10 @@ public final class TextTokenizer implements AutoCloseable, TokenCodec {
     @Override
     public void close() {
         hf.close();
+    }
+
+    private IllegalArgumentException cannotEncode(RuntimeException e) {
+        return new IllegalArgumentException(source + ": the tokenizer cannot encode this text: " + e.getMessage(), e);
     }
 
     private static int[] toInts(long[] ids) {

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.CharConversionException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -187,38 +188,57 @@ public final class TokenizerFiles {
     }
 
     /**
-     * Token strings by id from a {@code tokenizer.json} (model vocab plus added tokens); unused ids
-     * are {@code null}. Every id must be an integer in {@code 0..}{@value #MAX_TOKEN_ID}. Also
-     * refuses what the HF tokenizers library would abort the JVM on (see
-     * {@link #checkMergesAgainstPrefix}), so call this before handing the file to the library.
+     * What {@link TextTokenizer} reads from a {@code tokenizer.json} beside the HF library.
+     *
+     * @param tokens token strings by id (model vocab plus added tokens); unused ids are {@code null}
+     * @param added the added tokens' contents with the ids the file gives them, in file order
+     */
+    record TokenTable(String[] tokens, Map<String, Integer> added) {
+    }
+
+    /**
+     * The id → token table of a {@code tokenizer.json}: the model vocab (token → id, or a Unigram
+     * list whose positions are the ids) plus the added tokens. Every id must be an integer in
+     * {@code 0..}{@value #MAX_TOKEN_ID}. Also refuses what the HF tokenizers library would abort
+     * the JVM on (see {@link #checkMergesAgainstPrefix}), so call this before handing the file to
+     * the library.
      *
      * @throws TokenizerFormatException naming the file and the field that is malformed
      */
-    static String[] tokenTable(Path file) throws IOException {
+    static TokenTable tokenTable(Path file) throws IOException {
         JsonNode root = readJson(file);
         checkMergesAgainstPrefix(file, root.path("model"));
         TreeMap<Integer, String> byId = new TreeMap<>();
         JsonNode vocab = root.path("model").path("vocab");
-        if (vocab.isObject()) { // BPE, WordPiece, WordLevel: token → id (Unigram has a list; the library checks it)
+        if (vocab.isObject()) { // BPE, WordPiece, WordLevel
             for (Map.Entry<String, JsonNode> e : vocab.properties()) {
                 byId.put(tokenId(file, "model.vocab \"" + e.getKey() + "\"", e.getValue()), e.getKey());
+            }
+        } else if (vocab.isArray()) { // Unigram: [[token, score], ...]
+            for (int i = 0; i < vocab.size() && i <= MAX_TOKEN_ID; i++) {
+                if (vocab.get(i).path(0).isTextual()) {
+                    byId.put(i, vocab.get(i).path(0).textValue());
+                }
             }
         }
         JsonNode added = root.path("added_tokens");
         if (!added.isMissingNode() && !added.isNull() && !added.isArray()) {
             throw new TokenizerFormatException(file, "field \"added_tokens\" must be an array");
         }
+        Map<String, Integer> addedIds = new LinkedHashMap<>();
         for (int i = 0; i < added.size(); i++) {
             JsonNode t = added.get(i);
             JsonNode content = t.path("content");
             if (!content.isTextual()) {
                 throw new TokenizerFormatException(file, "field \"added_tokens[" + i + "].content\" must be a string");
             }
-            byId.put(tokenId(file, "added_tokens[" + i + "].id", t.path("id")), content.textValue());
+            int id = tokenId(file, "added_tokens[" + i + "].id", t.path("id"));
+            byId.put(id, content.textValue());
+            addedIds.putIfAbsent(content.textValue(), id);
         }
         String[] out = new String[byId.isEmpty() ? 0 : byId.lastKey() + 1];
         byId.forEach((id, tok) -> out[id] = tok);
-        return out;
+        return new TokenTable(out, addedIds);
     }
 
     /**
@@ -264,16 +284,24 @@ public final class TokenizerFiles {
         return id.intValue();
     }
 
-    /** Parses a JSON file; malformed JSON is a {@link TokenizerFormatException} naming line and column. */
+    /**
+     * Parses a JSON file; malformed JSON is a {@link TokenizerFormatException} naming line and column.
+     * The bytes must be strict UTF-8: Jackson alone would also accept overlong forms (0xC0 0xAC as
+     * ",") that the HF library's reader replaces, and the two would then disagree about the tokens.
+     */
     private static JsonNode readJson(Path file) throws IOException {
+        String text;
         try {
-            return MAPPER.readTree(file.toFile());
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new TokenizerFormatException(file, "not valid UTF-8", e);
+        }
+        try {
+            return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new TokenizerFormatException(file, (at == null ? "" : "line " + at.getLineNr() + ", column "
                     + at.getColumnNr() + ": ") + "not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (CharConversionException e) {
-            throw new TokenizerFormatException(file, "not JSON text: " + e.getMessage(), e);
         }
     }
 

@@ -44,11 +44,11 @@ class TokenizerFilesMalformedTest {
         assertThatThrownBy(() -> TokenizerFiles.tokenTable(f)).isInstanceOf(TokenizerFormatException.class)
                 .hasMessageContaining("added_tokens[0].id").hasMessageContaining("2000000000");
         tokenizerJson("{\"model\": {\"vocab\": {\"a\": 0, \"b\": 5}}, \"added_tokens\": [{\"id\": 7, \"content\": \"c\"}]}");
-        assertThat(TokenizerFiles.tokenTable(f)).containsExactly("a", null, null, null, null, "b", null, "c");
-        // a Unigram vocabulary is a list, not token → id: left to the library, as before
-        tokenizerJson("{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"a\", -1.5]]},"
-                + " \"added_tokens\": [{\"id\": 1, \"content\": \"c\"}]}");
-        assertThat(TokenizerFiles.tokenTable(f)).containsExactly(null, "c");
+        assertThat(TokenizerFiles.tokenTable(f).tokens()).containsExactly("a", null, null, null, null, "b", null, "c");
+        // a Unigram vocabulary is a list whose positions are the ids
+        tokenizerJson("{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"a\", -1.5], [\"b\", -2]]},"
+                + " \"added_tokens\": [{\"id\": 2, \"content\": \"c\"}]}");
+        assertThat(TokenizerFiles.tokenTable(f).tokens()).containsExactly("a", "b", "c");
     }
 
     @Test
@@ -69,10 +69,26 @@ class TokenizerFilesMalformedTest {
 
     @Test
     void jsonThatIsNotTextNamesTheFile() throws Exception {
-        // Jackson takes leading NULs for UTF-32: a bare CharConversionException named no file
+        // Jackson took leading NULs for UTF-32: a bare CharConversionException named no file
         Path f = Files.write(dir.resolve(TokenizerFiles.TOKENIZER_JSON), new byte[] {0, 'z', 0, 0, 1, '0', '0', '"'});
         assertThatThrownBy(() -> TokenizerFiles.readTokenizerJson(f)).isInstanceOf(TokenizerFormatException.class)
-                .hasMessageStartingWith(f + ": not JSON text: ");
+                .hasMessageStartingWith(f + ": line 1, column 2: not valid JSON: Illegal character");
+    }
+
+    /**
+     * Found by TextTokenizerFuzzTest (crash-overlong-utf8-key.bin): Jackson read the overlong
+     * 0xC0 0xAC as ",", the HF library's reader as two U+FFFD; a second "," then replaced the
+     * first one's id in our table only, and the library produced ids past vocabSize().
+     */
+    @Test
+    void bytesThatAreNotStrictUtf8AreRefused() throws Exception {
+        byte[] json = "{\"model\": {\"vocab\": {\",\": 7, \"XX\": 1}}}".getBytes(StandardCharsets.UTF_8);
+        int x = new String(json, StandardCharsets.UTF_8).indexOf("XX");
+        json[x] = (byte) 0xC0;
+        json[x + 1] = (byte) 0xAC;
+        Path f = Files.write(dir.resolve(TokenizerFiles.TOKENIZER_JSON), json);
+        assertThatThrownBy(() -> TokenizerFiles.tokenTable(f)).isInstanceOf(TokenizerFormatException.class)
+                .hasMessage(f + ": not valid UTF-8");
     }
 
     @Test
@@ -109,6 +125,41 @@ class TokenizerFilesMalformedTest {
                         + " model.continuing_subword_prefix (2 bytes) or has a character across that length"
                         + " (the HF tokenizers library would abort the JVM on it)");
         tokenizerJson("{" + model.formatted("[\"a\", \"##b\"]") + "}");
-        assertThat(TokenizerFiles.tokenTable(f)).hasSize(6);
+        assertThat(TokenizerFiles.tokenTable(f).tokens()).hasSize(6);
+    }
+
+    /**
+     * Found by TextTokenizerFuzzTest (crash-added-token-id-mismatch.bin): the library gives an added
+     * token the model vocab's id or the next free one, whatever the file says; the file's id went
+     * into our table, and the library produced ids past vocabSize().
+     */
+    private static final String EOS_ADDED = "{\"id\": %d, \"content\": \"<|endoftext|>\", \"single_word\": false,"
+            + " \"lstrip\": false, \"rstrip\": false, \"normalized\": true, \"special\": true}";
+
+    @Test
+    void addedTokenWhoseIdTheLibraryDoesNotKeepIsRefused() throws Exception {
+        Path f = tokenizerJson("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"<|endofjtext|>\": 1},"
+                + " \"merges\": []}, \"added_tokens\": [" + EOS_ADDED.formatted(1) + "]}");
+        assertThatThrownBy(() -> TextTokenizer.load(dir)).isInstanceOf(TokenizerFormatException.class)
+                .hasMessage(f + ": added_tokens \"<|endoftext|>\": the file gives it id 1 but the HF tokenizers"
+                        + " library encodes it as [2]");
+        tokenizerJson("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []},"
+                + " \"added_tokens\": [" + EOS_ADDED.formatted(1) + "]}");
+        try (TextTokenizer t = TextTokenizer.load(dir)) {
+            assertThat(t.eosId()).isEqualTo(1);
+            assertThat(t.encode("a<|endoftext|>")).containsExactly(0, 1);
+        }
+    }
+
+    /**
+     * Found by TextTokenizerFuzzTest (crash-cannot-encode-unknown.bin): a vocabulary without byte
+     * coverage or unk_token loaded, then the first encode threw the library's bare RuntimeException.
+     */
+    @Test
+    void tokenizerThatCannotEncodeArbitraryTextIsRefusedAtLoad() throws Exception {
+        Path f = tokenizerJson("{\"model\": {\"vocab\": []}}"); // an empty Unigram model
+        assertThatThrownBy(() -> TextTokenizer.load(dir)).isInstanceOf(TokenizerFormatException.class)
+                .hasMessageStartingWith(f + ": the tokenizer cannot encode arbitrary text (it needs byte-level"
+                        + " coverage, byte_fallback or an unk_token): ");
     }
 }

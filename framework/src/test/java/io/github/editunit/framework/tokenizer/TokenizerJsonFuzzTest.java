@@ -29,7 +29,7 @@ class TokenizerJsonFuzzTest {
             FuzzFiles.assertNamesFile(e, file);
         }
         try {
-            String[] table = TokenizerFiles.tokenTable(file);
+            String[] table = TokenizerFiles.tokenTable(file).tokens();
             assertThat(table.length).isLessThanOrEqualTo(TokenizerFiles.MAX_TOKEN_ID + 1);
         } catch (TokenizerFormatException e) {
             FuzzFiles.assertNamesFile(e, file);
