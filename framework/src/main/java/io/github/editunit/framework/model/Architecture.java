@@ -29,6 +29,13 @@ public interface Architecture {
         return config().innerWidth();
     }
 
+    /** Throws unless {@code layer} is a block index of this model. */
+    default void requireLayer(int layer) {
+        if (layer < 0 || layer >= layerCount()) {
+            throw new IndexOutOfBoundsException("layer " + layer + " outside 0.." + (layerCount() - 1));
+        }
+    }
+
     /** The MLP down-projection of a block: the matrix ROME and MEMIT edit (keys in, values out). */
     Projection mlpDownProjection(int layer);
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.norm.LayerNorm;
 import io.github.editunit.framework.runtime.Scalars;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -15,7 +16,7 @@ import java.util.SplittableRandom;
  */
 public final class Blocks {
 
-    private static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
 
     private Blocks() {}
 
@@ -88,12 +89,9 @@ public final class Blocks {
         return x.div(Scalars.add(ms, eps).sqrt()).mul(gamma);
     }
 
-    /** LayerNorm over the last axis with weight and bias. */
+    /** LayerNorm over the last axis with weight and bias (libtorch's fused kernel). */
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
-        NDArray mean = x.mean(new int[] {-1}, true);
-        NDArray c = x.sub(mean);
-        NDArray var = c.mul(c).mean(new int[] {-1}, true);
-        return c.div(Scalars.add(var, eps).sqrt()).mul(gamma).add(beta);
+        return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, (float) eps).singletonOrThrow();
     }
 
     /** SiLU: {@code x · σ(x)}. */
@@ -103,8 +101,8 @@ public final class Blocks {
 
     /** GELU with the tanh approximation ({@code gelu_new} in Hugging Face). */
     public static NDArray geluNew(NDArray x) {
-        NDArray inner = Scalars.mul(x.add(Scalars.mul(x.mul(x).mul(x), 0.044715)), GELU_C);
-        return Scalars.mul(x, 0.5).mul(Scalars.add(inner.tanh(), 1));
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715f)), GELU_C);
+        return Scalars.mul(x, 0.5f).mul(Scalars.add(inner.tanh(), 1f));
     }
 
     /** Standard normal sample (Box–Muller), for seeded initialisation. */

@@ -86,7 +86,7 @@ public record ModelConfig(
         if (root == null || !root.isObject()) {
             throw new IOException(file + ": expected a JSON object");
         }
-        String family = text(root, "model_type", "gpt2").toLowerCase(java.util.Locale.ROOT);
+        String family = ConfigJson.text(root, "model_type", "gpt2").toLowerCase(java.util.Locale.ROOT);
         try {
             switch (family) {
                 case "gpt2":
@@ -101,33 +101,25 @@ public record ModelConfig(
                     throw new IOException(file + ": \"model_type\": \"" + root.get("model_type").asText()
                             + "\" is not supported (supported: " + String.join(", ", SUPPORTED_TYPES) + ")");
             }
-            String type = text(root, "model_type", "gpt2");
-            int width = integer(file, root, "n_embd", "hidden_size");
-            int vocab = integer(file, root, "vocab_size");
+            String type = ConfigJson.text(root, "model_type", "gpt2");
+            int width = ConfigJson.integer(file, root, "n_embd", "hidden_size");
+            int vocab = ConfigJson.integer(file, root, "vocab_size");
             int inner = root.hasNonNull("n_inner") ? root.get("n_inner").asInt()
                     : root.hasNonNull("intermediate_size") ? root.get("intermediate_size").asInt() : 4 * width;
             return new ModelConfig(
                     type,
                     vocab,
-                    integer(file, root, "n_positions", "n_ctx", "max_position_embeddings"),
+                    ConfigJson.integer(file, root, "n_positions", "n_ctx", "max_position_embeddings"),
                     width,
-                    integer(file, root, "n_layer", "num_hidden_layers"),
-                    integer(file, root, "n_head", "num_attention_heads"),
+                    ConfigJson.integer(file, root, "n_layer", "num_hidden_layers"),
+                    ConfigJson.integer(file, root, "n_head", "num_attention_heads"),
                     inner,
                     root.hasNonNull("layer_norm_epsilon") ? root.get("layer_norm_epsilon").asDouble() : 1e-5,
-                    text(root, "activation_function", "gelu_new"),
+                    ConfigJson.text(root, "activation_function", "gelu_new"),
                     root.hasNonNull("eos_token_id") ? root.get("eos_token_id").asInt() : vocab - 1);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage().replace("config.json: ", ""), e);
         }
-    }
-
-    private static String text(JsonNode root, String field, String fallback) {
-        return ConfigJson.text(root, field, fallback);
-    }
-
-    private static int integer(Path file, JsonNode root, String... names) throws IOException {
-        return ConfigJson.integer(file, root, names);
     }
 
     /** Writes this configuration as the family's Hugging Face {@code config.json} object. */

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.LayerNorm;
 import io.github.editunit.framework.model.Architecture;
+import io.github.editunit.framework.model.Blocks;
 import io.github.editunit.framework.model.ForwardHooks;
 import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.MatrixLayout;
@@ -30,7 +30,6 @@ public final class Gpt2Architecture implements Architecture {
     private static final String P = "transformer.";
     private static final Pattern IGNORED = Pattern.compile(
             "(transformer\\.)?h\\.\\d+\\.attn\\.(bias|masked_bias)|lm_head\\.weight");
-    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
 
     private final ModelConfig config;
     private final Map<String, Shape> shapes;
@@ -56,22 +55,16 @@ public final class Gpt2Architecture implements Architecture {
 
     @Override
     public Projection mlpDownProjection(int layer) {
-        checkLayer(layer);
+        requireLayer(layer);
         String b = block(layer) + "mlp.c_proj.";
         return new Projection(b + "weight", b + "bias", MatrixLayout.IN_OUT, config.innerWidth(), config.width());
     }
 
     @Override
     public Projection mlpUpProjection(int layer) {
-        checkLayer(layer);
+        requireLayer(layer);
         String b = block(layer) + "mlp.c_fc.";
         return new Projection(b + "weight", b + "bias", MatrixLayout.IN_OUT, config.width(), config.innerWidth());
-    }
-
-    private void checkLayer(int layer) {
-        if (layer < 0 || layer >= config.layers()) {
-            throw new IndexOutOfBoundsException("layer " + layer + " outside 0.." + (config.layers() - 1));
-        }
     }
 
     @Override
@@ -135,71 +128,32 @@ public final class Gpt2Architecture implements Architecture {
         int hd = config.headWidth();
 
         NDArray positions = m.arange(0, (int) len, 1, DataType.INT64);
-        NDArray x = take(w.get(P + "wte.weight"), ids, m).add(take(w.get(P + "wpe.weight"), positions, m));
-        NDArray bias = attentionBias(mask, len, m);
+        NDArray x = Blocks.take(w.get(P + "wte.weight"), ids, m).add(Blocks.take(w.get(P + "wpe.weight"), positions, m));
+        NDArray bias = Blocks.causalBias(mask, len, m);
+        double eps = config.layerNormEpsilon();
         NDArray scale = Scalars.of(m, (float) (1.0 / Math.sqrt(hd)), DataType.FLOAT32);
 
         for (int l = 0; l < config.layers(); l++) {
             String b = block(l);
-            NDArray a = layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"));
+            NDArray a = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
             NDArray qkv = a.matMul(w.get(b + "attn.c_attn.weight")).add(w.get(b + "attn.c_attn.bias"));
-            NDArray q = heads(qkv.get(":, :, 0:" + d), batch, len, heads, hd);
-            NDArray k = heads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd);
-            NDArray v = heads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd);
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
-            NDArray attn = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, len, d);
+            NDArray q = Blocks.splitHeads(qkv.get(":, :, 0:" + d), batch, len, heads, hd);
+            NDArray k = Blocks.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd);
+            NDArray v = Blocks.splitHeads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd);
+            NDArray attn = Blocks.attention(q, k, v, bias, scale);
             x = x.add(attn.matMul(w.get(b + "attn.c_proj.weight")).add(w.get(b + "attn.c_proj.bias")));
 
-            NDArray h = layerNorm(x, w.get(b + "ln_2.weight"), w.get(b + "ln_2.bias"));
-            NDArray key = gelu(h.matMul(w.get(b + "mlp.c_fc.weight")).add(w.get(b + "mlp.c_fc.bias")));
-            key = hook(hooks, HookPoint.mlpKey(l), key);
+            NDArray h = Blocks.layerNorm(x, w.get(b + "ln_2.weight"), w.get(b + "ln_2.bias"), eps);
+            NDArray key = Blocks.geluNew(h.matMul(w.get(b + "mlp.c_fc.weight")).add(w.get(b + "mlp.c_fc.bias")));
+            key = Blocks.hook(hooks, HookPoint.mlpKey(l), key);
             NDArray mlp = key.matMul(w.get(b + "mlp.c_proj.weight")).add(w.get(b + "mlp.c_proj.bias"));
-            mlp = hook(hooks, HookPoint.mlpOutput(l), mlp);
-            x = hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
+            mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
+            x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
         }
-        x = layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"));
+        x = Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
         NDArray head = w.get(P + "wte.weight").transpose();
         head.attach(m);
         return x.matMul(head);
-    }
-
-    private static NDArray hook(ForwardHooks hooks, HookPoint p, NDArray a) {
-        return hooks.touches(p) ? hooks.apply(p, a) : a;
-    }
-
-    /** Embedding lookup whose result lives in the pass's manager, not the weights'. */
-    private static NDArray take(NDArray table, NDArray ids, NDManager m) {
-        NDArray r = table.get(ids);
-        r.attach(m);
-        return r;
-    }
-
-    private static NDArray heads(NDArray a, long batch, long len, int heads, int hd) {
-        return a.reshape(batch, len, heads, hd).transpose(0, 2, 1, 3);
-    }
-
-    private NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
-        return LayerNorm.layerNorm(x, new Shape(config.width()), gamma, beta, (float) config.layerNormEpsilon())
-                .singletonOrThrow();
-    }
-
-    /** GELU with the tanh approximation ({@code gelu_new} in Hugging Face). */
-    static NDArray gelu(NDArray x) {
-        NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715f)), GELU_C);
-        return Scalars.mul(x, 0.5f).mul(Scalars.add(inner.tanh(), 1f));
-    }
-
-    /** {@code [B, 1, T, T]} additive bias: 0 where attention is allowed, a large negative elsewhere. */
-    private static NDArray attentionBias(NDArray mask, long len, NDManager m) {
-        int n = (int) len;
-        float[] lower = new float[n * n];
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(lower, i * n, i * n + i + 1, 1f);
-        }
-        NDArray causal = m.create(lower, new Shape(len, len));
-        NDArray keys = mask.toType(DataType.FLOAT32, false).reshape(mask.getShape().get(0), 1, 1, len);
-        NDArray allowed = causal.reshape(1, 1, len, len).mul(keys);
-        return Scalars.mul(Scalars.sub(allowed, 1f), 1e9f);
     }
 
     @Override
@@ -219,17 +173,11 @@ public final class Gpt2Architecture implements Architecture {
                     std = 0.01;
                 }
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (gaussian(rnd) * std);
+                    v[i] = (float) (Blocks.gaussian(rnd) * std);
                 }
             }
             params.put(n, m.create(v, shape));
         }
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        double u1 = r.nextDouble();
-        double u2 = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 
     /** Layer index of a canonical block parameter, or -1. */

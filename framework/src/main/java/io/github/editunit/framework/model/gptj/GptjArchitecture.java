@@ -64,22 +64,16 @@ public final class GptjArchitecture implements Architecture {
 
     @Override
     public Projection mlpDownProjection(int layer) {
-        checkLayer(layer);
+        requireLayer(layer);
         String b = block(layer) + "mlp.fc_out.";
         return new Projection(b + "weight", b + "bias", MatrixLayout.OUT_IN, config.innerWidth(), config.width());
     }
 
     @Override
     public Projection mlpUpProjection(int layer) {
-        checkLayer(layer);
+        requireLayer(layer);
         String b = block(layer) + "mlp.fc_in.";
         return new Projection(b + "weight", b + "bias", MatrixLayout.OUT_IN, config.width(), config.innerWidth());
-    }
-
-    private void checkLayer(int layer) {
-        if (layer < 0 || layer >= config.layers()) {
-            throw new IndexOutOfBoundsException("layer " + layer + " outside 0.." + (config.layers() - 1));
-        }
     }
 
     @Override

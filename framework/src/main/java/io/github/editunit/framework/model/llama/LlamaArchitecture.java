@@ -73,7 +73,7 @@ public final class LlamaArchitecture implements Architecture {
 
     @Override
     public Projection mlpDownProjection(int layer) {
-        checkLayer(layer);
+        requireLayer(layer);
         String b = block(layer) + "mlp.down_proj.";
         return new Projection(b + "weight", s.mlpBias() ? b + "bias" : null, MatrixLayout.OUT_IN,
                 config.innerWidth(), config.width());
@@ -81,16 +81,10 @@ public final class LlamaArchitecture implements Architecture {
 
     @Override
     public Projection mlpUpProjection(int layer) {
-        checkLayer(layer);
+        requireLayer(layer);
         String b = block(layer) + "mlp.up_proj.";
         return new Projection(b + "weight", s.mlpBias() ? b + "bias" : null, MatrixLayout.OUT_IN,
                 config.width(), config.innerWidth());
-    }
-
-    private void checkLayer(int layer) {
-        if (layer < 0 || layer >= config.layers()) {
-            throw new IndexOutOfBoundsException("layer " + layer + " outside 0.." + (config.layers() - 1));
-        }
     }
 
     @Override
