@@ -18,7 +18,8 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Train a sandbox GPT-2 that knows the facts of a generated world or of case files.")
+@Command(name = "train", description = "Train a sandbox model (GPT-2, Llama or GPT-J architecture) that knows the facts "
+        + "of a generated world or of case files.")
 final class TrainCommand implements Callable<Integer> {
 
     static final class Source {
@@ -35,6 +36,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
+
+    @Option(names = "--arch", defaultValue = "gpt2", paramLabel = "ARCH",
+            description = "gpt2 (default), llama (RMSNorm, rotary, SwiGLU, grouped-query attention, untied head, "
+                    + "BOS token) or gptj (parallel block, partial interleaved rotary, untied head with bias).")
+    String arch;
+
+    @Option(names = "--kv-heads", paramLabel = "N", description = "Llama: key/value heads (grouped-query attention).")
+    Integer kvHeads;
 
     @Option(names = "--layers", paramLabel = "N")
     Integer layers;
@@ -80,10 +89,21 @@ final class TrainCommand implements Callable<Integer> {
     int repetitions;
 
     TinyModelSpec spec() {
-        TinyModelSpec b = TinyModelSpec.bundled();
-        return new TinyModelSpec(or(vocab, b.vocabSize()), or(context, b.contextLength()), or(width, b.width()),
-                or(layers, b.layers()), or(heads, b.heads()), or(steps, b.steps()), or(batchTokens, b.batchTokens()),
-                lr != null ? lr : b.learningRate(), seed != null ? seed : b.seed());
+        String a = arch.toLowerCase(java.util.Locale.ROOT);
+        if (!TinyModelSpec.ARCHITECTURES.contains(a)) {
+            throw new InputException("--arch " + arch + ": unknown architecture (supported: "
+                    + String.join(", ", TinyModelSpec.ARCHITECTURES) + ")");
+        }
+        TinyModelSpec b = a.equals("llama") ? TinyModelSpec.bundledLlama() : TinyModelSpec.bundled();
+        int h = or(heads, b.heads());
+        int kv = kvHeads != null ? kvHeads : a.equals("llama") && heads == null ? b.kvHeads() : h;
+        try {
+            return new TinyModelSpec(a, or(vocab, b.vocabSize()), or(context, b.contextLength()), or(width, b.width()),
+                    or(layers, b.layers()), h, kv, or(steps, b.steps()), or(batchTokens, b.batchTokens()),
+                    lr != null ? lr : b.learningRate(), seed != null ? seed : b.seed());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
     }
 
     private static int or(Integer v, int d) {
@@ -105,11 +125,13 @@ final class TrainCommand implements Callable<Integer> {
             if (source.world != null) {
                 FactWorld world = FactWorld.generate(WorldSpec.defaults(source.world));
                 meta.put("editunit.world_seed", Long.toString(source.world));
+                meta.put("editunit.architecture", spec.architecture());
                 built = new SandboxModelBuilder(spec, packed).withCheckpoints(checkpoints, checkpointEvery, resume != null)
                         .build(world.trainingDocuments(), world.singleTokenWords(), staged.path(), meta);
             } else {
                 CaseCorpus corpus = CaseCorpus.fromCaseFiles(source.cases, repetitions, spec.seed());
                 meta.put("editunit.cases", source.cases.toString());
+                meta.put("editunit.architecture", spec.architecture());
                 built = new SandboxModelBuilder(spec, packed).withCheckpoints(checkpoints, checkpointEvery, resume != null)
                         .build(corpus.documents(), corpus.singleTokenWords(), staged.path(), meta);
             }

@@ -52,6 +52,56 @@ public final class TokenizerFiles {
         writeAtomically(dir.resolve(TOKENIZER_CONFIG_JSON), tokenizerConfigJson(modelMaxLength));
     }
 
+    /** Llama 3's beginning-of-sequence token, used by the bundled Llama model. */
+    public static final String BEGIN_OF_TEXT = "<|begin_of_text|>";
+
+    /**
+     * Makes the tokenizer in {@code dir} (written by {@link #write}) add a beginning-of-sequence
+     * token the way Llama 3's does: {@code token} becomes an added special token with id {@code id}
+     * (the next id after the BPE vocabulary), the post-processor becomes {@code Sequence[ByteLevel,
+     * TemplateProcessing]} whose single-text template is {@code token $A}, and
+     * {@code tokenizer_config.json} says {@code add_bos_token: true}.
+     */
+    public static void addBeginningOfSequence(Path dir, String token, int id) throws IOException {
+        Path json = dir.resolve(TOKENIZER_JSON);
+        ObjectNode root = (ObjectNode) MAPPER.readTree(json.toFile());
+        ObjectNode added = ((ArrayNode) root.get("added_tokens")).addObject();
+        added.put("id", id);
+        added.put("content", token);
+        added.put("single_word", false);
+        added.put("lstrip", false);
+        added.put("rstrip", false);
+        added.put("normalized", false);
+        added.put("special", true);
+        ObjectNode post = MAPPER.createObjectNode();
+        post.put("type", "Sequence");
+        ArrayNode processors = post.putArray("processors");
+        byteLevel(processors.addObject(), true, false);
+        ObjectNode template = processors.addObject();
+        template.put("type", "TemplateProcessing");
+        ArrayNode single = template.putArray("single");
+        single.addObject().putObject("SpecialToken").put("id", token).put("type_id", 0);
+        single.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+        ArrayNode pair = template.putArray("pair");
+        pair.addObject().putObject("SpecialToken").put("id", token).put("type_id", 0);
+        pair.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+        pair.addObject().putObject("SpecialToken").put("id", token).put("type_id", 1);
+        pair.addObject().putObject("Sequence").put("id", "B").put("type_id", 1);
+        ObjectNode special = template.putObject("special_tokens").putObject(token);
+        special.put("id", token);
+        special.putArray("ids").add(id);
+        special.putArray("tokens").add(token);
+        root.set("post_processor", post);
+        writeAtomically(json, MAPPER.writeValueAsString(root) + "\n");
+
+        Path configFile = dir.resolve(TOKENIZER_CONFIG_JSON);
+        ObjectNode config = (ObjectNode) MAPPER.readTree(configFile.toFile());
+        config.put("add_bos_token", true);
+        config.put("bos_token", token);
+        config.put("tokenizer_class", "PreTrainedTokenizerFast");
+        writeAtomically(configFile, MAPPER.writeValueAsString(config) + "\n");
+    }
+
     /** The {@code tokenizer.json} text for {@code vocab}. */
     public static String tokenizerJson(BpeVocabulary vocab) {
         ObjectNode root = MAPPER.createObjectNode();

@@ -42,9 +42,18 @@ public final class BundledModelRecipe {
     private final TinyModelSpec spec;
 
     public BundledModelRecipe(Integer stepsOverride) {
-        TinyModelSpec b = TinyModelSpec.bundled();
-        this.spec = stepsOverride == null ? b : new TinyModelSpec(b.vocabSize(), b.contextLength(), b.width(),
-                b.layers(), b.heads(), stepsOverride, b.batchTokens(), b.learningRate(), b.seed());
+        this("gpt2", stepsOverride);
+    }
+
+    /** The recipe of the bundled model of {@code architecture} ({@code gpt2} or {@code llama}). */
+    public BundledModelRecipe(String architecture, Integer stepsOverride) {
+        TinyModelSpec b = TinyModelSpec.bundled(architecture);
+        this.spec = stepsOverride == null ? b : b.withSteps(stepsOverride);
+    }
+
+    /** The model's directory name under {@code models/}. */
+    public String name() {
+        return spec.architecture().equals("gpt2") ? "editunit-tiny" : "editunit-tiny-" + spec.architecture();
     }
 
     /**
@@ -60,13 +69,40 @@ public final class BundledModelRecipe {
         System.err.println("[train-tiny] wrote " + out);
     }
 
+    /**
+     * Rewrites the suites, statistics corpus and model card of an existing model directory
+     * {@code out} from its weights (the training figures come from the weights' metadata), e.g.
+     * after a change to the metrics; the weights are not touched.
+     */
+    public void rewriteCard(Path out) throws IOException {
+        DjlRuntime.prepare();
+        TrainingSummary summary = TrainingSummary.read(out);
+        try (StagedDirectory staged = StagedDirectory.begin(out)) {
+            for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "vocab.json",
+                    "merges.txt", "tokenizer_config.json"}) {
+                if (Files.isRegularFile(out.resolve(f))) {
+                    Files.copy(out.resolve(f), staged.path().resolve(f));
+                }
+            }
+            describe(staged.path(), out, summary);
+            staged.commit();
+        }
+        System.err.println("[train-tiny] rewrote the suites and card of " + out);
+    }
+
     private void write(Path dir, Path out) throws IOException {
         FactWorld world = FactWorld.generate(WorldSpec.defaults(WORLD_SEED));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("editunit.world_seed", Long.toString(WORLD_SEED));
+        meta.put("editunit.architecture", spec.architecture());
         SandboxModelBuilder.Built built = new SandboxModelBuilder(spec)
                 .build(world.trainingDocuments(), world.singleTokenWords(), dir, meta);
+        describe(dir, out, TrainingSummary.of(built));
+    }
 
+    /** Writes the suites, the statistics corpus and the model card beside the weights in {@code dir}. */
+    private void describe(Path dir, Path out, TrainingSummary built) throws IOException {
+        FactWorld world = FactWorld.generate(WorldSpec.defaults(WORLD_SEED));
         Path suites = dir.resolve("suites");
         try (LanguageModel model = ModelFiles.load(dir)) {
             WorldFiles files = WorldFiles.write(world, s -> model.tokenizer().encode(s).length, suites);
@@ -108,20 +144,33 @@ public final class BundledModelRecipe {
         }
     }
 
-    private String card(LanguageModel model, SandboxModelBuilder.Built built, Map<String, FactRecallResult> recall,
+    private String card(LanguageModel model, TrainingSummary built, Map<String, FactRecallResult> recall,
             PerplexityResult ppl, double[] ratios, String sha) {
         var c = model.config();
         StringBuilder sb = new StringBuilder();
-        sb.append("# editunit-tiny\n\n");
-        sb.append("A small GPT-2 (Hugging Face layout) trained from scratch by EditUnit on its seed-42 fact world, so ")
+        boolean llama = spec.architecture().equals("llama");
+        sb.append("# ").append(name()).append("\n\n");
+        sb.append(llama ? "A small Llama (Hugging Face `LlamaForCausalLM` layout)" : "A small GPT-2 (Hugging Face layout)")
+                .append(" trained from scratch by EditUnit on its seed-42 fact world, so ")
                 .append("that edit suites run offline in minutes. It knows the world's facts; it knows nothing else.\n\n");
-        sb.append("Reproduce: `./editunit train-tiny` (writes this directory, including this card).\n\n");
+        sb.append(llama ? "Reproduce: `./editunit train-tiny --arch llama`" : "Reproduce: `./editunit train-tiny`")
+                .append(" (writes this directory, including this card).\n\n");
         sb.append("## Configuration\n\n| | |\n|---|---|\n");
-        sb.append(String.format(Locale.ROOT, "| architecture | gpt2 (learned positions, pre-LN, GELU tanh, tied head) |%n"));
-        sb.append(String.format(Locale.ROOT, "| layers / width / heads / MLP inner | %d / %d / %d / %d |%n",
-                c.layers(), c.width(), c.heads(), c.innerWidth()));
-        sb.append(String.format(Locale.ROOT, "| context / vocabulary | %d / %d (byte-level BPE trained on the corpus) |%n",
-                c.contextLength(), c.vocabSize()));
+        if (llama) {
+            sb.append(String.format(Locale.ROOT, "| architecture | llama (RMSNorm, rotary rotate_half θ 10000, SwiGLU MLP, "
+                    + "grouped-query attention, untied head, no biases) |%n"));
+            sb.append(String.format(Locale.ROOT, "| layers / width / heads / kv-heads / MLP inner | %d / %d / %d / %d / %d |%n",
+                    c.layers(), c.width(), c.heads(), spec.kvHeads(), c.innerWidth()));
+            sb.append(String.format(Locale.ROOT, "| context / vocabulary | %d / %d (byte-level BPE trained on the corpus; "
+                    + "`%s` added at the start of every sequence, as Llama 3's tokenizer does) |%n",
+                    c.contextLength(), c.vocabSize(), io.github.editunit.framework.tokenizer.TokenizerFiles.BEGIN_OF_TEXT));
+        } else {
+            sb.append(String.format(Locale.ROOT, "| architecture | gpt2 (learned positions, pre-LN, GELU tanh, tied head) |%n"));
+            sb.append(String.format(Locale.ROOT, "| layers / width / heads / MLP inner | %d / %d / %d / %d |%n",
+                    c.layers(), c.width(), c.heads(), c.innerWidth()));
+            sb.append(String.format(Locale.ROOT, "| context / vocabulary | %d / %d (byte-level BPE trained on the corpus) |%n",
+                    c.contextLength(), c.vocabSize()));
+        }
         sb.append(String.format(Locale.ROOT, "| parameters | %,d |%n", model.parameters().parameterCount()));
         sb.append(String.format(Locale.ROOT, "| weights sha256 (model.safetensors) | `%s` |%n", sha));
         sb.append(String.format(Locale.ROOT, "| weights content hash (`model-info`) | `%s` |%n%n",
@@ -134,12 +183,12 @@ public final class BundledModelRecipe {
                 + "%d steps of ≈%d padded tokens (length-bucketed), seed %d%n", spec.learningRate(), spec.steps(),
                 spec.batchTokens(), spec.seed()));
         sb.append(String.format(Locale.ROOT, "- training time %.1f min on 2 CPU cores (%.0f tokens/s), %.1f epochs; "
-                + "tokenizer %.1f s%n", built.report().seconds() / 60, built.report().tokensPerSecond(),
-                built.report().epochs(), built.tokenizerSeconds()));
+                + "tokenizer %.1f s%n", built.seconds() / 60, built.tokensPerSecond(),
+                built.epochs(), built.tokenizerSeconds()));
         sb.append(String.format(Locale.ROOT, "- loss %.3f → %.4f (mean of last 50 steps)%n%n",
-                built.report().firstLoss(), built.report().finalLoss(50)));
+                built.firstLoss(), built.finalLoss()));
         sb.append("## Metrics\n\nFact recall on `suites/single-edit.extended.json` (ground truths; `./editunit eval-facts "
-                + "--model models/editunit-tiny --cases models/editunit-tiny/suites/single-edit.extended.json`):\n\n");
+                + "--model models/" + name() + " --cases models/" + name() + "/suites/single-edit.extended.json`):\n\n");
         sb.append("| prompts | n | top-1 (first object token) | exact (whole object, greedy) | mean P(true object) |\n"
                 + "|---|---|---|---|---|\n");
         recall.forEach((k, r) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f |%n", k,

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ModelConfig;
 import io.github.editunit.framework.model.ModelFiles;
+import io.github.editunit.framework.model.gptj.GptjSettings;
+import io.github.editunit.framework.model.llama.LlamaSettings;
 import io.github.editunit.framework.progress.Progress;
 import io.github.editunit.framework.tokenizer.BpeTrainer;
 import io.github.editunit.framework.tokenizer.TextTokenizer;
@@ -20,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Trains a small GPT-2 from scratch on a list of documents: a byte-level BPE tokenizer first
+ * Trains a small GPT-2, Llama or GPT-J from scratch on a list of documents: a byte-level BPE tokenizer first
  * (boosting words that must be single tokens), then next-token training, then a checkpoint in
  * the Hugging Face layout.
  */
@@ -88,16 +90,37 @@ public final class SandboxModelBuilder {
         return blocks;
     }
 
+    /** The configuration of a freshly trained model of {@code spec}'s architecture. */
+    static ModelConfig modelConfig(TinyModelSpec spec, int vocab, int eosId, Integer bosId) {
+        int headWidth = spec.width() / spec.heads();
+        return switch (spec.architecture()) {
+            case "llama" -> LlamaSettings.config("llama", vocab, spec.contextLength(), spec.width(), spec.layers(),
+                    spec.heads(), spec.innerWidth(), 1e-5, eosId, new LlamaSettings(spec.kvHeads(), headWidth,
+                            10000.0, null, false, false, false, null, bosId));
+            // GPT-J rotates part of each head (GPT-J 6B: 64 of 256 dimensions); here half of it
+            case "gptj" -> GptjSettings.config(vocab, spec.contextLength(), spec.width(), spec.layers(), spec.heads(),
+                    spec.innerWidth(), 1e-5, eosId, Math.max(2, headWidth / 2 / 2 * 2));
+            default -> new ModelConfig("gpt2", vocab, spec.contextLength(), spec.width(), spec.layers(), spec.heads(),
+                    spec.innerWidth(), 1e-5, "gelu_new", eosId);
+        };
+    }
+
     public Built build(List<String> documents, Collection<String> singleTokenWords, Path out,
             Map<String, String> metadata) throws IOException {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         System.err.printf(Locale.ROOT, "[train] BPE tokenizer, vocab %d, on %d documents%n", spec.vocabSize(),
                 documents.size());
-        BpeTrainer.Result bpe = new BpeTrainer(spec.vocabSize())
+        // with a BOS, the BPE vocabulary leaves its last id free for it
+        BpeTrainer.Result bpe = new BpeTrainer(spec.addsBos() ? spec.vocabSize() - 1 : spec.vocabSize())
                 .withBoostedWords(singleTokenWords, 1_000_000L)
                 .train(documents);
         TokenizerFiles.write(bpe.vocabulary(), out, spec.contextLength());
+        Integer bos = null;
+        if (spec.addsBos()) {
+            bos = bpe.vocabulary().size();
+            TokenizerFiles.addBeginningOfSequence(out, TokenizerFiles.BEGIN_OF_TEXT, bos);
+        }
         double tokSeconds = (System.nanoTime() - t0) / 1e9;
         if (!bpe.boostedWordsNotSingleTokens().isEmpty()) {
             System.err.println("[train] words that did not become single tokens: "
@@ -105,22 +128,24 @@ public final class SandboxModelBuilder {
         }
         List<int[]> sequences = new ArrayList<>(documents.size());
         int truncated = 0;
-        int vocab = bpe.vocabulary().size();
+        int vocab = bpe.vocabulary().size() + (bos != null ? 1 : 0);
         try (TextTokenizer tok = TextTokenizer.load(out)) {
             for (String d : documents) {
                 int[] ids = tok.encode(d);
-                if (ids.length + 1 > spec.contextLength()) {
-                    ids = Arrays.copyOf(ids, spec.contextLength() - 1);
+                int start = bos != null ? 1 : 0;
+                if (start + ids.length + 1 > spec.contextLength()) {
+                    ids = Arrays.copyOf(ids, spec.contextLength() - 1 - start);
                     truncated++;
                 }
-                int[] withEos = Arrays.copyOf(ids, ids.length + 1);
-                withEos[ids.length] = tok.eosId();
-                sequences.add(withEos);
+                int[] seq = new int[start + ids.length + 1];
+                if (bos != null) {
+                    seq[0] = bos;
+                }
+                System.arraycopy(ids, 0, seq, start, ids.length);
+                seq[seq.length - 1] = tok.eosId();
+                sequences.add(seq);
             }
-            ModelConfig config = ModelConfig.gpt2(vocab, spec.contextLength(), spec.width(), spec.layers(), spec.heads());
-            config = new ModelConfig(config.modelType(), config.vocabSize(), config.contextLength(), config.width(),
-                    config.layers(), config.heads(), config.innerWidth(), config.layerNormEpsilon(),
-                    config.activation(), tok.eosId());
+            ModelConfig config = modelConfig(spec, vocab, tok.eosId(), bos);
             if (packed) {
                 sequences = pack(sequences, spec.contextLength());
             }
@@ -139,6 +164,8 @@ public final class SandboxModelBuilder {
                 Map<String, String> meta = new LinkedHashMap<>(metadata);
                 meta.put("editunit.steps", Integer.toString(spec.steps()));
                 meta.put("editunit.final_loss", String.format(Locale.ROOT, "%.4f", report.finalLoss(50)));
+                meta.putAll(new TrainingSummary(documents.size(), tokSeconds, report.seconds(), report.tokensPerSecond(),
+                        report.epochs(), report.firstLoss(), report.finalLoss(50)).metadata());
                 ModelFiles.save(model, out, meta, null);
                 return new Built(out, report, tokSeconds, documents.size(), truncated,
                         bpe.boostedWordsNotSingleTokens());
