@@ -27,18 +27,22 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Locates the bundled model ({@code editunit-tiny}): straight from the classpath directory when
- * running inside the repository, otherwise extracted once from the jar into
- * {@code ~/.cache/editunit/models/editunit-tiny-<version>} (override with the
+ * Locates the bundled models ({@code editunit-tiny}, a GPT-2, and {@code editunit-tiny-llama}, a
+ * Llama): straight from the classpath directory when running inside the repository, otherwise
+ * extracted once from the jar into {@code ~/.cache/editunit/models/<name>-<version>} (override with the
  * {@code editunit.models.dir} system property), atomically and with a {@link ModelManifest} that
  * is checked on every use.
  */
 public final class BundledModels {
 
-    /** Name users write instead of a directory, e.g. {@code model = "bundled"}. */
+    /** Name users write instead of a directory for the default bundled model (the GPT-2), e.g. {@code model = "bundled"}. */
     public static final String BUNDLED = "bundled";
+    /** The bundled GPT-2. */
     public static final String TINY = "editunit-tiny";
-    private static final String ROOT = "/io/github/editunit/models/" + TINY + "/";
+    /** The bundled Llama (grouped-query attention, BOS token). */
+    public static final String TINY_LLAMA = "editunit-tiny-llama";
+    /** Every bundled model, by the name users write for it. */
+    public static final List<String> NAMES = List.of(TINY, TINY_LLAMA);
     /** Completion marker of extractions by versions without manifests. */
     private static final String COMPLETE = ".complete";
     /** Every file of the bundled model directory, relative to it. */
@@ -49,9 +53,27 @@ public final class BundledModels {
 
     private BundledModels() {}
 
-    /** Whether {@code name} refers to the bundled model. */
+    /** Whether {@code name} refers to a bundled model ({@code bundled}, {@code editunit-tiny}, {@code editunit-tiny-llama}). */
     public static boolean isBundled(String name) {
-        return name != null && (name.equals(BUNDLED) || name.equals(TINY));
+        return name != null && (name.equals(BUNDLED) || NAMES.contains(name));
+    }
+
+    /** The bundled model's directory name for {@code name} ({@code bundled} is {@link #TINY}). */
+    public static String canonicalName(String name) {
+        if (!isBundled(name)) {
+            throw new IllegalArgumentException(name + ": not a bundled model (bundled models: " + BUNDLED + ", "
+                    + String.join(", ", NAMES) + ")");
+        }
+        return name.equals(BUNDLED) ? TINY : name;
+    }
+
+    private static String root(String model) {
+        return "/io/github/editunit/models/" + model + "/";
+    }
+
+    /** The directory of the bundled model {@code name} (see {@link #tiny()}). */
+    public static Path resolve(String name) {
+        return directory(canonicalName(name));
     }
 
     /**
@@ -61,10 +83,14 @@ public final class BundledModels {
      * call checks the extracted files against the manifest; an extraction that is incomplete,
      * truncated or altered is reported on stderr naming the file, discarded and extracted again.
      */
-    public static synchronized Path tiny() {
-        URL config = BundledModels.class.getResource(ROOT + "config.json");
+    public static Path tiny() {
+        return directory(TINY);
+    }
+
+    private static synchronized Path directory(String model) {
+        URL config = BundledModels.class.getResource(root(model) + "config.json");
         if (config == null) {
-            throw new IllegalStateException("the bundled model is not on the classpath (editunit-models jar)");
+            throw new IllegalStateException("the bundled model " + model + " is not on the classpath (editunit-models jar)");
         }
         if ("file".equals(config.getProtocol())) {
             try {
@@ -76,7 +102,7 @@ public final class BundledModels {
         String version = BundledModels.class.getPackage().getImplementationVersion();
         Path base = System.getProperty("editunit.models.dir") != null ? Paths.get(System.getProperty("editunit.models.dir"))
                 : Paths.get(System.getProperty("user.home"), ".cache", "editunit", "models");
-        return extracted(base, version == null ? "dev" : version, System.err);
+        return extracted(model, base, version == null ? "dev" : version, System.err);
     }
 
     /**
@@ -85,22 +111,27 @@ public final class BundledModels {
      * without manifests) reported on {@code log} naming the file, discarded and extracted again.
      */
     static synchronized Path extracted(Path base, String version, PrintStream log) {
-        Path dir = base.resolve(TINY + "-" + version);
+        return extracted(TINY, base, version, log);
+    }
+
+    /** {@link #extracted(Path, String, PrintStream)} for the bundled model {@code model}. */
+    static synchronized Path extracted(String model, Path base, String version, PrintStream log) {
+        Path dir = base.resolve(model + "-" + version);
         try {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                String problem = problem(dir);
-                if (problem == null || adoptLegacy(dir)) {
+                String problem = problem(model, dir);
+                if (problem == null || adoptLegacy(model, dir)) {
                     markComplete(dir);
                     return dir;
                 }
                 if (log != null) {
                     log.println("[models] discarding the extracted bundled model: " + problem + "; extracting it again");
                 }
-                discard(base, dir, version);
+                discard(model, base, dir, version);
             }
             Files.createDirectories(base);
-            removeStale(base, version);
-            Path tmp = Files.createTempDirectory(base, hiddenPrefix(version) + "partial-" + ProcessHandle.current().pid()
+            removeStale(model, base, version);
+            Path tmp = Files.createTempDirectory(base, hiddenPrefix(model, version) + "partial-" + ProcessHandle.current().pid()
                     + "-");
             try {
                 // temporary directories are owner-only; the extraction gets ordinary permissions
@@ -109,12 +140,12 @@ public final class BundledModels {
                 // non-POSIX file system
             }
             try {
-                extractInto(tmp);
+                extractInto(model, tmp);
                 try {
                     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException raced) {
                     // another process may have put a complete extraction there first
-                    String problem = Files.exists(dir) ? problem(dir) : "missing";
+                    String problem = Files.exists(dir) ? problem(model, dir) : "missing";
                     if (problem != null) {
                         throw new IOException("cannot move " + tmp + " to " + dir + " (" + raced + "); " + problem, raced);
                     }
@@ -132,13 +163,13 @@ public final class BundledModels {
      * An extraction made before manifests existed (a {@code .complete} marker, no manifest) whose files
      * all equal the jar's gets its manifest, so processes still using it are not disturbed.
      */
-    private static boolean adoptLegacy(Path dir) throws IOException {
+    private static boolean adoptLegacy(String model, Path dir) throws IOException {
         if (!Files.isRegularFile(dir.resolve(COMPLETE)) || Files.exists(dir.resolve(ModelManifest.FILE_NAME))) {
             return false;
         }
         Map<String, ModelManifest.Entry> entries = new TreeMap<>();
         for (String f : FILES) {
-            try (InputStream in = BundledModels.class.getResourceAsStream(ROOT + f)) {
+            try (InputStream in = BundledModels.class.getResourceAsStream(root(model) + f)) {
                 if (in == null) {
                     continue;
                 }
@@ -158,10 +189,10 @@ public final class BundledModels {
     }
 
     /** Copies every file of the jar's model into {@code tmp}, synced, then writes the manifest last. */
-    private static void extractInto(Path tmp) throws IOException {
+    private static void extractInto(String model, Path tmp) throws IOException {
         Map<String, ModelManifest.Entry> entries = new TreeMap<>();
         for (String f : FILES) {
-            try (InputStream in = BundledModels.class.getResourceAsStream(ROOT + f)) {
+            try (InputStream in = BundledModels.class.getResourceAsStream(root(model) + f)) {
                 if (in == null) {
                     continue;
                 }
@@ -196,6 +227,10 @@ public final class BundledModels {
 
     /** Why the extraction in {@code dir} cannot be used (naming the file), or null when it matches its manifest. */
     static String problem(Path dir) {
+        return problem(TINY, dir);
+    }
+
+    static String problem(String model, Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
                 return dir + ": not a directory";
@@ -206,7 +241,7 @@ public final class BundledModels {
                         + "version)";
             }
             for (String f : FILES) {
-                if (!manifest.get().entries().containsKey(f) && BundledModels.class.getResource(ROOT + f) != null) {
+                if (!manifest.get().entries().containsKey(f) && BundledModels.class.getResource(root(model) + f) != null) {
                     return dir.resolve(f) + ": not listed in " + ModelManifest.FILE_NAME;
                 }
             }
@@ -217,13 +252,13 @@ public final class BundledModels {
         }
     }
 
-    private static String hiddenPrefix(String version) {
-        return "." + TINY + "-" + version + ".";
+    private static String hiddenPrefix(String model, String version) {
+        return "." + model + "-" + version + ".";
     }
 
     /** Renames the unusable extraction out of the way (so no reader sees it half-deleted), then deletes it. */
-    private static void discard(Path base, Path dir, String version) throws IOException {
-        Path trash = base.resolve(hiddenPrefix(version) + "discarded-" + ProcessHandle.current().pid() + "-"
+    private static void discard(String model, Path base, Path dir, String version) throws IOException {
+        Path trash = base.resolve(hiddenPrefix(model, version) + "discarded-" + ProcessHandle.current().pid() + "-"
                 + System.nanoTime());
         try {
             Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
@@ -234,8 +269,8 @@ public final class BundledModels {
     }
 
     /** Deletes temporary and discarded directories left behind by processes that no longer run. */
-    private static void removeStale(Path base, String version) {
-        String prefix = hiddenPrefix(version);
+    private static void removeStale(String model, Path base, String version) {
+        String prefix = hiddenPrefix(model, version);
         try (Stream<Path> s = Files.list(base)) {
             for (Path p : s.toList()) {
                 String name = p.getFileName().toString();
@@ -267,5 +302,10 @@ public final class BundledModels {
     /** A suite of the bundled model, e.g. {@code single-edit.extended.json}. */
     public static Path tinySuite(String fileName) {
         return tiny().resolve("suites").resolve(fileName);
+    }
+
+    /** A suite of the bundled model {@code name}, e.g. {@code single-edit.extended.json}. */
+    public static Path suite(String name, String fileName) {
+        return resolve(name).resolve("suites").resolve(fileName);
     }
 }

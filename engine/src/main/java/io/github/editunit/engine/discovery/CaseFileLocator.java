@@ -30,18 +30,36 @@ public final class CaseFileLocator {
         this.classLoader = classLoader;
     }
 
+    /** {@link #load(String, String)} for the default bundled model. */
     public List<LoadedCaseFile> load(String spec) {
+        return load(spec, BundledModels.BUNDLED);
+    }
+
+    /**
+     * The case files of {@code spec}: a class-path resource, a file, a directory of {@code .json}
+     * files, or {@code bundled:SUITE} — a suite of the bundled model the run uses ({@code model},
+     * when it is a bundled one; else the default bundled model) — or {@code bundled:MODEL/SUITE}
+     * for a named bundled model.
+     */
+    public List<LoadedCaseFile> load(String spec, String model) {
         List<LoadedCaseFile> out = new ArrayList<>();
         if (spec.startsWith("bundled:")) {
             String name = spec.substring("bundled:".length());
+            String owner = BundledModels.isBundled(model) ? BundledModels.canonicalName(model) : BundledModels.TINY;
+            int slash = name.indexOf('/');
+            if (slash > 0 && BundledModels.isBundled(name.substring(0, slash))) {
+                owner = BundledModels.canonicalName(name.substring(0, slash));
+                name = name.substring(slash + 1);
+            }
             Path file;
             try {
-                file = BundledModels.tinySuite(name);
+                file = BundledModels.suite(owner, name);
             } catch (RuntimeException e) {
-                out.add(missing(spec, "the bundled model is not available: " + e.getMessage()));
+                out.add(missing(spec, "the bundled model " + owner + " is not available: " + e.getMessage()));
                 return out;
             }
-            out.add(Files.isRegularFile(file) ? readFile(spec, file) : missing(spec, "the bundled model has no suite " + name));
+            out.add(Files.isRegularFile(file) ? readFile(spec, file)
+                    : missing(spec, "the bundled model " + owner + " has no suite " + name));
             return out;
         }
         String resource = spec.startsWith("/") ? spec.substring(1) : spec;

@@ -54,7 +54,7 @@ public final class SuiteBuilder {
                     + ": no case files: set @HardEditCases(cases = ...) or " + Constants.CASES));
         }
         SuiteDescriptor suite = new SuiteDescriptor(id, name, source, config);
-        List<LoadedCaseFile> files = config.cases().stream().flatMap(spec -> locator.load(spec).stream()).toList();
+        List<LoadedCaseFile> files = config.cases().stream().flatMap(spec -> locator.load(spec, config.model()).stream()).toList();
         int problemIndex = 0;
         for (LoadedCaseFile f : files) {
             for (CaseProblem p : f.result().problems()) {

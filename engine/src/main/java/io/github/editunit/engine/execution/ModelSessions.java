@@ -46,7 +46,7 @@ public final class ModelSessions implements AutoCloseable {
     /** Resolves {@code bundled} or a directory. */
     public static Path modelDir(String model) {
         if (BundledModels.isBundled(model)) {
-            return BundledModels.tiny();
+            return BundledModels.resolve(model);
         }
         ConfigurationResolver.modelDirectoryProblem(model).ifPresent(p -> {
             throw new InfrastructureException(p);

@@ -55,6 +55,8 @@ public final class RunState {
             String suffix = i == 0 ? "" : "." + i;
             env.put("model" + suffix, s.modelDir().toAbsolutePath().toString());
             env.put("model.hash" + suffix, s.baseHash());
+            env.put("model.family" + suffix, s.model().config().modelType() + " (" + s.model().config().layers()
+                    + " layers, width " + s.model().config().width() + "; " + s.model().config().describeFamily() + ")");
             env.put("device" + suffix, s.model().device().getDeviceType()
                     + (s.model().device().getDeviceId() >= 0 ? ":" + s.model().device().getDeviceId() : ""));
             i++;

@@ -8,14 +8,14 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code --model bundled} means the bundled tiny model; anything else is a model directory, which
+ * {@code --model bundled} means the bundled tiny model ({@code editunit-tiny-llama} the bundled Llama); anything else is a model directory, which
  * must exist and hold a {@code config.json} (a usage error otherwise, before anything loads).
  */
 final class ModelPathConverter implements ITypeConverter<Path> {
     @Override
     public Path convert(String value) {
         if (BundledModels.isBundled(value)) {
-            return BundledModels.tiny();
+            return BundledModels.resolve(value);
         }
         Path dir = Paths.get(value);
         if (!Files.exists(dir)) {

@@ -30,9 +30,6 @@ public record TinyModelSpec(String architecture, int vocabSize, int contextLengt
             throw new IllegalArgumentException("--arch " + architecture + ": unknown architecture (supported: "
                     + String.join(", ", ARCHITECTURES) + ")");
         }
-        if (heads <= 0 || width % heads != 0) {
-            throw new IllegalArgumentException("--heads " + heads + " must divide --width " + width);
-        }
         if (kvHeads <= 0 || heads % kvHeads != 0) {
             throw new IllegalArgumentException("--kv-heads " + kvHeads + " must divide --heads " + heads);
         }
