@@ -6,18 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.editunit.framework.model.ModelConfig;
+import io.github.editunit.framework.model.llama.LlamaSettings;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Hyperparameter files per model and method: reference values for GPT-2 XL and GPT-J-6B and
- * tuned values for the bundled model ship as resources ({@code hparams/<model>/<method>.json});
+ * Hyperparameter files per model and method: reference values for GPT-2 XL, GPT-J 6B, Llama-2 7B
+ * and Llama-3 8B and tuned values for the bundled model ship as resources
+ * ({@code hparams/<model>/<method>.json}, each value traced in the file's {@code _source});
  * a model directory may carry its own {@code editunit-hparams/<method>.json}; any file can be
  * given explicitly; and every value can be overridden by name ({@code v_lr=0.2}).
  */
@@ -28,16 +32,114 @@ public final class HyperparameterCatalog {
 
     private HyperparameterCatalog() {}
 
-    /** The catalog name of a model ({@code gpt2-xl}, {@code editunit-tiny}, ...) or null. */
+    /**
+     * What a {@code models.json} entry may state besides its {@code name}. An entry matches a
+     * configuration when every criterion it states holds: {@code model_type} (exactly, so a
+     * {@code mistral} or {@code qwen2} model never takes a {@code llama} entry), {@code n_layer},
+     * {@code n_embd}, and where stated {@code n_inner} (MLP inner width), and for Llama-family
+     * configurations {@code num_key_value_heads} and {@code rope_theta} (which tell Llama-2 7B from
+     * Llama-3 8B, and both from Mistral 7B or Code Llama). {@code rope_scaling} and the vocabulary
+     * are not criteria: Llama-3.1 8B has Llama-3 8B's shape and gets its files.
+     */
+    static final List<String> CRITERIA = List.of("model_type", "n_layer", "n_embd", "n_inner",
+            "num_key_value_heads", "rope_theta");
+
+    /** The names of the shipped hyperparameter sets, in {@code models.json} order. */
+    public static List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (JsonNode m : models()) {
+            out.add(m.path("name").asText());
+        }
+        return out;
+    }
+
+    /**
+     * The catalog name of a model ({@code gpt2-xl}, {@code llama-3-8b}, {@code editunit-tiny}, ...)
+     * chosen by {@code model_type} and size (see {@link #CRITERIA}), or null when no entry matches.
+     */
     public static String modelName(ModelConfig c) {
-        JsonNode models = resource("models.json");
-        for (JsonNode m : models) {
-            if (m.path("model_type").asText().equalsIgnoreCase(c.modelType()) && m.path("n_layer").asInt() == c.layers()
-                    && m.path("n_embd").asInt() == c.width()) {
-                return m.path("name").asText();
+        String found = null;
+        for (JsonNode m : models()) {
+            if (matches(m, c)) {
+                if (found != null) {
+                    throw new IllegalStateException("hparams/models.json: entries " + found + " and "
+                            + m.path("name").asText() + " both match " + describe(c));
+                }
+                found = m.path("name").asText();
             }
         }
-        return null;
+        return found;
+    }
+
+    private static boolean matches(JsonNode m, ModelConfig c) {
+        if (!m.path("model_type").asText().equalsIgnoreCase(c.modelType()) || m.path("n_layer").asInt() != c.layers()
+                || m.path("n_embd").asInt() != c.width()) {
+            return false;
+        }
+        if (m.has("n_inner") && m.get("n_inner").asInt() != c.innerWidth()) {
+            return false;
+        }
+        if (m.has("num_key_value_heads") || m.has("rope_theta")) {
+            if (!(c.family() instanceof LlamaSettings s)) {
+                return false;
+            }
+            if (m.has("num_key_value_heads") && m.get("num_key_value_heads").asInt() != s.kvHeads()) {
+                return false;
+            }
+            if (m.has("rope_theta") && m.get("rope_theta").asDouble() != s.ropeTheta()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code models.json}, checked: every entry has a name and the required criteria, and states no other key. */
+    private static JsonNode models() {
+        JsonNode models = resource("models.json");
+        for (JsonNode m : models) {
+            for (String required : List.of("name", "model_type", "n_layer", "n_embd")) {
+                if (!m.hasNonNull(required)) {
+                    throw new IllegalStateException("hparams/models.json: entry " + m + " has no \"" + required + "\"");
+                }
+            }
+            m.fieldNames().forEachRemaining(k -> {
+                if (!k.equals("name") && !CRITERIA.contains(k)) {
+                    throw new IllegalStateException("hparams/models.json: entry " + m.path("name").asText()
+                            + " states \"" + k + "\", which is not a criterion (known: " + CRITERIA + ")");
+                }
+            });
+        }
+        return models;
+    }
+
+    /** What the catalog looks up for a configuration, in the terms of {@code models.json}. */
+    static String describe(ModelConfig c) {
+        StringBuilder b = new StringBuilder().append(c.modelType()).append(", ").append(c.layers())
+                .append(" layers, width ").append(c.width()).append(", inner ").append(c.innerWidth());
+        if (c.family() instanceof LlamaSettings s) {
+            b.append(", kv heads ").append(s.kvHeads()).append(", rope_theta ").append(number(s.ropeTheta()));
+        }
+        return b.toString();
+    }
+
+    private static String describe(JsonNode m) {
+        StringBuilder b = new StringBuilder().append(m.path("name").asText()).append(" (")
+                .append(m.path("model_type").asText()).append(", ").append(m.path("n_layer").asInt())
+                .append(" layers, width ").append(m.path("n_embd").asInt());
+        if (m.has("n_inner")) {
+            b.append(", inner ").append(m.get("n_inner").asInt());
+        }
+        if (m.has("num_key_value_heads")) {
+            b.append(", kv heads ").append(m.get("num_key_value_heads").asInt());
+        }
+        if (m.has("rope_theta")) {
+            b.append(", rope_theta ").append(number(m.get("rope_theta").asDouble()));
+        }
+        return b.append(')').toString();
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** File name of a method's hyperparameters: c-rome and p-rome share rome.json. */
@@ -54,7 +156,8 @@ public final class HyperparameterCatalog {
 
     /**
      * Loads the hyperparameters of {@code method} for a model: explicit file first, then the model
-     * directory's {@code editunit-hparams/}, then the catalog entry of the model's configuration.
+     * directory's {@code editunit-hparams/}, then the catalog entry of the model's configuration
+     * ({@link #modelName}).
      */
     public static ObjectNode load(String method, ModelConfig config, Path modelDir, Path explicitFile,
             Map<String, String> overrides) {
@@ -66,13 +169,33 @@ public final class HyperparameterCatalog {
         } else {
             String name = modelName(config);
             if (name == null) {
-                throw new IllegalArgumentException("no " + method + " hyperparameters for this model (" + config.modelType()
-                        + ", " + config.layers() + " layers, width " + config.width() + "): pass a file with "
-                        + "--hparams or put one in <model>/editunit-hparams/" + fileOf(method)
-                        + "; the shipped files for gpt2-xl and gpt-j-6b are starting points");
+                List<String> known = new ArrayList<>();
+                for (JsonNode m : models()) {
+                    known.add(describe(m));
+                }
+                throw new IllegalArgumentException("no " + method + " hyperparameters for this model ("
+                        + describe(config) + "): pass a file with --hparams or put one in <model>/editunit-hparams/"
+                        + fileOf(method) + "; the shipped files are starting points, matched on model_type and size: "
+                        + String.join(", ", known));
             }
             node = (ObjectNode) resource(name + "/" + fileOf(method));
         }
+        return finish(method, node, overrides);
+    }
+
+    /**
+     * Loads the shipped hyperparameters of {@code method} by catalog name ({@code llama-2-7b}, ...;
+     * see {@link #names()}), whatever the model, then applies {@code overrides} as {@link #load} does.
+     */
+    public static ObjectNode load(String method, String catalogName, Map<String, String> overrides) {
+        if (!names().contains(catalogName)) {
+            throw new IllegalArgumentException("no shipped hyperparameters named \"" + catalogName + "\" (known: "
+                    + String.join(", ", names()) + ")");
+        }
+        return finish(method, (ObjectNode) resource(catalogName + "/" + fileOf(method)), overrides);
+    }
+
+    private static ObjectNode finish(String method, ObjectNode node, Map<String, String> overrides) {
         if (overrides != null) {
             overrides.forEach((k, v) -> node.set(k, parse(v)));
         }
