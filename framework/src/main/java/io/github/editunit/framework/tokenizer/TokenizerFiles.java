@@ -192,8 +192,75 @@ public final class TokenizerFiles {
      *
      * @param tokens token strings by id (model vocab plus added tokens); unused ids are {@code null}
      * @param added the added tokens' contents with the ids the file gives them, in file order
+     * @param template the special tokens the post-processor's {@code TemplateProcessing} puts
+     *     before the text of a single sequence, or null when the file has no such template
      */
-    record TokenTable(String[] tokens, Map<String, Integer> added) {
+    record TokenTable(String[] tokens, Map<String, Integer> added, TemplatePrefix template) {
+        TokenTable(String[] tokens, Map<String, Integer> added) {
+            this(tokens, added, null);
+        }
+    }
+
+    /**
+     * The leading special tokens of a {@code TemplateProcessing} post-processor's {@code single}
+     * template (those before {@code $A}), with the ids and token strings its {@code special_tokens}
+     * map gives them; empty when the template starts with the sequence.
+     */
+    record TemplatePrefix(List<Integer> ids, List<String> tokens) {
+    }
+
+    /**
+     * What {@code tokenizer_config.json} says about special tokens (each field null when absent).
+     *
+     * @param addBosToken {@code add_bos_token}
+     * @param bosToken {@code bos_token} (a string or an AddedToken object's {@code content})
+     * @param eosToken {@code eos_token}, likewise
+     * @param tokenizerClass {@code tokenizer_class}
+     */
+    public record TokenizerConfig(Boolean addBosToken, String bosToken, String eosToken, String tokenizerClass) {
+        /** A directory without {@code tokenizer_config.json}. */
+        public static final TokenizerConfig NONE = new TokenizerConfig(null, null, null, null);
+    }
+
+    /**
+     * Reads {@code tokenizer_config.json} of {@code dir}, or {@link TokenizerConfig#NONE} when there is
+     * none. Only the fields above are read; a field of the wrong type is an error naming it.
+     *
+     * @throws TokenizerFormatException naming the file and the field that is malformed
+     */
+    public static TokenizerConfig readTokenizerConfig(Path dir) throws IOException {
+        Path file = dir.resolve(TOKENIZER_CONFIG_JSON);
+        if (!Files.isRegularFile(file)) {
+            return TokenizerConfig.NONE;
+        }
+        JsonNode root = readJson(file);
+        if (!root.isObject()) {
+            throw new TokenizerFormatException(file, "must be a JSON object, got " + abbreviate(root));
+        }
+        JsonNode add = root.path("add_bos_token");
+        if (!add.isMissingNode() && !add.isNull() && !add.isBoolean()) {
+            throw new TokenizerFormatException(file, "field \"add_bos_token\" must be true or false, got "
+                    + abbreviate(add));
+        }
+        JsonNode cls = root.path("tokenizer_class");
+        return new TokenizerConfig(add.isBoolean() ? add.booleanValue() : null, specialToken(file, root, "bos_token"),
+                specialToken(file, root, "eos_token"), cls.isTextual() ? cls.textValue() : null);
+    }
+
+    /** A special token field: a string, an AddedToken object {@code {"content": ...}}, null or absent. */
+    private static String specialToken(Path file, JsonNode root, String field) throws TokenizerFormatException {
+        JsonNode n = root.path(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (n.isObject() && n.path("content").isTextual()) {
+            return n.path("content").textValue();
+        }
+        throw new TokenizerFormatException(file, "field \"" + field + "\" must be a string or an object with a string"
+                + " \"content\", got " + abbreviate(n));
     }
 
     /**
@@ -238,7 +305,48 @@ public final class TokenizerFiles {
         }
         String[] out = new String[byId.isEmpty() ? 0 : byId.lastKey() + 1];
         byId.forEach((id, tok) -> out[id] = tok);
-        return new TokenTable(out, addedIds);
+        return new TokenTable(out, addedIds, templatePrefix(root.path("post_processor")));
+    }
+
+    /**
+     * The special tokens a {@code TemplateProcessing} post-processor (alone, or inside a
+     * {@code Sequence} as Llama-3 writes it: {@code [ByteLevel, TemplateProcessing]}) puts before
+     * {@code $A} in its {@code single} template; null when there is no such processor or its shape is
+     * not the documented one (the HF library reports a malformed one).
+     */
+    private static TemplatePrefix templatePrefix(JsonNode processor) {
+        String type = processor.path("type").asText();
+        if ("Sequence".equals(type)) {
+            for (JsonNode p : processor.path("processors")) {
+                TemplatePrefix t = templatePrefix(p);
+                if (t != null) {
+                    return t;
+                }
+            }
+            return null;
+        }
+        if (!"TemplateProcessing".equals(type) || !processor.path("single").isArray()) {
+            return null;
+        }
+        List<Integer> ids = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (JsonNode piece : processor.path("single")) {
+            JsonNode special = piece.path("SpecialToken");
+            if (!special.isObject()) {
+                break; // the sequence ($A) starts here
+            }
+            JsonNode entry = processor.path("special_tokens").path(special.path("id").asText());
+            for (JsonNode id : entry.path("ids")) {
+                if (!id.canConvertToInt()) {
+                    return null;
+                }
+                ids.add(id.intValue());
+            }
+            for (JsonNode tok : entry.path("tokens")) {
+                tokens.add(tok.asText());
+            }
+        }
+        return new TemplatePrefix(List.copyOf(ids), List.copyOf(tokens));
     }
 
     /**
