@@ -275,6 +275,7 @@ public final class TokenizerFiles {
     static TokenTable tokenTable(Path file) throws IOException {
         JsonNode root = readJson(file);
         checkMergesAgainstPrefix(file, root.path("model"));
+        checkTemplates(file, root.path("post_processor"), "post_processor");
         TreeMap<Integer, String> byId = new TreeMap<>();
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel
@@ -315,17 +316,14 @@ public final class TokenizerFiles {
      * not the documented one (the HF library reports a malformed one).
      */
     private static TemplatePrefix templatePrefix(JsonNode processor) {
-        String type = processor.path("type").asText();
-        if ("Sequence".equals(type)) {
-            for (JsonNode p : processor.path("processors")) {
-                TemplatePrefix t = templatePrefix(p);
-                if (t != null) {
-                    return t;
-                }
+        JsonNode all = processor.path("processors");
+        for (JsonNode p : all.isArray() ? all : MAPPER.createArrayNode()) { // a Sequence, recognised by shape
+            TemplatePrefix t = templatePrefix(p);
+            if (t != null) {
+                return t;
             }
-            return null;
         }
-        if (!"TemplateProcessing".equals(type) || !processor.path("single").isArray()) {
+        if (!"TemplateProcessing".equals(processor.path("type").asText()) || !processor.path("single").isArray()) {
             return null;
         }
         List<Integer> ids = new ArrayList<>();
@@ -380,6 +378,53 @@ public final class TokenizerFiles {
                         + (right.length() > 40 ? right.substring(0, 37) + "..." : right)
                         + "\" is shorter than model.continuing_subword_prefix (" + cut + " bytes) or has a"
                         + " character across that length (the HF tokenizers library would abort the JVM on it)");
+            }
+        }
+    }
+
+    /**
+     * The HF tokenizers library (0.21) deserializes a {@code TemplateProcessing} without checking it
+     * and panics when it applies a {@code single} template (adding special tokens, as
+     * {@link TextTokenizer} does to learn the BOS) that names a special token missing from
+     * {@code special_tokens} or uses sequence {@code B} (a single text has only {@code A}); a panic
+     * cannot cross JNI, so the whole JVM aborts. Such a template (alone or anywhere in a
+     * {@code Sequence}) is refused here, naming it; so is a special token with a different number of
+     * {@code ids} and {@code tokens}, which the library's own constructor refuses. Other shapes are
+     * left to the library, which reports them.
+     */
+    private static void checkTemplates(Path file, JsonNode processor, String field) throws TokenizerFormatException {
+        // by shape, not by "type": the library picks the first processor kind the object deserializes as,
+        // whatever its "type" says (a "TemplateProc<ssing" with a template's fields is a template to it)
+        JsonNode all = processor.path("processors");
+        for (int i = 0; all.isArray() && i < all.size(); i++) {
+            checkTemplates(file, all.get(i), field + ".processors[" + i + "]");
+        }
+        if (!processor.path("single").isArray()) {
+            return; // no template, or one the library cannot read (it says so)
+        }
+        JsonNode single = processor.path("single");
+        JsonNode special = processor.path("special_tokens");
+        String why = " (the HF tokenizers library would abort the JVM on it)";
+        for (int i = 0; i < single.size(); i++) {
+            JsonNode piece = single.get(i);
+            String where = "field \"" + field + ".single[" + i + "]\"";
+            if (piece.path("Sequence").isObject() && !"A".equals(piece.path("Sequence").path("id").asText())) {
+                throw new TokenizerFormatException(file, where + ": a single template can only hold sequence A, got "
+                        + abbreviate(piece.path("Sequence").path("id")) + why);
+            }
+            if (!piece.path("SpecialToken").isObject()) {
+                continue;
+            }
+            JsonNode id = piece.path("SpecialToken").path("id");
+            JsonNode entry = id.isTextual() ? special.path(id.textValue()) : null;
+            if (entry == null || !entry.isObject()) {
+                throw new TokenizerFormatException(file, where + ": special token " + abbreviate(id)
+                        + " is not in special_tokens" + why);
+            }
+            if (!entry.path("ids").isArray() || !entry.path("tokens").isArray()
+                    || entry.path("ids").size() != entry.path("tokens").size()) {
+                throw new TokenizerFormatException(file, "field \"" + field + ".special_tokens\": " + abbreviate(id)
+                        + " must have as many ids as tokens");
             }
         }
     }

@@ -206,6 +206,32 @@ class BosTokenizerTest {
     }
 
     @Test
+    void aTemplateTheHfLibraryWouldAbortTheJvmOnIsRefusedBeforeItIsApplied(@TempDir Path dir) throws Exception {
+        int bos = BosFixtures.toLlama3Style(gpt2Dir(dir));
+        Path f = dir.resolve("tokenizer.json");
+        String good = Files.readString(f);
+        ObjectNode root = (ObjectNode) BosFixtures.JSON.readTree(good);
+        ObjectNode t = (ObjectNode) root.get("post_processor").get("processors").get(1);
+        ObjectNode specials = (ObjectNode) t.get("special_tokens");
+        specials.set("<|other|>", specials.remove("<|begin_of_text|>")); // the template names a missing key
+        Files.writeString(f, BosFixtures.JSON.writeValueAsString(root));
+        assertThatThrownBy(() -> TextTokenizer.load(dir)).isInstanceOf(TokenizerFormatException.class)
+                .hasMessageContaining("post_processor.processors[1].single[0]").hasMessageContaining("not in special_tokens");
+
+        root = (ObjectNode) BosFixtures.JSON.readTree(good);
+        ((ObjectNode) root.get("post_processor").get("processors").get(1).get("single").get(1).get("Sequence"))
+                .put("id", "B");
+        Files.writeString(f, BosFixtures.JSON.writeValueAsString(root));
+        assertThatThrownBy(() -> TextTokenizer.load(dir)).isInstanceOf(TokenizerFormatException.class)
+                .hasMessageContaining("single[1]").hasMessageContaining("sequence A");
+
+        Files.writeString(f, good);
+        try (TextTokenizer ok = TextTokenizer.load(dir)) {
+            assertThat(ok.sequencePrefix()).containsExactly(bos);
+        }
+    }
+
+    @Test
     void aTemplateThatOnlyAppendsAddsNoBos(@TempDir Path dir) throws Exception {
         gpt2Dir(dir);
         Path f = dir.resolve("tokenizer.json");
