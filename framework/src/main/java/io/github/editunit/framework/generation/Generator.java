@@ -71,7 +71,7 @@ public final class Generator {
         if (prompt.length == 0) {
             prompt = model.tokenizer().startOfText();
         }
-        int[] bos = model.tokenizer().sequencePrefix();
+        int[] bos = model.hasTokenizer() ? model.tokenizer().sequencePrefix() : new int[0];
         int keep = bos.length > 0 && prompt.length > bos.length
                 && Arrays.equals(prompt, 0, bos.length, bos, 0, bos.length) ? bos.length : 0;
         SplittableRandom rnd = new SplittableRandom(options.seed());
