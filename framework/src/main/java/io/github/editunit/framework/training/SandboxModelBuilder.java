@@ -108,7 +108,7 @@ public final class SandboxModelBuilder {
         int vocab = bpe.vocabulary().size();
         try (TextTokenizer tok = TextTokenizer.load(out)) {
             for (String d : documents) {
-                int[] ids = tok.encodeInput(d); // a document starts a model input: the BOS first, if the tokenizer adds one
+                int[] ids = tok.encode(d);
                 if (ids.length + 1 > spec.contextLength()) {
                     ids = Arrays.copyOf(ids, spec.contextLength() - 1);
                     truncated++;
