@@ -80,5 +80,11 @@ class AllureContainerResultTest {
         assertThat(labels.get("story")).isEqualTo(r.get("name").asText());
         assertThat(r.path("statusDetails").path("message").asText()).contains("could not edit");
         assertThat(r.get("parameters").toString()).contains("\"subject\"").contains("\"prompt\"");
+        // the Allure environment says whether the model's inputs start with a BOS (the bundled GPT-2 model: no)
+        String env = Files.readString(results.resolve("environment.properties"), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(env).containsPattern("(?m)^model\\.bos=(no|yes \\(.+\\))$");
+        if (System.getProperty("editunit.test.model", "bundled").equals("bundled")) {
+            assertThat(env).contains("model.bos=no");
+        }
     }
 }

@@ -59,6 +59,7 @@ final class CaseReport {
             m.put("pplAfter", e.pplAfter());
             m.put("collapsed", e.collapsed());
             m.put("firstToken", e.firstToken());
+            m.put("bos", e.bos()); // the model input started with a BOS; subjectLastIndex counts it
             m.put("diagnostics", e.diagnostics());
             reporter.attach("edit diagnostics", "application/json", "json", DiagnosticsJson.of(m));
         }

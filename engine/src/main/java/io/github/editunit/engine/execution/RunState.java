@@ -59,6 +59,11 @@ public final class RunState {
                     + " layers, width " + s.model().config().width() + "; " + s.model().config().describeFamily() + ")");
             env.put("device" + suffix, s.model().device().getDeviceType()
                     + (s.model().device().getDeviceId() >= 0 ? ":" + s.model().device().getDeviceId() : ""));
+            if (s.model().hasTokenizer()) {
+                // whether every model input starts with a BOS, and which: positions and perplexity count it
+                env.put("model.bos" + suffix, s.model().tokenizer().addsBos()
+                        ? "yes (" + s.model().tokenizer().bosToken() + ")" : "no");
+            }
             i++;
         }
         env.put("methods", String.join(", ", methods));

@@ -74,7 +74,7 @@ public final class ForwardBenchmark {
             long rssAfterBuild = Machine.statusBytes("VmRSS");
             int[] lengths = new int[sentences.size()];
             for (int i = 0; i < lengths.length; i++) {
-                lengths[i] = Math.min(tokenizer.encode(sentences.get(i)).length, config.contextLength());
+                lengths[i] = Math.min(tokenizer.encodeInput(sentences.get(i)).length, config.contextLength());
             }
             long input = 0;
             for (int len : lengths) {

@@ -96,7 +96,11 @@ final class EditCommand implements Callable<Integer> {
         List<Map<String, Object>> batches = new ArrayList<>();
         double pplBefore;
         boolean restoredAll = true;
+        boolean bos;
+        String bosToken;
         try (LanguageModel model = modelOptions.load()) {
+            bos = model.tokenizer().addsBos();
+            bosToken = model.tokenizer().bosToken();
             StatisticsCache cache = statsDir != null ? new StatisticsCache(statsDir) : StatisticsCache.atDefaultLocation();
             EditingContext ctx = new EditingContext(model, modelOptions.model, cache, statsCorpus);
             Editor editor = new EditorFactory(ctx).create(method, hparams, overrides);
@@ -174,7 +178,7 @@ final class EditCommand implements Callable<Integer> {
             }
         }
         Verdict verdict = Verdict.of(rows, restoredAll);
-        print(rows, batches, verdict, pplBefore, restoredAll);
+        print(rows, batches, verdict, pplBefore, restoredAll, bos, bosToken);
         return verdict.report();
     }
 
@@ -301,6 +305,7 @@ final class EditCommand implements Callable<Integer> {
         r.put("targetNew", c.targetNew());
         r.put("method", ev.method());
         r.put("firstToken", ev.firstToken());
+        r.put("bos", ev.bos());
         r.put("es", Json.number(ev.es()));
         r.put("em", Json.number(ev.em()));
         r.put("ps", Json.number(ev.ps()));
@@ -321,7 +326,7 @@ final class EditCommand implements Callable<Integer> {
     }
 
     private void print(List<Map<String, Object>> rows, List<Map<String, Object>> batches, Verdict verdict,
-            double pplBefore, boolean restored) {
+            double pplBefore, boolean restored, boolean bos, String bosToken) {
         double es = mean(rows, "es");
         double ps = mean(rows, "ps");
         double ns = mean(rows, "ns");
@@ -354,6 +359,8 @@ final class EditCommand implements Callable<Integer> {
         }
         summary.put("editSeconds", editSeconds);
         summary.put("batches", batches);
+        summary.put("bos", bos); // whether every model input started with a BOS (positions count it)
+        summary.put("bosToken", bosToken);
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("summary", summary);
@@ -374,8 +381,9 @@ final class EditCommand implements Callable<Integer> {
                         fmt(r.get("pplRatio")), fmt(d.get("denominator")), fmt(d.get("relativeUpdateNorm")));
             }
             System.out.printf(Locale.ROOT, "%ncases %d  ES %.3f  PS %.3f  NS %.3f  ppl %.3f → max %.3f  collapsed %d  "
-                    + "errors %d  weights restored %s  edit %.1fs in %d batches%n", rows.size(), es, ps, ns, pplBefore, maxPpl,
-                    collapsed, verdict.errors(), restored, editSeconds, batches.size());
+                    + "errors %d  weights restored %s  edit %.1fs in %d batches  BOS %s%n", rows.size(), es, ps, ns,
+                    pplBefore, maxPpl, collapsed, verdict.errors(), restored, editSeconds, batches.size(),
+                    bos ? bosToken : "none");
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.editunit.framework.cli;
 
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ModelConfig;
+import io.github.editunit.framework.tokenizer.TextTokenizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,6 +36,11 @@ final class ModelInfoCommand implements Callable<Integer> {
             info.put("vocabSize", c.vocabSize());
             info.put("parameters", model.parameters().parameterCount());
             info.put("tokenizerVocabSize", model.hasTokenizer() ? model.tokenizer().vocabSize() : null);
+            info.put("bos", model.hasTokenizer() ? model.tokenizer().addsBos() : null);
+            info.put("bosToken", model.hasTokenizer() ? model.tokenizer().bosToken() : null);
+            if (model.hasTokenizer() && model.tokenizer() instanceof TextTokenizer t) {
+                info.put("bosFrom", t.sequencePrefixSource());
+            }
             info.put("device", model.device().toString());
             info.put("weightsHash", model.parameters().contentHash());
             if (json) {

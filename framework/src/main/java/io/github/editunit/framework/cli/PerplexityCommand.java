@@ -52,6 +52,8 @@ final class PerplexityCommand implements Callable<Integer> {
                 out.put("corpusPpl", Json.number(r.corpusPpl()));
                 out.put("sentences", r.sentences());
                 out.put("tokens", r.tokens());
+                out.put("bos", r.bos()); // with a BOS every text token is scored, without it the first is context
+                out.put("bosToken", model.tokenizer().bosToken());
                 out.put("seconds", r.seconds());
                 Json.print(out);
             } else {

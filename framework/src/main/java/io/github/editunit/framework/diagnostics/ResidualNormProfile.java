@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Per layer, the ratio of the residual-stream norm at position 0 to the mean norm at the other
- * positions. Pretrained GPT-2 models show a very large first-position activation (ratios in the
+ * positions. The texts are model inputs ({@code TokenCodec.encodeInput}): with a tokenizer that adds
+ * a BOS, position 0 is the BOS, and a subject is never there. Pretrained GPT-2 models show a very large first-position activation (ratios in the
  * tens), which is what makes first-token ROME edits collapse.
  */
 public final class ResidualNormProfile {

@@ -54,18 +54,20 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
     /**
      * ROME's original recipe: for each {@code [length, count]} pair, {@code count} samples of
      * {@code length} tokens including the end-of-text seed token (so {@code length − 1}
-     * generated), top-k 5.
+     * generated), top-k 5. A tokenizer that adds a BOS seeds with its BOS instead (the start of a
+     * document for such a model, {@link io.github.editunit.framework.model.TokenCodec#startOfText()});
+     * the seed is not part of the text, as ROME removes {@code <|endoftext|>}.
      */
     public static ContextTemplates generateFromEndOfText(LanguageModel model, int[][] lengthCounts, long seed) {
         List<String> out = new ArrayList<>();
         out.add("{}");
         Generator gen = new Generator(model);
-        int eos = model.tokenizer().eosId();
+        int[] start = model.tokenizer().startOfText();
         long s = seed;
         for (int[] lc : lengthCounts) {
             for (int i = 0; i < lc[1]; i++) {
-                int[] ids = gen.generateIds(new int[] {eos}, new Generator.Options(lc[0] - 1, 5, s++, false));
-                out.add(clean(model.tokenizer().decode(ids)) + ". {}");
+                int[] ids = gen.generateIds(start, new Generator.Options(lc[0] - 1, 5, s++, false));
+                out.add(clean(withoutMarkers(model.tokenizer(), model.tokenizer().decode(ids))) + ". {}");
             }
         }
         return new ContextTemplates(out, model.parameters().contentHash(), seed, spec("eos", lengthCounts));
@@ -82,7 +84,9 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
 
     /**
      * The EasyEdit/[SEED] and MEMIT recipe: continuations of the seed words "The", "Therefore",
-     * "Because", "I", "You"; {@code perWord} samples of {@code length} tokens each.
+     * "Because", "I", "You"; {@code perWord} samples of {@code length} tokens each, the word's tokens
+     * included and a BOS (for tokenizers that add one) not counted, so the same number of tokens is
+     * generated with and without a BOS.
      */
     public static ContextTemplates generateFromSeedWords(LanguageModel model, int[][] lengthPerWord, long seed) {
         List<String> out = new ArrayList<>();
@@ -91,14 +95,25 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
         long s = seed;
         for (int[] lc : lengthPerWord) {
             for (String word : SEED_WORDS) {
-                int[] prompt = model.tokenizer().encode(word);
+                int[] prompt = model.tokenizer().encodeInput(word);
+                int wordTokens = prompt.length - model.tokenizer().sequencePrefix().length;
                 for (int i = 0; i < lc[1]; i++) {
-                    int[] ids = gen.generateIds(prompt, new Generator.Options(lc[0] - prompt.length, 5, s++, false));
-                    out.add(clean(word + model.tokenizer().decode(ids)) + ". {}");
+                    int[] ids = gen.generateIds(prompt, new Generator.Options(lc[0] - wordTokens, 5, s++, false));
+                    out.add(clean(withoutMarkers(model.tokenizer(),
+                            word + Generator.continuation(model.tokenizer(), prompt, ids))) + ". {}");
                 }
             }
         }
         return new ContextTemplates(out, model.parameters().contentHash(), seed, spec("words", lengthPerWord));
+    }
+
+    /**
+     * Without the text of the tokenizer's BOS, if it adds one (a template is text and the BOS is put
+     * before it again when it is encoded; ROME likewise removes its {@code <|endoftext|>} seed).
+     */
+    static String withoutMarkers(io.github.editunit.framework.model.TokenCodec tok, String text) {
+        String bos = tok.bosToken();
+        return bos == null || bos.isEmpty() ? text : text.replace(bos, "");
     }
 
     /** NFKD, "\n\n" → " ", no end-of-text marker, no braces. */

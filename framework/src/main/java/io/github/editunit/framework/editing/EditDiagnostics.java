@@ -18,6 +18,8 @@ public final class EditDiagnostics {
     private final Map<String, List<Double>> lossTrajectories = new LinkedHashMap<>();
     private final Map<Integer, Double> layerUpdateNorms = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private Boolean bos;
+    private String bosToken;
 
     public EditDiagnostics put(String name, double value) {
         values.put(name, value);
@@ -32,6 +34,21 @@ public final class EditDiagnostics {
     public EditDiagnostics layerUpdateNorm(int layer, double norm) {
         layerUpdateNorms.merge(layer, norm, (a, b) -> Math.sqrt(a * a + b * b));
         return this;
+    }
+
+    /**
+     * Records whether the edit's model inputs started with a BOS and which ({@code "bos"},
+     * {@code "bosToken"} in {@link #toMap()}); every position in these diagnostics counts it.
+     */
+    public EditDiagnostics bos(boolean added, String token) {
+        this.bos = added;
+        this.bosToken = added ? token : null;
+        return this;
+    }
+
+    /** Whether the model inputs started with a BOS, or null when not recorded. */
+    public Boolean bos() {
+        return bos;
     }
 
     public EditDiagnostics warn(String warning) {
@@ -98,6 +115,10 @@ public final class EditDiagnostics {
         });
         m.put("lossTrajectories", own);
         m.put("warnings", warnings);
+        if (bos != null) {
+            m.put("bos", bos);
+            m.put("bosToken", bosToken);
+        }
         return m;
     }
 

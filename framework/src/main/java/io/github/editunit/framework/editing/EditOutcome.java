@@ -36,6 +36,9 @@ public final class EditOutcome implements AutoCloseable {
         this.hashAfter = model.parameters().contentHash();
         this.diagnostics = diagnostics;
         this.seconds = seconds;
+        if (model.hasTokenizer() && diagnostics != null) {
+            diagnostics.bos(model.tokenizer().addsBos(), model.tokenizer().bosToken());
+        }
     }
 
     public String method() {

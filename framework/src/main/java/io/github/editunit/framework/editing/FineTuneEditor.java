@@ -77,7 +77,7 @@ public final class FineTuneEditor implements Editor {
         List<int[]> targets = new ArrayList<>();
         List<Integer> promptLengths = new ArrayList<>();
         for (EditRequest r : requests) {
-            int[] prompt = model.tokenizer().encode(r.prompt());
+            int[] prompt = model.tokenizer().encodeInput(r.prompt()); // the loss positions count the BOS, if any
             int[] target = locator.targetIds(r.targetNew());
             targets.add(target);
             promptLengths.add(prompt.length);

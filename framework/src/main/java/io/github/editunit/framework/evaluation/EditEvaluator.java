@@ -103,11 +103,13 @@ public final class EditEvaluator {
         Scores s = score(edited.model, c, c.prompt(), beforeEdit(c));
         return new CaseEvaluation(c.caseId(), "verify", s.cf().es(), s.cf().em(), s.cf().ps(), s.cf().pm(), s.cf().ns(),
                 s.cf().nm(), s.rewrite(), s.rephrase(), s.locality(), pplBase, pplEdited,
-                bound.violated(pplBase, pplEdited), s.subjectLast(), null, 0, (System.nanoTime() - t0) / 1e9, Map.of());
+                bound.violated(pplBase, pplEdited), s.subjectLast(), null, 0, (System.nanoTime() - t0) / 1e9, Map.of(),
+                s.textStart());
     }
 
     /** The per-case scores both modes report, measured on {@code m}. */
-    private record Scores(CounterFactScores cf, double rewrite, double rephrase, double locality, int subjectLast) {}
+    private record Scores(CounterFactScores cf, double rewrite, double rephrase, double locality, int subjectLast,
+            int textStart) {}
 
     /**
      * @param scoredPrompt the prompt efficacy and rewrite accuracy are read on (with a test-time prefix, if any)
@@ -122,8 +124,9 @@ public final class EditEvaluator {
         double rephrase = c.paraphrasePrompts().isEmpty() ? Double.NaN
                 : acc.rephraseAccuracy(c.paraphrasePrompts(), c.targetNew());
         double locality = before == null || before.pairs().isEmpty() ? Double.NaN : before.accuracy(m);
-        int subjectLast = new SubjectLocator(model.tokenizer()).subjectLastIndex(c.template(), c.subject());
-        return new Scores(cf, acc.rewriteAccuracy(scoredPrompt, c.targetNew()), rephrase, locality, subjectLast);
+        SubjectLocator.Located at = new SubjectLocator(model.tokenizer()).locate(c.template(), c.subject(), new int[0]);
+        return new Scores(cf, acc.rewriteAccuracy(scoredPrompt, c.targetNew()), rephrase, locality, at.subjectLast(),
+                at.textStart());
     }
 
     /**
@@ -146,6 +149,6 @@ public final class EditEvaluator {
         return new CaseEvaluation(c.caseId(), outcome.method(), s.cf().es(), s.cf().em(), s.cf().ps(), s.cf().pm(),
                 s.cf().ns(), s.cf().nm(), s.rewrite(), s.rephrase(), s.locality(), pplBefore, pplAfter, collapsed,
                 s.subjectLast(), prefix, outcome.seconds() / Math.max(1, outcome.requests().size()),
-                (System.nanoTime() - t0) / 1e9, diagnosticsOf(c, outcome));
+                (System.nanoTime() - t0) / 1e9, diagnosticsOf(c, outcome), s.textStart());
     }
 }

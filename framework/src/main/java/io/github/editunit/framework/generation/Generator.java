@@ -1,12 +1,18 @@
 package io.github.editunit.framework.generation;
 
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.TokenCodec;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * Autoregressive generation: greedy ({@code topK <= 1}) or top-k sampling from a seeded RNG, so
  * a seed always gives the same text on the same weights.
+ *
+ * <p>A text prompt starts the model input ({@link TokenCodec#encodeInput}: after the BOS, for a
+ * tokenizer that adds one), and the continuation is the decoded whole minus the decoded prompt, so
+ * its text does not depend on how the tokenizer decodes a sequence's first token (a
+ * SentencePiece decoder strips the leading space of the first token it is given).
  */
 public final class Generator {
 
@@ -36,22 +42,50 @@ public final class Generator {
 
     /** Generates a continuation of {@code prompt}; returns only the new text. */
     public String generate(String prompt, Options options) {
-        int[] out = generateIds(model.tokenizer().encode(prompt), options);
-        return model.tokenizer().decode(out);
+        TokenCodec tok = model.tokenizer();
+        int[] input = tok.encode(prompt).length == 0 ? tok.startOfText() : tok.encodeInput(prompt);
+        return continuation(tok, input, generateIds(input, options));
     }
 
-    /** Generates new token ids after {@code prompt} (which must not be empty). */
+    /**
+     * The text {@code generated} adds after {@code prompt}: {@code decode(prompt + generated)} without
+     * its {@code decode(prompt)} head. For GPT-2's byte-level decoder that is {@code decode(generated)};
+     * a SentencePiece decoder (Llama-2) strips the leading space of the first token it decodes, so
+     * decoding the new ids alone would lose the space before the first generated word.
+     */
+    public static String continuation(TokenCodec tok, int[] prompt, int[] generated) {
+        int[] all = Arrays.copyOf(prompt, prompt.length + generated.length);
+        System.arraycopy(generated, 0, all, prompt.length, generated.length);
+        String head = tok.decode(prompt);
+        String whole = tok.decode(all);
+        return whole.startsWith(head) ? whole.substring(head.length()) : tok.decode(generated);
+    }
+
+    /**
+     * Generates new token ids after {@code prompt}, the whole model input so far (as
+     * {@link TokenCodec#encodeInput} gives it); an empty prompt starts from
+     * {@link TokenCodec#startOfText()}. A sequence longer than the context is read through its last
+     * tokens, with the BOS kept first.
+     */
     public int[] generateIds(int[] prompt, Options options) {
         if (prompt.length == 0) {
-            prompt = new int[] {model.tokenizer().eosId()};
+            prompt = model.tokenizer().startOfText();
         }
+        int[] bos = model.hasTokenizer() ? model.tokenizer().sequencePrefix() : new int[0];
+        int keep = bos.length > 0 && prompt.length > bos.length
+                && Arrays.equals(prompt, 0, bos.length, bos, 0, bos.length) ? bos.length : 0;
         SplittableRandom rnd = new SplittableRandom(options.seed());
         int context = model.config().contextLength();
         int[] seq = prompt.clone();
         int[] generated = new int[options.maxTokens()];
         int count = 0;
         for (; count < options.maxTokens(); count++) {
-            int[] window = seq.length > context ? Arrays.copyOfRange(seq, seq.length - context, seq.length) : seq;
+            int[] window = seq;
+            if (seq.length > context) {
+                window = new int[context];
+                System.arraycopy(seq, 0, window, 0, keep);
+                System.arraycopy(seq, seq.length - (context - keep), window, keep, context - keep);
+            }
             float[] logp = model.nextTokenLogProbs(window);
             int next = options.topK() <= 1 ? argmax(logp) : sampleTopK(logp, options.topK(), rnd);
             if (options.stopAtEndOfText() && next == model.tokenizer().eosId()) {

@@ -18,9 +18,11 @@ import java.util.List;
  * log-probabilities and argmax tokens. Results do not depend on the batch size (right padding
  * with a causal mask).
  *
- * <p>An empty prompt is replaced by the end-of-text token (the first token is context only).
- * Sequences longer than the context keep their last {@code context} tokens (the prompt is cut on
- * the left; a target longer than the context is an error).
+ * <p>The prompt starts the model input: it is encoded with {@link TokenCodec#encodeInput}, so a
+ * tokenizer that adds a BOS puts it first and the target positions move by its length. An empty
+ * prompt is the tokenizer's {@link TokenCodec#startOfText()} (its BOS, or the end-of-text token
+ * when it has none). Sequences longer than the context keep their last tokens (the prompt is cut
+ * on the left, after the BOS, which stays first; a target longer than the context is an error).
  */
 public final class TeacherForcing {
 
@@ -55,11 +57,13 @@ public final class TeacherForcing {
         return t;
     }
 
-    /** Prompt ids; an empty prompt becomes the end-of-text token. */
+    /**
+     * Prompt ids as the model input starts: the sequence prefix (BOS, if any) then the prompt's
+     * tokens; an empty prompt is {@link TokenCodec#startOfText()}.
+     */
     public int[] promptIds(String prompt) {
         TokenCodec tok = model.tokenizer();
-        int[] p = tok.encode(prompt);
-        return p.length == 0 ? new int[] {tok.eosId()} : p;
+        return tok.encode(prompt).length == 0 ? tok.startOfText() : tok.encodeInput(prompt);
     }
 
     /** Scores one pair. */
@@ -91,8 +95,14 @@ public final class TeacherForcing {
         return out;
     }
 
+    private static boolean startsWith(int[] ids, int[] prefix) {
+        return prefix.length > 0 && ids.length >= prefix.length
+                && Arrays.equals(ids, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
     private List<TeacherForcedScore> batch(List<int[]> prompts, List<int[]> targets) {
         int context = model.config().contextLength();
+        int[] bos = model.hasTokenizer() ? model.tokenizer().sequencePrefix() : new int[0];
         List<int[]> seqs = new ArrayList<>(prompts.size());
         int rows = 0;
         for (int i = 0; i < prompts.size(); i++) {
@@ -101,15 +111,19 @@ public final class TeacherForcing {
             if (p.length == 0 || t.length == 0) {
                 throw new IllegalArgumentException("empty prompt or target ids");
             }
-            if (t.length >= context) {
+            int keep = startsWith(p, bos) && p.length > bos.length ? bos.length : 0; // the BOS stays first
+            if (t.length >= context - keep) {
                 throw new IllegalArgumentException("target of " + t.length + " tokens does not fit the context of "
-                        + context);
+                        + context + (keep > 0 ? " after the BOS" : ""));
             }
             int[] s = new int[p.length + t.length];
             System.arraycopy(p, 0, s, 0, p.length);
             System.arraycopy(t, 0, s, p.length, t.length);
             if (s.length > context) {
-                s = Arrays.copyOfRange(s, s.length - context, s.length);
+                int[] cut = new int[context];
+                System.arraycopy(s, 0, cut, 0, keep);
+                System.arraycopy(s, s.length - (context - keep), cut, keep, context - keep);
+                s = cut;
             }
             seqs.add(s);
             rows += t.length;

@@ -10,14 +10,28 @@ import java.util.List;
 
 /**
  * Perplexity with the ME-PPL recipe of the Butterfly-Effect paper: each sentence is tokenised
- * without special tokens and without a BOS, padded on the right with end-of-text under an
- * attention mask, and scored as {@code ppl_i = exp(−Σ_{t≥2} log P(x_t|x_<t) / (T_i − 1))}. The
- * reported PPL is the arithmetic mean of the {@code ppl_i}; the token-weighted corpus
- * perplexity is reported beside it.
+ * without special tokens, padded on the right with end-of-text under an attention mask, and scored
+ * as {@code ppl_i = exp(−Σ log P(x_t|x_<t) / n_i)} over its scored tokens. The reported PPL is the
+ * arithmetic mean of the {@code ppl_i}; the token-weighted corpus perplexity is reported beside it.
+ *
+ * <p>BOS: a sentence starts the model input, so it gets the tokenizer's
+ * {@link TokenCodec#sequencePrefix() sequence prefix}, as Hugging Face's {@code tokenizer(text)}
+ * does. This is the Hugging Face {@code evaluate} perplexity metric's {@code add_start_token} switch
+ * decided by the tokenizer:
+ * <ul>
+ *   <li>without a BOS (GPT-2, GPT-J; [SEED] calls the metric with {@code add_start_token=False}):
+ *       the first token is context only and {@code n_i = T_i − 1} tokens are scored
+ *       ({@code t = 2..T_i}); a sentence of fewer than two tokens is skipped;
+ *   <li>with a BOS (Llama): every text token is predicted, the first one from the BOS, so
+ *       {@code n_i = T_i} ({@code add_start_token=True}); only an empty sentence is skipped. The BOS
+ *       itself is context, never scored. (Feeding a Llama model its text without the BOS it was
+ *       trained with, as {@code add_start_token=False} would, puts it out of distribution.)
+ * </ul>
+ * {@link PerplexityResult#scoredTokens()} gives each sentence's {@code n_i}.
  *
  * <p>Sentences are batched in order of length (so padding is minimal); because padding is masked
- * the result does not depend on the batching. Sentences longer than the model's context are
- * truncated to it and counted; sentences of fewer than two tokens are skipped and counted.
+ * the result does not depend on the batching. Sentences longer than the model's context (less the
+ * BOS) are truncated to it and counted; skipped sentences are counted.
  */
 public final class Perplexity {
 
@@ -42,29 +56,37 @@ public final class Perplexity {
     public PerplexityResult compute(LanguageModel model, List<String> sentences, Progress progress) {
         long start = System.nanoTime();
         TokenCodec tok = model.tokenizer();
-        int context = model.config().contextLength();
+        int[] bos = tok.sequencePrefix();
+        int room = model.config().contextLength() - bos.length;
         int n = sentences.size();
         int[][] ids = new int[n][];
         int truncated = 0;
         for (int i = 0; i < n; i++) {
             int[] t = tok.encode(sentences.get(i));
-            if (t.length > context) {
-                t = Arrays.copyOf(t, context);
+            if (t.length > room) {
+                t = Arrays.copyOf(t, room);
                 truncated++;
             }
-            ids[i] = t;
+            int[] in = Arrays.copyOf(bos, bos.length + t.length);
+            System.arraycopy(t, 0, in, bos.length, t.length);
+            ids[i] = in;
         }
-        return score(model, ids, truncated, progress, start);
+        return score(model, ids, bos.length, truncated, progress, start);
     }
 
-    /** Scores pre-tokenised sentences. */
+    /**
+     * Scores pre-tokenised model inputs as they are (each one's first id is context only; give the
+     * BOS in them if the model wants one). The result's {@code sequencePrefixLength} is 0.
+     */
     public PerplexityResult computeTokens(LanguageModel model, List<int[]> sentences) {
-        return score(model, sentences.toArray(new int[0][]), 0, Progress.silent(), System.nanoTime());
+        return score(model, sentences.toArray(new int[0][]), 0, 0, Progress.silent(), System.nanoTime());
     }
 
-    private PerplexityResult score(LanguageModel model, int[][] ids, int truncated, Progress progress, long start) {
+    private PerplexityResult score(LanguageModel model, int[][] ids, int prefixLength, int truncated,
+            Progress progress, long start) {
         int n = ids.length;
         double[] perSentence = new double[n];
+        int[] scoredTokens = new int[n];
         Arrays.fill(perSentence, Double.NaN);
         List<Integer> order = new ArrayList<>();
         int skipped = 0;
@@ -98,6 +120,7 @@ public final class Perplexity {
                 }
                 int count = logProbs.get(j).length;
                 chunkTokens += count;
+                scoredTokens[chunk.get(j)] = count;
                 if (!finite) {
                     nonFinite++;
                     perSentence[chunk.get(j)] = Double.POSITIVE_INFINITY;
@@ -122,6 +145,6 @@ public final class Perplexity {
         double ppl = scored == 0 ? Double.NaN : mean / scored;
         double corpus = tokens == 0 ? Double.NaN : Math.exp(nllSum / tokens);
         return new PerplexityResult(ppl, corpus, scored, tokens, skipped, truncated, nonFinite,
-                (System.nanoTime() - start) / 1e9, perSentence);
+                (System.nanoTime() - start) / 1e9, perSentence, scoredTokens, prefixLength);
     }
 }

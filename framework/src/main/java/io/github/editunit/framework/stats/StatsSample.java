@@ -13,7 +13,9 @@ import java.util.List;
 
 /**
  * The token sequences statistics are computed from: the first {@code n} texts of a corpus,
- * tokenised (no BOS, no special tokens) and truncated to the model's context.
+ * tokenised as model inputs ({@link TokenCodec#encodeInput}: no special tokens, but the tokenizer's
+ * BOS first if it adds one, as the reference's {@code layer_stats} tokenises with Hugging Face's
+ * defaults, so the BOS position's key is counted too) and truncated to the model's context.
  *
  * <p>{@link #contentHash()} is the SHA-256 of the sequences actually used (each as its length
  * then its ids, int32 little-endian), so a different corpus, sample count, tokenizer or context
@@ -41,10 +43,11 @@ public record StatsSample(String name, List<int[]> sequences, int truncated) {
     public static StatsSample fromTexts(SentenceCorpus corpus, int sampleCount, TokenCodec tokenizer, int context) {
         List<int[]> out = new ArrayList<>();
         int truncated = 0;
+        int prefix = tokenizer.sequencePrefix().length;
         for (String text : corpus.limit(sampleCount).sentences()) {
-            int[] ids = tokenizer.encode(text);
-            if (ids.length == 0) {
-                continue;
+            int[] ids = tokenizer.encodeInput(text);
+            if (ids.length == prefix) {
+                continue; // no text tokens
             }
             if (ids.length > context) {
                 ids = Arrays.copyOf(ids, context);

@@ -162,7 +162,7 @@ public final class CollapseStudy {
 
             List<int[]> texts = new ArrayList<>();
             for (String s : ppl) {
-                texts.add(model.tokenizer().encode(s.strip()));
+                texts.add(model.tokenizer().encodeInput(s.strip()));
             }
             double[] ratios = ResidualNormProfile.firstPositionRatios(model, texts);
             Path dir = markdown.toAbsolutePath().getParent();

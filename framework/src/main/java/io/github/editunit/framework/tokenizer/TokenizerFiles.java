@@ -242,8 +242,75 @@ public final class TokenizerFiles {
      *
      * @param tokens token strings by id (model vocab plus added tokens); unused ids are {@code null}
      * @param added the added tokens' contents with the ids the file gives them, in file order
+     * @param template the special tokens the post-processor's {@code TemplateProcessing} puts
+     *     before the text of a single sequence, or null when the file has no such template
      */
-    record TokenTable(String[] tokens, Map<String, Integer> added) {
+    record TokenTable(String[] tokens, Map<String, Integer> added, TemplatePrefix template) {
+        TokenTable(String[] tokens, Map<String, Integer> added) {
+            this(tokens, added, null);
+        }
+    }
+
+    /**
+     * The leading special tokens of a {@code TemplateProcessing} post-processor's {@code single}
+     * template (those before {@code $A}), with the ids and token strings its {@code special_tokens}
+     * map gives them; empty when the template starts with the sequence.
+     */
+    record TemplatePrefix(List<Integer> ids, List<String> tokens) {
+    }
+
+    /**
+     * What {@code tokenizer_config.json} says about special tokens (each field null when absent).
+     *
+     * @param addBosToken {@code add_bos_token}
+     * @param bosToken {@code bos_token} (a string or an AddedToken object's {@code content})
+     * @param eosToken {@code eos_token}, likewise
+     * @param tokenizerClass {@code tokenizer_class}
+     */
+    public record TokenizerConfig(Boolean addBosToken, String bosToken, String eosToken, String tokenizerClass) {
+        /** A directory without {@code tokenizer_config.json}. */
+        public static final TokenizerConfig NONE = new TokenizerConfig(null, null, null, null);
+    }
+
+    /**
+     * Reads {@code tokenizer_config.json} of {@code dir}, or {@link TokenizerConfig#NONE} when there is
+     * none. Only the fields above are read; a field of the wrong type is an error naming it.
+     *
+     * @throws TokenizerFormatException naming the file and the field that is malformed
+     */
+    public static TokenizerConfig readTokenizerConfig(Path dir) throws IOException {
+        Path file = dir.resolve(TOKENIZER_CONFIG_JSON);
+        if (!Files.isRegularFile(file)) {
+            return TokenizerConfig.NONE;
+        }
+        JsonNode root = readJson(file);
+        if (!root.isObject()) {
+            throw new TokenizerFormatException(file, "must be a JSON object, got " + abbreviate(root));
+        }
+        JsonNode add = root.path("add_bos_token");
+        if (!add.isMissingNode() && !add.isNull() && !add.isBoolean()) {
+            throw new TokenizerFormatException(file, "field \"add_bos_token\" must be true or false, got "
+                    + abbreviate(add));
+        }
+        JsonNode cls = root.path("tokenizer_class");
+        return new TokenizerConfig(add.isBoolean() ? add.booleanValue() : null, specialToken(file, root, "bos_token"),
+                specialToken(file, root, "eos_token"), cls.isTextual() ? cls.textValue() : null);
+    }
+
+    /** A special token field: a string, an AddedToken object {@code {"content": ...}}, null or absent. */
+    private static String specialToken(Path file, JsonNode root, String field) throws TokenizerFormatException {
+        JsonNode n = root.path(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (n.isObject() && n.path("content").isTextual()) {
+            return n.path("content").textValue();
+        }
+        throw new TokenizerFormatException(file, "field \"" + field + "\" must be a string or an object with a string"
+                + " \"content\", got " + abbreviate(n));
     }
 
     /**
@@ -258,6 +325,7 @@ public final class TokenizerFiles {
     static TokenTable tokenTable(Path file) throws IOException {
         JsonNode root = readJson(file);
         checkMergesAgainstPrefix(file, root.path("model"));
+        checkTemplates(file, root.path("post_processor"), "post_processor");
         TreeMap<Integer, String> byId = new TreeMap<>();
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel
@@ -288,7 +356,45 @@ public final class TokenizerFiles {
         }
         String[] out = new String[byId.isEmpty() ? 0 : byId.lastKey() + 1];
         byId.forEach((id, tok) -> out[id] = tok);
-        return new TokenTable(out, addedIds);
+        return new TokenTable(out, addedIds, templatePrefix(root.path("post_processor")));
+    }
+
+    /**
+     * The special tokens a {@code TemplateProcessing} post-processor (alone, or inside a
+     * {@code Sequence} as Llama-3 writes it: {@code [ByteLevel, TemplateProcessing]}) puts before
+     * {@code $A} in its {@code single} template; null when there is no such processor or its shape is
+     * not the documented one (the HF library reports a malformed one).
+     */
+    private static TemplatePrefix templatePrefix(JsonNode processor) {
+        JsonNode all = processor.path("processors");
+        for (JsonNode p : all.isArray() ? all : MAPPER.createArrayNode()) { // a Sequence, recognised by shape
+            TemplatePrefix t = templatePrefix(p);
+            if (t != null) {
+                return t;
+            }
+        }
+        if (!"TemplateProcessing".equals(processor.path("type").asText()) || !processor.path("single").isArray()) {
+            return null;
+        }
+        List<Integer> ids = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (JsonNode piece : processor.path("single")) {
+            JsonNode special = piece.path("SpecialToken");
+            if (!special.isObject()) {
+                break; // the sequence ($A) starts here
+            }
+            JsonNode entry = processor.path("special_tokens").path(special.path("id").asText());
+            for (JsonNode id : entry.path("ids")) {
+                if (!id.canConvertToInt()) {
+                    return null;
+                }
+                ids.add(id.intValue());
+            }
+            for (JsonNode tok : entry.path("tokens")) {
+                tokens.add(tok.asText());
+            }
+        }
+        return new TemplatePrefix(List.copyOf(ids), List.copyOf(tokens));
     }
 
     /**
@@ -322,6 +428,53 @@ public final class TokenizerFiles {
                         + (right.length() > 40 ? right.substring(0, 37) + "..." : right)
                         + "\" is shorter than model.continuing_subword_prefix (" + cut + " bytes) or has a"
                         + " character across that length (the HF tokenizers library would abort the JVM on it)");
+            }
+        }
+    }
+
+    /**
+     * The HF tokenizers library (0.21) deserializes a {@code TemplateProcessing} without checking it
+     * and panics when it applies a {@code single} template (adding special tokens, as
+     * {@link TextTokenizer} does to learn the BOS) that names a special token missing from
+     * {@code special_tokens} or uses sequence {@code B} (a single text has only {@code A}); a panic
+     * cannot cross JNI, so the whole JVM aborts. Such a template (alone or anywhere in a
+     * {@code Sequence}) is refused here, naming it; so is a special token with a different number of
+     * {@code ids} and {@code tokens}, which the library's own constructor refuses. Other shapes are
+     * left to the library, which reports them.
+     */
+    private static void checkTemplates(Path file, JsonNode processor, String field) throws TokenizerFormatException {
+        // by shape, not by "type": the library picks the first processor kind the object deserializes as,
+        // whatever its "type" says (a "TemplateProc<ssing" with a template's fields is a template to it)
+        JsonNode all = processor.path("processors");
+        for (int i = 0; all.isArray() && i < all.size(); i++) {
+            checkTemplates(file, all.get(i), field + ".processors[" + i + "]");
+        }
+        if (!processor.path("single").isArray()) {
+            return; // no template, or one the library cannot read (it says so)
+        }
+        JsonNode single = processor.path("single");
+        JsonNode special = processor.path("special_tokens");
+        String why = " (the HF tokenizers library would abort the JVM on it)";
+        for (int i = 0; i < single.size(); i++) {
+            JsonNode piece = single.get(i);
+            String where = "field \"" + field + ".single[" + i + "]\"";
+            if (piece.path("Sequence").isObject() && !"A".equals(piece.path("Sequence").path("id").asText())) {
+                throw new TokenizerFormatException(file, where + ": a single template can only hold sequence A, got "
+                        + abbreviate(piece.path("Sequence").path("id")) + why);
+            }
+            if (!piece.path("SpecialToken").isObject()) {
+                continue;
+            }
+            JsonNode id = piece.path("SpecialToken").path("id");
+            JsonNode entry = id.isTextual() ? special.path(id.textValue()) : null;
+            if (entry == null || !entry.isObject()) {
+                throw new TokenizerFormatException(file, where + ": special token " + abbreviate(id)
+                        + " is not in special_tokens" + why);
+            }
+            if (!entry.path("ids").isArray() || !entry.path("tokens").isArray()
+                    || entry.path("ids").size() != entry.path("tokens").size()) {
+                throw new TokenizerFormatException(file, "field \"" + field + ".special_tokens\": " + abbreviate(id)
+                        + " must have as many ids as tokens");
             }
         }
     }

@@ -117,7 +117,7 @@ public final class BundledModelRecipe {
             PerplexityResult ppl = Perplexity.withDefaults().compute(model, heldOut.sentences());
             List<int[]> texts = new ArrayList<>();
             for (String s : heldOut.sentences()) {
-                texts.add(model.tokenizer().encode(s.strip()));
+                texts.add(model.tokenizer().encodeInput(s.strip()));
             }
             double[] ratios = ResidualNormProfile.firstPositionRatios(model, texts);
             long firstToken = CaseFileReader.readStrict(files.singleEdit()).size();

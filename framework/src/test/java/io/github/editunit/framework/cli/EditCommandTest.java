@@ -88,7 +88,8 @@ class EditCommandTest {
         JsonNode s = doc.get("summary");
         // the original fields first, in their order; new ones only added after them
         assertThat(iterator(s)).containsExactly("cases", "efficacyScore", "paraphraseScore", "neighborhoodScore",
-                "pplBefore", "pplAfterMax", "collapsed", "weightsRestored", "failed", "errors", "editSeconds", "batches");
+                "pplBefore", "pplAfterMax", "collapsed", "weightsRestored", "failed", "errors", "editSeconds", "batches",
+                "bos", "bosToken");
         assertThat(s.get("cases").asInt()).isEqualTo(2);
         assertThat(s.get("weightsRestored").asBoolean()).isTrue();
         assertThat(s.get("pplBefore").asDouble()).isPositive();

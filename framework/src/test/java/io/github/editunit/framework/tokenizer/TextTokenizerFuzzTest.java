@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Fuzzes {@link TextTokenizer#load} end to end, through the Rust HF tokenizers library (DJL JNI).
  * First input byte even: the rest is {@code tokenizer.json}; odd: the rest is {@code vocab.json},
  * a NUL byte, then {@code merges.txt}. A tokenizer that loads must encode (or refuse a text with an
- * {@link IllegalArgumentException} naming the file) and decode, with ids inside its vocabulary.
+ * {@link IllegalArgumentException} naming the file) and decode, with ids inside its vocabulary,
+ * its BOS (if it adds one) included.
  * Contract: a working tokenizer, or a {@link TokenizerFormatException} naming the file.
  */
 class TextTokenizerFuzzTest {
@@ -56,6 +57,9 @@ class TextTokenizerFuzzTest {
                 return;
             }
             for (int id : ids) {
+                assertThat(id).isBetween(0, tokenizer.vocabSize() - 1);
+            }
+            for (int id : tokenizer.encodeInput(TEXT)) { // the BOS, if any, is a token of the file too
                 assertThat(id).isBetween(0, tokenizer.vocabSize() - 1);
             }
             int[] known = Arrays.stream(ids).filter(id -> tokenizer.token(id) != null).toArray();
