@@ -198,7 +198,11 @@ public final class BundledModelRecipe {
                 ppl.ppl(), ppl.corpusPpl(), ppl.sentences(), ppl.tokens()));
         sb.append("## First-position activation\n\nRatio of the residual-stream norm at position 0 to the mean at other "
                 + "positions, per layer (block outputs, held-out texts). Pretrained GPT-2 shows ratios in the tens "
-                + "(the \"massive activation\" behind first-token ROME collapse).\n\n| layer | ratio |\n|---|---|\n");
+                + "(the \"massive activation\" behind first-token ROME collapse)."
+                + (model.tokenizer().addsBos() ? " Here position 0 is the BOS token `" + model.tokenizer().bosToken()
+                        + "` every input starts with (pretrained Llama models put their massive activation there), so "
+                        + "a subject is never at position 0: a first-token subject sits at position 1." : "")
+                + "\n\n| layer | ratio |\n|---|---|\n");
         for (int l = 0; l < ratios.length; l++) {
             sb.append(String.format(Locale.ROOT, "| %d | %.3f |%n", l, ratios[l]));
         }
