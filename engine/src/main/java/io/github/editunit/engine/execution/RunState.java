@@ -57,6 +57,7 @@ public final class RunState {
             env.put("model.hash" + suffix, s.baseHash());
             env.put("device" + suffix, s.model().device().getDeviceType()
                     + (s.model().device().getDeviceId() >= 0 ? ":" + s.model().device().getDeviceId() : ""));
+            env.put("dtype" + suffix, s.model().precision().label());
             i++;
         }
         env.put("methods", String.join(", ", methods));
