@@ -42,13 +42,13 @@ final class ModelInfoCommand implements Callable<Integer> {
             info.put("weightsHash", model.parameters().contentHash());
             // precision and memory (added fields; the ones above keep their names)
             MemoryEstimate est = MemoryEstimate.of(model.architecture(), model.precision());
-            MemoryBudget budget = MemoryBudget.ofMachine();
+            MemoryBudget budget = MemoryBudget.of(model.device());
             info.put("dtype", model.precision().label());
             info.put("checkpointDtypes", ModelFiles.checkpointDTypes(modelOptions.model));
             info.put("weightsBytes", model.parameters().byteSize());
             info.put("estimatedWorkingSetBytes", est.workingSetBytes());
             info.put("estimatedTotalBytes", est.totalBytes());
-            info.put("availableMemoryBytes", budget.availableBytes());
+            info.put("availableMemoryBytes", budget == null ? null : budget.availableBytes());
             info.put("memoryEstimate", est.describe());
             if (json) {
                 Json.print(info);

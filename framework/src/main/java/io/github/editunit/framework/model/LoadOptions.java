@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -15,11 +16,12 @@ import java.util.function.Supplier;
  * @param patches EditUnit weight patches applied in order after loading
  * @param memoryCheck whether to refuse, before reading any tensor, a model whose {@link MemoryEstimate}
  *        exceeds the {@link MemoryBudget}
- * @param budget the memory the model may take (by default: this machine's available memory)
+ * @param budget the memory the model may take on a device (by default {@link MemoryBudget#of(Device)}: free
+ *        GPU memory, or this machine's available memory for the CPU); null skips the check
  * @param log receives the one-line memory estimate (and notes such as a slow precision); may ignore them
  */
 public record LoadOptions(Device device, Precision precision, List<Path> patches, boolean memoryCheck,
-        Supplier<MemoryBudget> budget, Consumer<String> log) {
+        Function<Device, MemoryBudget> budget, Consumer<String> log) {
 
     public LoadOptions {
         Objects.requireNonNull(device, "device");
@@ -29,9 +31,9 @@ public record LoadOptions(Device device, Precision precision, List<Path> patches
         Objects.requireNonNull(log, "log");
     }
 
-    /** CPU, float32, no patches, memory check against this machine, nothing logged. */
+    /** CPU, float32, no patches, memory check against the device's budget, nothing logged. */
     public static LoadOptions defaults() {
-        return new LoadOptions(Device.cpu(), Precision.FLOAT32, List.of(), true, MemoryBudget::ofMachine, line -> {});
+        return new LoadOptions(Device.cpu(), Precision.FLOAT32, List.of(), true, MemoryBudget::of, line -> {});
     }
 
     public LoadOptions withDevice(Device d) {
@@ -50,8 +52,9 @@ public record LoadOptions(Device device, Precision precision, List<Path> patches
         return new LoadOptions(device, precision, patches, check, budget, log);
     }
 
+    /** A fixed budget whatever the device (tests, or a limit of the caller's choosing). */
     public LoadOptions withBudget(Supplier<MemoryBudget> b) {
-        return new LoadOptions(device, precision, patches, memoryCheck, b, log);
+        return new LoadOptions(device, precision, patches, memoryCheck, d -> b.get(), log);
     }
 
     public LoadOptions withLog(Consumer<String> l) {

@@ -1,6 +1,9 @@
 package io.github.editunit.framework.model;
 
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
+import java.lang.management.MemoryUsage;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +11,8 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * The memory a model may use, compared with its {@link MemoryEstimate} at load. Tensors live in
+ * The memory a model may use, compared with its {@link MemoryEstimate} at load. On a GPU it is the
+ * device's free memory (CUDA's {@code cudaMemGetInfo} through DJL). On the CPU tensors live in
  * native memory (libtorch's allocator, outside the Java heap), so the budget is the machine's
  * <em>available</em> physical memory: {@code MemAvailable} of {@code /proc/meminfo} (free memory plus
  * reclaimable caches, what the kernel can hand out without swapping), lowered to the room left under
@@ -25,6 +29,23 @@ public record MemoryBudget(long availableBytes, long physicalBytes, String sourc
     /** A fixed budget (tests, or a limit chosen by the caller). */
     public static MemoryBudget of(long availableBytes, String source) {
         return new MemoryBudget(availableBytes, availableBytes, source);
+    }
+
+    /**
+     * The budget of {@code device} now: free GPU memory for a GPU (null when CUDA cannot tell, and the
+     * check is then skipped), this machine's available memory for the CPU.
+     */
+    public static MemoryBudget of(Device device) {
+        if (!device.isGpu()) {
+            return ofMachine();
+        }
+        try {
+            MemoryUsage gpu = CudaUtils.getGpuMemory(device);
+            return new MemoryBudget(gpu.getMax() - gpu.getUsed(), gpu.getMax(),
+                    "free memory of gpu:" + device.getDeviceId() + " (CUDA)");
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
     }
 
     /** The budget of this machine now. */

@@ -116,7 +116,12 @@ public final class ModelFiles {
      * @throws ModelTooLargeException when the check is on and the estimate exceeds the budget
      */
     static void checkMemory(Path dir, Architecture arch, MemoryEstimate estimate, LoadOptions options) {
-        MemoryBudget budget = options.budget().get();
+        MemoryBudget budget = options.budget().apply(options.device());
+        if (budget == null) {
+            options.log().accept("[model] memory: " + estimate.describe() + "; free memory of "
+                    + PrecisionSupport.label(options.device()) + " unknown, not checked");
+            return;
+        }
         options.log().accept("[model] memory: " + estimate.describe() + "; " + budget.describe()
                 + (options.memoryCheck() ? "" : "; memory check off"));
         long heap = Runtime.getRuntime().maxMemory();
@@ -128,15 +133,17 @@ public final class ModelFiles {
         if (!options.memoryCheck() || estimate.totalBytes() <= budget.availableBytes()) {
             return;
         }
-        throw new ModelTooLargeException(refusal(dir, arch, estimate, budget), estimate, budget.availableBytes());
+        throw new ModelTooLargeException(refusal(dir, arch, estimate, budget, options.device()), estimate,
+                budget.availableBytes());
     }
 
-    private static String refusal(Path dir, Architecture arch, MemoryEstimate e, MemoryBudget budget) {
+    private static String refusal(Path dir, Architecture arch, MemoryEstimate e, MemoryBudget budget, Device device) {
         Path name = dir.toAbsolutePath().normalize().getFileName();
         StringBuilder m = new StringBuilder(String.format(java.util.Locale.ROOT,
-                "%s (%s, %,d parameters) in %s needs ≈ %s for weights + ≈ %s working set = ≈ %s; this machine has %s. ",
+                "%s (%s, %,d parameters) in %s needs ≈ %s for weights + ≈ %s working set = ≈ %s; %s has %s. ",
                 name == null ? dir : name, arch.name(), e.parameters(), e.precision(), MemoryEstimate.gb(e.weightBytes()),
-                MemoryEstimate.gb(e.workingSetBytes()), MemoryEstimate.gb(e.totalBytes()), budget.describe()));
+                MemoryEstimate.gb(e.workingSetBytes()), MemoryEstimate.gb(e.totalBytes()),
+                device.isGpu() ? PrecisionSupport.label(device) : "this machine", budget.describe()));
         String alternative = null;
         for (Precision p : Precision.values()) {
             if (p.bytes() >= e.precision().bytes() || PrecisionSupport.staticProblem(p).isPresent()) {

@@ -142,6 +142,22 @@ class MemoryCheckTest {
         assertThat(log).anySatisfy(l -> assertThat(l).contains("10 MB available").endsWith("memory check off"));
     }
 
+    /**
+     * When the device cannot tell its free memory (a GPU without a working CUDA query), the estimate is
+     * still logged, the check is skipped and the model loads. Rules out refusing, or failing with a
+     * NullPointerException, for want of a number.
+     */
+    @Test
+    void anUnknownBudgetIsLoggedAndNotChecked() throws Exception {
+        List<String> log = new ArrayList<>();
+        LoadOptions o = new LoadOptions(ai.djl.Device.cpu(), Precision.FLOAT32, List.of(), true, device -> null, log::add);
+        try (LanguageModel m = ModelFiles.load(BundledModels.tiny(), o)) {
+            assertThat(m.parameters().parameterCount()).isPositive();
+        }
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("[model] memory: ≈ 5 MB for weights")
+                .endsWith("free memory of cpu unknown, not checked"));
+    }
+
     /** The machine budget reads MemAvailable and lowers it to the room under a cgroup v2 limit. */
     @Test
     void machineBudgetReadsMeminfoAndCgroupLimits(@TempDir Path tmp) throws Exception {
