@@ -30,6 +30,9 @@ public @interface HardEditCases {
     /** {@code hardedit.device}. */
     String device() default "";
 
+    /** {@code hardedit.dtype}: float32, float16 or bfloat16. */
+    String dtype() default "";
+
     /** {@code hardedit.methods}. */
     String[] methods() default {};
 

@@ -3,6 +3,8 @@ package io.github.editunit.engine.config;
 import io.github.editunit.engine.HardEditCases;
 import io.github.editunit.framework.editing.EditorFactory;
 import io.github.editunit.framework.evaluation.CollapseBound;
+import io.github.editunit.framework.model.Precision;
+import io.github.editunit.framework.model.PrecisionSupport;
 import io.github.editunit.framework.runtime.DjlRuntime;
 import io.github.editunit.models.BundledModels;
 import java.nio.file.Files;
@@ -50,6 +52,8 @@ public final class ConfigurationResolver {
         List<String> cases = list(Constants.CASES, a == null ? null : concat(a.value(), a.cases()));
         String model = str(Constants.MODEL, a == null ? null : a.model(), "bundled");
         String device = str(Constants.DEVICE, a == null ? null : a.device(), "cpu");
+        String dtype = str(Constants.DTYPE, a == null ? null : a.dtype(), "float32");
+        String memoryCheck = get(Constants.MEMORY_CHECK).orElse("true");
         List<String> methods = list(Constants.METHODS, a == null ? null : a.methods());
         if (methods.isEmpty()) {
             methods = List.of("rome");
@@ -92,14 +96,15 @@ public final class ConfigurationResolver {
                 a != null && !a.expectedCollapse().isBlank()),
                 str(Constants.GATE_EXPECTED_COLLAPSE, a == null ? null : a.expectedCollapse(), "assert"),
                 ExpectedCollapseGate::parse);
-        return new HardEditConfiguration(cases, model, device, methods, mode, edited, patches, corpus, pplLimit, bound,
+        return new HardEditConfiguration(cases, model, device, dtype, memoryCheck, methods, mode, edited, patches, corpus, pplLimit, bound,
                 efficacy, generalisation, locality, testPrefix, seed, limit, hparams, Map.copyOf(overrides), statsDir,
                 statsCorpus, expectationMethods, gate);
     }
 
     /**
-     * What cannot work in a resolved configuration, found before any model loads: unknown methods or
-     * device, thresholds outside [0, 1], missing model directories, corpora, hyperparameter files and
+     * What cannot work in a resolved configuration, found before any model loads: unknown methods,
+     * device or dtype (and bfloat16, which the runtime cannot represent), a memory check that is not
+     * true/false, thresholds outside [0, 1], missing model directories, corpora, hyperparameter files and
      * weight patches. Each message names the annotation attribute or key the value came from.
      */
     public List<String> problems(HardEditCases a, HardEditConfiguration c) {
@@ -118,6 +123,16 @@ public final class ConfigurationResolver {
         } catch (RuntimeException e) {
             out.add(origin(Constants.DEVICE, "device", a != null && !a.device().isBlank()) + ": unknown device '"
                     + c.device() + "'; use cpu, gpu or gpu:N");
+        }
+        String dtypeFrom = origin(Constants.DTYPE, "dtype", a != null && !a.dtype().isBlank());
+        try {
+            PrecisionSupport.staticProblem(Precision.parse(c.dtype())).ifPresent(p -> out.add(dtypeFrom + ": " + p));
+        } catch (IllegalArgumentException e) {
+            out.add(dtypeFrom + ": unknown dtype '" + c.dtype() + "'; valid dtypes are " + Precision.allowed());
+        }
+        String check = c.memoryCheck() == null ? "true" : c.memoryCheck().trim();
+        if (!check.equalsIgnoreCase("true") && !check.equalsIgnoreCase("false")) {
+            out.add(Constants.MEMORY_CHECK + ": '" + c.memoryCheck() + "' is not true or false");
         }
         String modelFrom = origin(Constants.MODEL, "model", a != null && !a.model().isBlank());
         boolean modelOk = modelDirectoryProblem(c.model()).map(p -> out.add(modelFrom + ": " + p)).isEmpty();

@@ -29,6 +29,26 @@ public final class Constants {
     public static final String DEVICE = "hardedit.device";
 
     /**
+     * Precision the weights are kept and computed in: {@code float32} (default), {@code float16} or
+     * {@code bfloat16} ({@code fp32}, {@code fp16}, {@code half}, {@code bf16} are accepted too). The
+     * editing algebra (keys, covariance, v*, updates) stays float32/float64 whatever it is. Annotation:
+     * {@code dtype}. Another value is a configuration problem reported at discovery; so is
+     * {@code bfloat16}, which DJL 0.36's PyTorch bridge cannot represent on any device. Whether
+     * {@code float16} computes on the device is checked when the model loads (on the CPU it works but
+     * is tens of times slower than float32). See README, "Memory and precision".
+     */
+    public static final String DTYPE = "hardedit.dtype";
+
+    /**
+     * Whether a model is refused at load, before any tensor is read, when its estimated memory
+     * (weights in the chosen precision plus the editing working set, printed on stderr at load) exceeds
+     * the machine's available memory: {@code true} (default) or {@code false} (load anyway, e.g. when
+     * memory will be freed or swap is acceptable). Not an annotation attribute. Another value is a
+     * configuration problem reported at discovery.
+     */
+    public static final String MEMORY_CHECK = "hardedit.memory.check";
+
+    /**
      * Editing methods, comma-separated: rome, c-rome, p-rome, memit, ft-l, ft. Default {@code rome}.
      * Another name is a configuration problem reported at discovery.
      */

@@ -1,6 +1,7 @@
 package io.github.editunit.engine.config;
 
 import io.github.editunit.framework.evaluation.CollapseBound;
+import io.github.editunit.framework.model.Precision;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,8 @@ public record HardEditConfiguration(
         List<String> cases,
         String model,
         String device,
+        String dtype,
+        String memoryCheck,
         List<String> methods,
         Mode mode,
         String verifyEdited,
@@ -34,7 +37,8 @@ public record HardEditConfiguration(
 
     /** The same configuration with other case files (files selected directly replace {@code hardedit.cases}). */
     public HardEditConfiguration withCases(List<String> files) {
-        return new HardEditConfiguration(List.copyOf(files), model, device, methods, mode, verifyEdited, verifyPatches,
+        return new HardEditConfiguration(List.copyOf(files), model, device, dtype, memoryCheck, methods, mode,
+                verifyEdited, verifyPatches,
                 pplCorpus, pplLimit, pplBound, efficacy, generalisation, locality, testPrefix, seed, limit, hparams,
                 hparamOverrides, statsDir, statsCorpus, expectationMethods, expectedCollapseGate);
     }
@@ -49,6 +53,16 @@ public record HardEditConfiguration(
             m.put("template_seed", seed.toString());
         }
         return m;
+    }
+
+    /** The parsed {@link Constants#DTYPE} (valid once {@link ConfigurationResolver#problems} is empty). */
+    public Precision precision() {
+        return Precision.parse(dtype);
+    }
+
+    /** The parsed {@link Constants#MEMORY_CHECK}: true unless set to {@code false}. */
+    public boolean memoryCheckEnabled() {
+        return !"false".equalsIgnoreCase(memoryCheck == null ? "" : memoryCheck.trim());
     }
 
     /** Whether the data's {@code expect: collapse} applies to this method. */

@@ -3,6 +3,8 @@ package io.github.editunit.engine.execution;
 import io.github.editunit.engine.config.ConfigurationResolver;
 import io.github.editunit.engine.config.HardEditConfiguration;
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.LoadOptions;
+import io.github.editunit.framework.model.Precision;
 import io.github.editunit.framework.model.ModelFiles;
 import io.github.editunit.framework.runtime.DjlRuntime;
 import io.github.editunit.models.BundledModels;
@@ -21,13 +23,13 @@ public final class ModelSessions implements AutoCloseable {
 
     /** The base model of a suite. */
     public ModelSession base(HardEditConfiguration config) {
-        return session(modelDir(config.model()), config.device(), List.of());
+        return session(modelDir(config.model()), config, List.of());
     }
 
     /** Verify mode: the edited model (a directory, or the base model plus patches). */
     public ModelSession edited(HardEditConfiguration config) {
         if (config.verifyEdited() != null) {
-            return session(modelDir(config.verifyEdited()), config.device(), List.of());
+            return session(modelDir(config.verifyEdited()), config, List.of());
         }
         if (config.verifyPatches().isEmpty()) {
             throw new InfrastructureException("verify mode needs hardedit.verify.edited or hardedit.verify.patches");
@@ -40,7 +42,7 @@ public final class ModelSessions implements AutoCloseable {
             }
             patches.add(file);
         }
-        return session(modelDir(config.model()), config.device(), patches);
+        return session(modelDir(config.model()), config, patches);
     }
 
     /** Resolves {@code bundled} or a directory. */
@@ -54,14 +56,20 @@ public final class ModelSessions implements AutoCloseable {
         return Paths.get(model);
     }
 
-    private synchronized ModelSession session(Path dir, String device, List<Path> patches) {
-        String key = dir.toAbsolutePath().normalize() + "|" + device + "|" + patches;
+    private synchronized ModelSession session(Path dir, HardEditConfiguration config, List<Path> patches) {
+        String device = config.device();
+        Precision precision = config.precision();
+        String key = dir.toAbsolutePath().normalize() + "|" + device + "|" + precision + "|" + patches;
         ModelSession s = sessions.get(key);
         if (s == null) {
             DjlRuntime.prepare();
             long t0 = System.nanoTime();
             try {
-                LanguageModel model = ModelFiles.load(dir, DjlRuntime.device(device), patches);
+                // the estimate goes to stderr like the engine's progress; refusals become infrastructure errors
+                LoadOptions options = LoadOptions.defaults().withDevice(DjlRuntime.device(device))
+                        .withPrecision(precision).withPatches(patches).withMemoryCheck(config.memoryCheckEnabled())
+                        .withLog(System.err::println);
+                LanguageModel model = ModelFiles.load(dir, options);
                 s = new ModelSession(dir, model, (System.nanoTime() - t0) / 1e9);
             } catch (Exception e) {
                 throw new InfrastructureException("cannot load model " + dir + (patches.isEmpty() ? "" : " with patches "

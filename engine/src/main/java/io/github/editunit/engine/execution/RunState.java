@@ -64,6 +64,7 @@ public final class RunState {
                 env.put("model.bos" + suffix, s.model().tokenizer().addsBos()
                         ? "yes (" + s.model().tokenizer().bosToken() + ")" : "no");
             }
+            env.put("dtype" + suffix, s.model().precision().label());
             i++;
         }
         env.put("methods", String.join(", ", methods));

@@ -278,7 +278,7 @@ final class EditCommand implements Callable<Integer> {
         Map<String, float[]> values = new LinkedHashMap<>();
         for (EditOutcome o : kept) {
             for (String n : o.changedTensors()) {
-                values.put(n, model.parameters().get(n).toFloatArray());
+                values.put(n, model.parameters().floats(n));
             }
         }
         WeightPatch.write(out, values, model, baseHash, method + (sequential ? " (sequential)" : ""), ids(used));

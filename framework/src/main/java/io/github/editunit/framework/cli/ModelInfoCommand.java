@@ -1,8 +1,11 @@
 package io.github.editunit.framework.cli;
 
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.MemoryBudget;
+import io.github.editunit.framework.model.MemoryEstimate;
 import io.github.editunit.framework.model.ModelConfig;
 import io.github.editunit.framework.tokenizer.TextTokenizer;
+import io.github.editunit.framework.model.ModelFiles;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "model-info", description = "Architecture, sizes, parameter count and weights hash of a model.")
+@Command(name = "model-info", description = "Architecture, sizes, parameter count, weights hash, precision and memory estimate of a model.")
 final class ModelInfoCommand implements Callable<Integer> {
 
     @Mixin
@@ -43,6 +46,16 @@ final class ModelInfoCommand implements Callable<Integer> {
             }
             info.put("device", model.device().toString());
             info.put("weightsHash", model.parameters().contentHash());
+            // precision and memory (added fields; the ones above keep their names)
+            MemoryEstimate est = MemoryEstimate.of(model.architecture(), model.precision());
+            MemoryBudget budget = MemoryBudget.of(model.device());
+            info.put("dtype", model.precision().label());
+            info.put("checkpointDtypes", ModelFiles.checkpointDTypes(modelOptions.model));
+            info.put("weightsBytes", model.parameters().byteSize());
+            info.put("estimatedWorkingSetBytes", est.workingSetBytes());
+            info.put("estimatedTotalBytes", est.totalBytes());
+            info.put("availableMemoryBytes", budget == null ? null : budget.availableBytes());
+            info.put("memoryEstimate", est.describe());
             if (json) {
                 Json.print(info);
             } else {

@@ -1,7 +1,9 @@
 package io.github.editunit.framework.cli;
 
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.LoadOptions;
 import io.github.editunit.framework.model.ModelFiles;
+import io.github.editunit.framework.model.Precision;
 import io.github.editunit.framework.runtime.DjlRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,13 +24,26 @@ final class ModelOptions {
     @Option(names = "--patch", paramLabel = "FILE", description = "Apply an EditUnit weight patch (repeatable, in order).")
     java.util.List<Path> patches = new java.util.ArrayList<>();
 
-    /** {@code --device} must parse and every {@code --patch} must be a file (checked before the model loads). */
+    @Option(names = "--dtype", defaultValue = "float32", paramLabel = "TYPE",
+            description = "Precision the weights are kept and computed in: float32 (default), float16 or bfloat16. "
+                    + "Editing algebra stays float32/float64. See README, \"Memory and precision\".")
+    String dtype;
+
+    @Option(names = "--no-memory-check", description = "Load even when the estimated memory exceeds what the machine "
+            + "has available (the estimate is printed either way).")
+    boolean noMemoryCheck;
+
+    /**
+     * {@code --device} and {@code --dtype} must parse and every {@code --patch} must be a file
+     * (checked before the model loads).
+     */
     void check() {
         try {
             DjlRuntime.device(device);
         } catch (RuntimeException e) {
             throw new InputException("--device " + device + ": unknown device; use cpu, gpu or gpu:N");
         }
+        precision();
         for (Path p : patches) {
             if (!java.nio.file.Files.isRegularFile(p)) {
                 throw new InputException("--patch " + p + ": file not found");
@@ -36,11 +51,23 @@ final class ModelOptions {
         }
     }
 
+    /** The parsed {@code --dtype}. */
+    Precision precision() {
+        try {
+            return Precision.parse(dtype);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--dtype " + dtype + ": " + e.getMessage());
+        }
+    }
+
     LanguageModel load() throws IOException {
+        check();
         long t0 = System.nanoTime();
-        LanguageModel m = ModelFiles.load(model, DjlRuntime.device(device), patches);
-        System.err.printf(java.util.Locale.ROOT, "[model] loaded %s (%s, %d layers, %,d parameters) in %.1fs%n",
-                model, m.architecture().name(), m.config().layers(), m.parameters().parameterCount(),
+        LoadOptions options = LoadOptions.defaults().withDevice(DjlRuntime.device(device)).withPrecision(precision())
+                .withPatches(patches).withMemoryCheck(!noMemoryCheck).withLog(System.err::println);
+        LanguageModel m = ModelFiles.load(model, options);
+        System.err.printf(java.util.Locale.ROOT, "[model] loaded %s (%s, %d layers, %,d parameters, %s) in %.1fs%n",
+                model, m.architecture().name(), m.config().layers(), m.parameters().parameterCount(), m.precision(),
                 (System.nanoTime() - t0) / 1e9);
         return m;
     }

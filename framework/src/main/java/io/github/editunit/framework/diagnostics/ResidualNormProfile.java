@@ -3,6 +3,7 @@ package io.github.editunit.framework.diagnostics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import io.github.editunit.framework.model.ForwardHooks;
 import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.LanguageModel;
@@ -45,7 +46,7 @@ public final class ResidualNormProfile {
                 var batch = model.batch(scope, chunk);
                 model.logits(batch, hooks);
                 for (int l = 0; l < layers; l++) {
-                    NDArray norms = hooks.captured(HookPoint.blockOutput(l)).norm(new int[] {-1});
+                    NDArray norms = hooks.captured(HookPoint.blockOutput(l)).toType(DataType.FLOAT32, false).norm(new int[] {-1});
                     float[] v = norms.toFloatArray();
                     int t = batch.maxLength();
                     for (int b = 0; b < chunk.size(); b++) {

@@ -3,6 +3,7 @@ package io.github.editunit.framework.editing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import io.github.editunit.framework.model.ForwardHooks;
 import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.LanguageModel;
@@ -71,10 +72,12 @@ public final class ActivationReader {
         return read(ids, positions, List.of(point)).get(point);
     }
 
+    /** Rows of a {@code [K, width]} activation as float64 (exact for float32 and float16 activations). */
     static double[][] rows(NDArray a) {
         long k = a.getShape().get(0);
         int w = (int) a.getShape().get(1);
-        float[] flat = a.toFloatArray();
+        float[] flat = a.getDataType() == DataType.FLOAT32 ? a.toFloatArray()
+                : a.toType(DataType.FLOAT32, false).toFloatArray();
         List<double[]> rows = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             double[] r = new double[w];

@@ -88,7 +88,7 @@ public final class EditOutcome implements AutoCloseable {
     public Map<String, float[]> editedValues() {
         Map<String, float[]> d = new LinkedHashMap<>();
         for (String n : before.names()) {
-            d.put(n, model.parameters().get(n).toFloatArray());
+            d.put(n, model.parameters().floats(n));
         }
         return d;
     }

@@ -6,7 +6,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import io.github.editunit.framework.model.Blocks;
 import io.github.editunit.framework.model.ForwardHooks;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.runtime.Scalars;
@@ -23,6 +25,11 @@ import java.util.Map;
  * element-wise box {@code W ∈ [W₀ − ε, W₀ + ε]} enforced after every step; plain FT when
  * {@code norm_constraint} is off. The loss is the papers' FT loss: the target tokens' NLL read
  * at the last prompt position (or teacher-forced, by option).
+ *
+ * <p>With half-precision weights Adam, its moments and the box act on float32 master copies of the
+ * trained tensors (mixed-precision training); the forward reads each master through a cast autograd
+ * follows, so the gradient arrives in float32, and the weights receive the masters rounded once when
+ * training ends (a weight may then sit up to half a float16 step outside the box).
  */
 public final class FineTuneEditor implements Editor {
 
@@ -106,10 +113,18 @@ public final class FineTuneEditor implements Editor {
 
         Map<String, NDArray[]> adam = new HashMap<>();
         Map<String, NDArray[]> box = new HashMap<>();
+        // half-precision weights: Adam runs on float32 master copies, which the forward reads through a
+        // cast autograd follows; the weights get the masters' values rounded once at the end
+        boolean half = params.precision().isHalf();
+        Map<String, NDArray> trained = new HashMap<>();
         NDManager state = params.manager().newSubManager();
         try {
             for (String n : names) {
-                NDArray p = params.get(n);
+                NDArray p = half ? params.get(n).toType(DataType.FLOAT32, true) : params.get(n);
+                if (half) {
+                    p.attach(state);
+                }
+                trained.put(n, p);
                 adam.put(n, new NDArray[] {state.zeros(p.getShape()), state.zeros(p.getShape())});
                 if (hp.constrained()) {
                     NDArray w0 = state.create(before.values().get(n), p.getShape());
@@ -126,7 +141,13 @@ public final class FineTuneEditor implements Editor {
                 double loss;
                 try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
                     nd.suppressNotUsedWarning();
+                    Map<String, NDArray> stored = new HashMap<>();
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        if (half) {
+                            for (String n : names) {
+                                stored.put(n, params.substitute(n, Blocks.cast(trained.get(n), params.precision().dataType())));
+                            }
+                        }
                         NDArray logp = model.logits(model.batch(scope, seqs), ForwardHooks.none()).logSoftmax(-1);
                         NDArray nll = ForwardHooks.gatherRows(logp, tb, tp)
                                 .gather(scope.create(tt).reshape(k, 1), 1).sum().neg();
@@ -141,12 +162,14 @@ public final class FineTuneEditor implements Editor {
                             break;
                         }
                         gc.backward(nll);
+                    } finally {
+                        stored.forEach(params::substitute);
                     }
                     step++;
                     double bc1 = 1 - Math.pow(b1, step);
                     double bc2 = 1 - Math.pow(b2, step);
                     for (String n : names) {
-                        NDArray g0 = params.get(n).getGradient();
+                        NDArray g0 = trained.get(n).getGradient();
                         if (g0.isNaN().logicalOr(g0.isInfinite()).any().getBoolean()) {
                             throw new NonFiniteValueException(requests.size() == 1 ? requests.get(0) : null,
                                     method() + " fine-tuning", "gradient of " + n, epoch, hp.numSteps(),
@@ -154,7 +177,7 @@ public final class FineTuneEditor implements Editor {
                         }
                     }
                     for (String n : names) {
-                        NDArray p = params.get(n);
+                        NDArray p = trained.get(n);
                         NDArray g = p.getGradient();
                         NDArray grad = hp.weightDecay() > 0 ? g.add(Scalars.mul(p, (float) hp.weightDecay())) : g;
                         NDArray[] mv = adam.get(n);
@@ -174,12 +197,17 @@ public final class FineTuneEditor implements Editor {
             }
             diag.lossTrajectory("fineTune", losses);
             diag.put("epochs", step);
+            if (half) {
+                for (String n : names) {
+                    params.set(n, trained.get(n).toFloatArray());
+                }
+            }
         } finally {
             state.close();
         }
         for (int l : hp.layers()) {
             Projection p = model.architecture().mlpDownProjection(l);
-            float[] now = params.get(p.weightName()).toFloatArray();
+            float[] now = params.floats(p.weightName());
             float[] old = before.values().get(p.weightName());
             double sq = 0;
             double maxAbs = 0;

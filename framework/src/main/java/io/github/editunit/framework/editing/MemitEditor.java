@@ -173,7 +173,7 @@ public final class MemitEditor implements Editor {
             double norm = Matrices.frobenius(delta);
             diag.layerUpdateNorm(layer, norm);
             diag.put("residualNorm.layer" + layer, Math.sqrt(residNorm / n));
-            double wNorm = RomeEditor.frobenius(model.parameters().get(proj.weightName()).toFloatArray());
+            double wNorm = RomeEditor.frobenius(model.parameters().floats(proj.weightName()));
             diag.put("relativeUpdateNorm.layer" + layer, norm / wNorm);
             model.parameters().addMatrix(proj, Vectors.toFloat(delta.data));
         }

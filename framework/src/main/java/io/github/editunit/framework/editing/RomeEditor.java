@@ -161,7 +161,7 @@ public final class RomeEditor implements Editor {
                     !Vectors.allFinite(up.u()) ? "left vector u = C⁻¹k" : "right vector (v* − Wk)/(uᵀk)", -1, -1,
                     "denominator " + up.denominator());
         }
-        double wNorm = frobenius(model.parameters().get(proj.weightName()).toFloatArray());
+        double wNorm = frobenius(model.parameters().floats(proj.weightName()));
         double updateNorm = Vectors.norm(up.right()) * Vectors.norm(up.u());
         double denom = up.denominator();
         double consistentDenom = up.consistentDenominator();

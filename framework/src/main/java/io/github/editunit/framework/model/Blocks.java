@@ -13,12 +13,45 @@ import java.util.SplittableRandom;
 /**
  * Building blocks shared by the architecture families' forward passes. Every scalar operand
  * goes through {@link Scalars} (docs/numerics.md).
+ *
+ * <p>Precision: activations have the weights' type ({@link ParameterStore#precision()}). With
+ * float32 weights every block is what it always was. With float16 weights the matrix products,
+ * layer norms and activations run in float16, while the attention softmax (with its mask) and the
+ * RMSNorm statistics run in float32 and are cast back, as in Hugging Face's eager Llama and GPT-2
+ * code; the logits leave the forward in float32. Casts inside a forward go through
+ * {@link #cast(NDArray, DataType)}, which autograd can follow (DJL's {@code toType} cannot).
  */
 public final class Blocks {
 
     private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
 
     private Blocks() {}
+
+    /**
+     * {@code x} converted to {@code type}, recorded by autograd (DJL's {@code toType} runs under
+     * libtorch's no-grad guard, so a gradient would stop there). Widening adds a {@code -0.0} of the
+     * wider type shaped {@code [1]} (type promotion widens; adding {@code -0.0} is exact for every
+     * value, signed zeros included); narrowing adds {@code x} in place into a tensor of {@code -0.0}
+     * of the narrow type (one rounding to nearest even, like a copy). Returns {@code x} itself when
+     * the type already matches.
+     */
+    public static NDArray cast(NDArray x, DataType type) {
+        DataType from = x.getDataType();
+        if (from == type) {
+            return x;
+        }
+        NDManager m = x.getManager();
+        if (type.getNumOfBytes() > from.getNumOfBytes()) {
+            return x.add(Scalars.of(m, -0.0, type).reshape(1));
+        }
+        return m.full(x.getShape(), -0.0f, type).addi(x);
+    }
+
+    /** Whether a tensor is in a 16-bit floating type (a half-precision forward). */
+    public static boolean isHalf(NDArray x) {
+        DataType t = x.getDataType();
+        return t == DataType.FLOAT16 || t == DataType.BFLOAT16;
+    }
 
     /** Applies the hooks at {@code p} if anything is hooked there. */
     public static NDArray hook(ForwardHooks hooks, HookPoint p, NDArray a) {
@@ -62,12 +95,15 @@ public final class Blocks {
 
     /**
      * Causal softmax attention of {@code q, k, v} ({@code [B, H, T, hd]}) with an additive
-     * {@code bias}; returns {@code [B, T, H·hd]}.
+     * {@code bias}; returns {@code [B, T, H·hd]}. When the scores are half precision and the bias is
+     * float32, the masking and the softmax run in float32 and the probabilities are cast back.
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, NDArray scale) {
         Shape s = q.getShape();
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
-        return scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray probs = scores.getDataType() == bias.getDataType() ? scores.add(bias).softmax(-1)
+                : cast(cast(scores, bias.getDataType()).add(bias).softmax(-1), scores.getDataType());
+        return probs.matMul(v).transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
     }
 
     /** {@code [B, 1, T, T]} additive bias: 0 where attention is allowed, a large negative elsewhere. */
@@ -83,10 +119,15 @@ public final class Blocks {
         return Scalars.mul(Scalars.sub(allowed, 1f), 1e9f);
     }
 
-    /** RMSNorm: {@code x / sqrt(mean(x²) + eps) · γ} (no mean subtraction, no bias). */
+    /**
+     * RMSNorm: {@code x / sqrt(mean(x²) + eps) · γ} (no mean subtraction, no bias). A half-precision
+     * {@code x} is normalised in float32 and cast back before {@code γ} (Hugging Face's LlamaRMSNorm),
+     * since {@code x²} of a residual stream can exceed float16's range.
+     */
     public static NDArray rmsNorm(NDArray x, NDArray gamma, double eps) {
-        NDArray ms = x.mul(x).mean(new int[] {-1}, true);
-        return x.div(Scalars.add(ms, eps).sqrt()).mul(gamma);
+        NDArray xf = isHalf(x) ? cast(x, DataType.FLOAT32) : x;
+        NDArray ms = xf.mul(xf).mean(new int[] {-1}, true);
+        return cast(xf.div(Scalars.add(ms, eps).sqrt()), x.getDataType()).mul(gamma);
     }
 
     /** LayerNorm over the last axis with weight and bias (libtorch's fused kernel). */

@@ -16,6 +16,9 @@ import java.util.Map;
  * array, or the whole {@code [B, T, width]} tensor. Injections add trainable delta vectors at
  * chosen (batch, position) pairs: row {@code j} of the delta matrix is added wherever the
  * injection names it. All arrays created here live in the forward pass's manager.
+ *
+ * <p>Captured activations have the forward's type (float16 for float16 weights); deltas are float32
+ * (or float64) whatever the weights' type, and gradients reach them in that type.
  */
 public final class ForwardHooks {
 
@@ -77,7 +80,14 @@ public final class ForwardHooks {
         List<Injection> add = injections.get(point);
         if (add != null) {
             for (Injection inj : add) {
-                out = out.add(inj.selection(out).matMul(inj.deltas).reshape(out.getShape()));
+                NDArray increment = inj.selection(out).matMul(inj.deltas).reshape(out.getShape());
+                if (increment.getDataType() == out.getDataType()) {
+                    out = out.add(increment);
+                } else {
+                    // half-precision activation, float32 deltas: add in float32 and round once to the
+                    // activation's type, like an in-place hook (activation += delta) in PyTorch
+                    out = Blocks.cast(Blocks.cast(out, increment.getDataType()).add(increment), out.getDataType());
+                }
             }
         }
         if (fullReads.contains(point)) {

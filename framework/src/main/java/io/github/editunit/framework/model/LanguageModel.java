@@ -28,9 +28,19 @@ public final class LanguageModel implements AutoCloseable {
 
     /** A freshly initialised model (no file needed), e.g. GPT-2 small for benchmarks. */
     public static LanguageModel random(ModelConfig config, long seed, TokenCodec tokenizer, Device device) {
+        return random(config, seed, tokenizer, device, Precision.FLOAT32);
+    }
+
+    /**
+     * A freshly initialised model whose weights are kept in {@code precision} (initialised in
+     * float32, then rounded).
+     */
+    public static LanguageModel random(ModelConfig config, long seed, TokenCodec tokenizer, Device device,
+            Precision precision) {
         DjlRuntime.prepare();
+        PrecisionSupport.require(precision, device);
         Architecture arch = Architectures.forConfig(config);
-        ParameterStore store = new ParameterStore(NDManager.newBaseManager(device));
+        ParameterStore store = new ParameterStore(NDManager.newBaseManager(device), precision);
         arch.initialize(store, seed);
         return new LanguageModel(arch, store, tokenizer);
     }
@@ -58,6 +68,11 @@ public final class LanguageModel implements AutoCloseable {
         return tokenizer != null;
     }
 
+    /** The type the weights are kept and the forward computes in; logits are always float32. */
+    public Precision precision() {
+        return parameters.precision();
+    }
+
     public Device device() {
         return parameters.manager().getDevice();
     }
@@ -76,7 +91,7 @@ public final class LanguageModel implements AutoCloseable {
         return tokenizer != null ? tokenizer.eosId() : config().eosTokenId();
     }
 
-    /** Logits {@code [B, T, vocab]} in the batch's manager. */
+    /** Logits {@code [B, T, vocab]}, float32 whatever the weights' precision, in the batch's manager. */
     public NDArray logits(TokenBatch batch, ForwardHooks hooks) {
         return architecture.forward(parameters, batch.ids(), batch.mask(), hooks);
     }

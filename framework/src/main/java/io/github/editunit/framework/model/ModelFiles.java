@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.editunit.framework.runtime.DjlRuntime;
 import io.github.editunit.framework.safetensors.CheckpointFiles;
@@ -37,17 +38,33 @@ public final class ModelFiles {
 
     private ModelFiles() {}
 
-    /** Loads a model directory on the CPU. */
+    /** Loads a model directory on the CPU, in float32. */
     public static LanguageModel load(Path dir) throws IOException {
-        return load(dir, Device.cpu());
+        return load(dir, LoadOptions.defaults());
+    }
+
+    /** Loads a model directory in float32. */
+    public static LanguageModel load(Path dir, Device device) throws IOException {
+        return load(dir, LoadOptions.defaults().withDevice(device));
+    }
+
+    /** Loads a base model in float32 and applies patches written by {@link WeightPatch}, in order. */
+    public static LanguageModel load(Path dir, Device device, java.util.List<Path> patches) throws IOException {
+        return load(dir, LoadOptions.defaults().withDevice(device).withPatches(patches));
     }
 
     /**
-     * Loads a model directory. Every tensor is checked against the architecture's expected
-     * shape and for NaN or infinite values; errors name the file and the tensor. Half-precision
-     * checkpoints are converted to float32 on load.
+     * Loads a model directory. Before any tensor is read: the precision is checked on the device
+     * ({@link PrecisionSupport}) and the memory the model will take is estimated from
+     * {@code config.json} ({@link MemoryEstimate}), logged in one line, and compared with the
+     * {@link MemoryBudget} (a model that does not fit is refused with the numbers, unless the check is
+     * off). Then every tensor is checked against the architecture's expected shape and for NaN or
+     * infinite values; errors name the file and the tensor. Tensors are converted to the load
+     * precision (F16 data loaded as float16 is taken as it is; a value beyond float16's range is an
+     * error naming the tensor) and end up in memory libtorch owns, outside the JVM's direct-memory
+     * limit. Patches are applied last, in order.
      */
-    public static LanguageModel load(Path dir, Device device) throws IOException {
+    public static LanguageModel load(Path dir, LoadOptions options) throws IOException {
         DjlRuntime.prepare();
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": model directory not found");
@@ -59,20 +76,99 @@ public final class ModelFiles {
         }
         ModelConfig config = ModelConfig.read(configFile);
         Architecture arch = Architectures.forConfig(config);
-        ParameterStore store = new ParameterStore(NDManager.newBaseManager(device));
+        Precision precision = options.precision();
+        PrecisionSupport.require(precision, options.device());
+        checkMemory(dir, arch, MemoryEstimate.of(arch, precision), options);
+        if (PrecisionSupport.isSlow(precision, options.device())) {
+            options.log().accept("[model] note: " + precision + " on " + PrecisionSupport.label(options.device())
+                    + " computes far slower than float32 (libtorch has no fast float16 matrix product on this CPU); "
+                    + "it halves the memory of the weights, not the time");
+        }
+        ParameterStore store = new ParameterStore(NDManager.newBaseManager(options.device()), precision);
+        LanguageModel model = null;
         try {
-            readWeights(dir, arch, store);
+            readWeights(dir, arch, store, options.log());
             TextTokenizer tokenizer = hasTokenizer(dir) ? TextTokenizer.load(dir) : null;
             if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {
                 tokenizer.close();
                 throw new IOException(dir.resolve("tokenizer.json") + ": tokenizer has " + tokenizer.vocabSize()
                         + " tokens but config.json says vocab_size " + config.vocabSize());
             }
-            return new LanguageModel(arch, store, tokenizer);
+            model = new LanguageModel(arch, store, tokenizer);
+            for (Path p : options.patches()) {
+                WeightPatch.apply(model, p);
+            }
+            return model;
         } catch (IOException | RuntimeException e) {
-            store.close();
+            if (model != null) {
+                model.close();
+            } else {
+                store.close();
+            }
             throw e;
         }
+    }
+
+    /**
+     * Logs the estimate and refuses a model that does not fit the budget, naming the numbers and the
+     * precisions that would fit.
+     *
+     * @throws ModelTooLargeException when the check is on and the estimate exceeds the budget
+     */
+    static void checkMemory(Path dir, Architecture arch, MemoryEstimate estimate, LoadOptions options) {
+        MemoryBudget budget = options.budget().apply(options.device());
+        if (budget == null) {
+            options.log().accept("[model] memory: " + estimate.describe() + "; free memory of "
+                    + PrecisionSupport.label(options.device()) + " unknown, not checked");
+            return;
+        }
+        options.log().accept("[model] memory: " + estimate.describe() + "; " + budget.describe()
+                + (options.memoryCheck() ? "" : "; memory check off"));
+        long heap = Runtime.getRuntime().maxMemory();
+        if (estimate.heapBytes() > heap) {
+            options.log().accept("[model] warning: editing needs ≈ " + MemoryEstimate.gb(estimate.heapBytes())
+                    + " of Java heap (weight snapshot, update and covariance of one layer) but the JVM may use at most "
+                    + MemoryEstimate.gb(heap) + "; raise -Xmx (EDITUNIT_JAVA_OPTS)");
+        }
+        if (!options.memoryCheck() || estimate.totalBytes() <= budget.availableBytes()) {
+            return;
+        }
+        throw new ModelTooLargeException(refusal(dir, arch, estimate, budget, options.device()), estimate,
+                budget.availableBytes());
+    }
+
+    private static String refusal(Path dir, Architecture arch, MemoryEstimate e, MemoryBudget budget, Device device) {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        StringBuilder m = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "%s (%s, %,d parameters) in %s needs ≈ %s for weights + ≈ %s working set = ≈ %s; %s has %s. ",
+                name == null ? dir : name, arch.name(), e.parameters(), e.precision(), MemoryEstimate.gb(e.weightBytes()),
+                MemoryEstimate.gb(e.workingSetBytes()), MemoryEstimate.gb(e.totalBytes()),
+                device.isGpu() ? PrecisionSupport.label(device) : "this machine", budget.describe()));
+        String alternative = null;
+        for (Precision p : Precision.values()) {
+            if (p.bytes() >= e.precision().bytes() || PrecisionSupport.staticProblem(p).isPresent()) {
+                continue;
+            }
+            MemoryEstimate smaller = MemoryEstimate.of(arch, p);
+            alternative = smaller.totalBytes() <= budget.availableBytes()
+                    ? "Use --dtype " + p + " (hardedit.dtype=" + p + "; ≈ " + MemoryEstimate.gb(smaller.weightBytes())
+                            + " for weights, ≈ " + MemoryEstimate.gb(smaller.totalBytes()) + " in all)"
+                    : "Even " + p + " needs ≈ " + MemoryEstimate.gb(smaller.totalBytes()) + "; use a machine with more memory";
+        }
+        m.append(alternative != null ? alternative : "No smaller supported precision; use a machine with more memory");
+        m.append(", or load anyway with --no-memory-check (hardedit.memory.check=false).");
+        return m.toString();
+    }
+
+    /** The element types of a model directory's checkpoint tensors ({@code ["F32"]}, {@code ["BF16"]}, ...), from the headers. */
+    public static List<String> checkpointDTypes(Path dir) throws IOException {
+        Set<String> types = new TreeSet<>();
+        try (TensorSource src = CheckpointFiles.open(dir)) {
+            for (String name : src.tensorNames()) {
+                types.add(src.info(name).dtype().name());
+            }
+        }
+        return List.copyOf(types);
     }
 
     /**
@@ -88,11 +184,13 @@ public final class ModelFiles {
                 || (Files.isRegularFile(dir.resolve("vocab.json")) && Files.isRegularFile(dir.resolve("merges.txt")));
     }
 
-    private static void readWeights(Path dir, Architecture arch, ParameterStore store) throws IOException {
+    private static void readWeights(Path dir, Architecture arch, ParameterStore store,
+            java.util.function.Consumer<String> log) throws IOException {
         Map<String, Shape> expected = arch.parameterShapes();
         Path checkpoint = CheckpointFiles.locate(dir);
         String file = checkpoint.getFileName().toString();
         List<String> unknown = new ArrayList<>();
+        long[] rounded = new long[2]; // bfloat16 values changed by float16, their tensors
         try (TensorSource src = CheckpointFiles.open(dir)) {
             for (String name : src.tensorNames()) {
                 if (arch.isIgnoredTensor(name)) {
@@ -109,13 +207,17 @@ public final class ModelFiles {
                     throw new IOException(file + ": tensor \"" + name + "\" has shape " + got + " but config.json ("
                             + arch.name() + ", " + describe(arch.config()) + ") needs " + want);
                 }
-                NDArray array = src.toNDArray(name, store.manager());
+                NDArray array = readTensor(src, name, file, store, rounded);
                 store.put(canonical, array);
                 if (!allFinite(array)) {
                     throw new IOException(file + ": tensor \"" + name + "\" contains NaN or infinite values; "
                             + "refusing to load a corrupt model");
                 }
             }
+        }
+        if (rounded[0] > 0) {
+            log.accept(String.format(java.util.Locale.ROOT, "[model] note: %,d bfloat16 value(s) in %,d tensor(s) below "
+                    + "float16's normal range (6.1e-5) were rounded to float16", rounded[0], rounded[1]));
         }
         Set<String> missing = new TreeSet<>(expected.keySet());
         missing.removeAll(store.names());
@@ -129,6 +231,57 @@ public final class ModelFiles {
         }
     }
 
+    /**
+     * One checkpoint tensor in the store's precision, in memory libtorch owns: the reader's arrays
+     * wrap Java direct buffers, which count against the JVM's direct-memory limit (by default the
+     * heap size) and would cap the model size at -Xmx.
+     */
+    private static NDArray readTensor(TensorSource src, String name, String file, ParameterStore store, long[] rounded)
+            throws IOException {
+        DataType type = store.precision().dataType();
+        DType fileType = src.info(name).dtype();
+        NDManager m = store.manager();
+        NDArray javaBacked;
+        if (type == DataType.FLOAT32 || fileType == DType.F16) {
+            javaBacked = src.toNDArray(name, m, type);
+        } else {
+            NDArray f = src.toNDArray(name, m);
+            try {
+                if (!allFinite(f)) {
+                    return f.duplicate(); // reported as corrupt by the caller's check
+                }
+                NDArray converted = f.toType(type, true);
+                if (!allFinite(converted)) {
+                    float max;
+                    try (NDArray abs = f.abs(); NDArray mx = abs.max()) {
+                        max = mx.getFloat();
+                    }
+                    converted.close();
+                    throw new IOException(file + ": tensor \"" + name + "\" has values beyond " + store.precision()
+                            + "'s range (largest |x| = " + max + ", limit 65504); load the model with dtype float32");
+                }
+                if (fileType == DType.BF16) {
+                    try (NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
+                        long changed = converted.toType(DataType.FLOAT32, false).neq(f).countNonzero().getLong();
+                        if (changed > 0) {
+                            rounded[0] += changed;
+                            rounded[1]++;
+                        }
+                    }
+                }
+                converted.setName(name);
+                return converted;
+            } finally {
+                f.close();
+            }
+        }
+        NDArray owned = javaBacked.duplicate();
+        owned.setName(name);
+        javaBacked.close();
+        return owned;
+    }
+
     private static boolean allFinite(NDArray a) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -138,20 +291,6 @@ public final class ModelFiles {
 
     private static String describe(ModelConfig c) {
         return "n_layer " + c.layers() + ", n_embd " + c.width() + ", vocab_size " + c.vocabSize();
-    }
-
-    /** Loads a base model and applies patches written by {@link WeightPatch}, in order. */
-    public static LanguageModel load(Path dir, Device device, java.util.List<Path> patches) throws IOException {
-        LanguageModel m = load(dir, device);
-        try {
-            for (Path p : patches) {
-                WeightPatch.apply(m, p);
-            }
-            return m;
-        } catch (IOException | RuntimeException e) {
-            m.close();
-            throw e;
-        }
     }
 
     /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.editunit.framework.safetensors.HalfFloats;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -18,16 +19,42 @@ import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
 /**
- * The named float32 parameters of a model, owned by one {@link NDManager}. Updates happen in
- * place: no copy of the model is ever made, and forward passes see changes immediately.
+ * The named parameters of a model, in one {@link Precision} (float32 unless loaded otherwise),
+ * owned by one {@link NDManager}. Updates happen in place: no copy of the model is ever made, and
+ * forward passes see changes immediately.
+ *
+ * <p>Half-precision weights: updates ({@link #add}, {@link #addRankOne}, {@link #addMatrix}) arrive
+ * in float32 and are added in place, so each weight becomes {@code round(w + Δw)} computed in
+ * float32 and rounded once to the weights' type; snapshots hold the values as float32 (exact for
+ * float16) and {@link #restore} writes back the very same half-precision bits.
  */
 public final class ParameterStore implements AutoCloseable {
 
     private final NDManager manager;
+    private final Precision precision;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
+    /** A float32 store. */
     public ParameterStore(NDManager manager) {
+        this(manager, Precision.FLOAT32);
+    }
+
+    /**
+     * A store that keeps every parameter in {@code precision}.
+     *
+     * @throws UnsupportedPrecisionException for a precision the runtime cannot hold (bfloat16)
+     */
+    public ParameterStore(NDManager manager, Precision precision) {
+        PrecisionSupport.staticProblem(precision).ifPresent(p -> {
+            throw new UnsupportedPrecisionException(p);
+        });
         this.manager = manager;
+        this.precision = precision;
+    }
+
+    /** The type every parameter is kept in (and forward passes compute in). */
+    public Precision precision() {
+        return precision;
     }
 
     /** The manager owning the parameters (and defining their device). */
@@ -35,10 +62,13 @@ public final class ParameterStore implements AutoCloseable {
         return manager;
     }
 
-    /** Adds or replaces a parameter; the array is attached to this store's manager. */
+    /**
+     * Adds or replaces a parameter, converted to the store's precision (rounding to nearest even);
+     * the array is attached to this store's manager.
+     */
     public void put(String name, NDArray value) {
-        if (value.getDataType() != DataType.FLOAT32) {
-            NDArray converted = value.toType(DataType.FLOAT32, true);
+        if (value.getDataType() != precision.dataType()) {
+            NDArray converted = value.toType(precision.dataType(), true);
             value.close();
             value = converted;
         }
@@ -48,6 +78,21 @@ public final class ParameterStore implements AutoCloseable {
         if (old != null && old != value) {
             old.close();
         }
+    }
+
+    /**
+     * Puts {@code value} under an existing name as it is (no conversion, not attached, nothing
+     * closed) and returns the tensor it replaces; the caller puts that one back. For mixed-precision
+     * training: a forward reads a cast of a float32 master copy in the weight's place.
+     */
+    public NDArray substitute(String name, NDArray value) {
+        NDArray old = get(name);
+        if (!old.getShape().equals(value.getShape()) || old.getDataType() != value.getDataType()) {
+            throw new IllegalArgumentException("substitute for \"" + name + "\" must be " + old.getDataType() + " "
+                    + old.getShape() + ", got " + value.getDataType() + " " + value.getShape());
+        }
+        parameters.put(name, value);
+        return old;
     }
 
     /** Returns the parameter or throws naming it. */
@@ -72,6 +117,29 @@ public final class ParameterStore implements AutoCloseable {
         return get(name).getShape();
     }
 
+    /** Bytes the parameters take in native memory. */
+    public long byteSize() {
+        long n = 0;
+        for (NDArray a : parameters.values()) {
+            n += a.getShape().size() * a.getDataType().getNumOfBytes();
+        }
+        return n;
+    }
+
+    /** A parameter's values as float32 (exact for float16 weights), row-major, as a Java copy. */
+    public float[] floats(String name) {
+        return floats(get(name));
+    }
+
+    private static float[] floats(NDArray a) {
+        if (a.getDataType() == DataType.FLOAT32) {
+            return a.toFloatArray();
+        }
+        try (NDArray f = a.toType(DataType.FLOAT32, true)) {
+            return f.toFloatArray();
+        }
+    }
+
     /** Total number of scalar parameters. */
     public long parameterCount() {
         long n = 0;
@@ -81,11 +149,14 @@ public final class ParameterStore implements AutoCloseable {
         return n;
     }
 
-    /** A bit-exact copy of the named tensors, kept in Java memory. */
+    /**
+     * A bit-exact copy of the named tensors, kept in Java memory as float32 (every float16 value is
+     * a float32 value, so nothing is lost).
+     */
     public WeightSnapshot snapshot(Iterable<String> names) {
         Map<String, float[]> copies = new LinkedHashMap<>();
         for (String n : names) {
-            copies.put(n, get(n).toFloatArray());
+            copies.put(n, floats(n));
         }
         return new WeightSnapshot(copies);
     }
@@ -93,18 +164,32 @@ public final class ParameterStore implements AutoCloseable {
     /** Writes a snapshot back, bit-exact, in place. */
     public void restore(WeightSnapshot snapshot) {
         for (Map.Entry<String, float[]> e : snapshot.values().entrySet()) {
-            get(e.getKey()).set(e.getValue());
+            set(e.getKey(), e.getValue());
         }
     }
 
-    /** Overwrites a parameter's values in place. */
+    /**
+     * Overwrites a parameter's values in place. For half-precision weights each value is rounded to
+     * nearest even (exact for values read from such weights, so a snapshot restores bit for bit).
+     */
     public void set(String name, float[] values) {
         NDArray target = get(name);
         if (values.length != target.getShape().size()) {
             throw new IllegalArgumentException("parameter \"" + name + "\" has " + target.getShape().size()
                     + " values, got " + values.length);
         }
-        target.set(values);
+        if (target.getDataType() == DataType.FLOAT32) {
+            target.set(values);
+            return;
+        }
+        if (target.getDataType() != DataType.FLOAT16) {
+            throw new IllegalStateException("parameter \"" + name + "\" has type " + target.getDataType());
+        }
+        ByteBuffer half = manager.allocateDirect(2 * values.length).order(ByteOrder.nativeOrder());
+        for (float v : values) {
+            half.putShort(HalfFloats.floatToHalf(v));
+        }
+        target.set(half.flip());
     }
 
     /** Adds {@code delta} (same shape as the stored tensor) in place. */
@@ -152,20 +237,21 @@ public final class ParameterStore implements AutoCloseable {
         }
     }
 
-    /** The projection's weight in mathematical orientation {@code [out, in]}, as a Java copy. */
+    /** The projection's weight in mathematical orientation {@code [out, in]}, as a float32 Java copy. */
     public float[] matrix(Projection p) {
         NDArray w = get(p.weightName());
         if (p.layout() == MatrixLayout.OUT_IN) {
-            return w.toFloatArray();
+            return floats(w);
         }
         try (NDArray t = w.transpose()) {
-            return t.toFloatArray();
+            return floats(t);
         }
     }
 
     /**
-     * SHA-256 over every parameter (sorted by name): name, shape and the raw little-endian
-     * float32 bits. Two stores have the same hash iff they are bit-identical.
+     * SHA-256 over every parameter (sorted by name): name, shape and the raw little-endian bits in
+     * the store's precision (float32 or float16). Two stores have the same hash iff they are
+     * bit-identical; a model loaded in float16 has another hash than the same file in float32.
      */
     public String contentHash() {
         MessageDigest sha;

@@ -2,6 +2,7 @@ package io.github.editunit.framework.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -32,6 +33,14 @@ public final class Rotary {
      * @param len sequence length (positions {@code 0 .. len-1})
      */
     public Rotary(NDManager m, double[] invFreq, int headDim, long len, Layout layout) {
+        this(m, invFreq, headDim, len, layout, DataType.FLOAT32);
+    }
+
+    /**
+     * Tables in {@code type}, the type of the activations they rotate: computed in double, rounded
+     * to float32 and then to {@code type} (Hugging Face casts its float32 cos/sin to the query's type).
+     */
+    public Rotary(NDManager m, double[] invFreq, int headDim, long len, Layout layout, DataType type) {
         int half = invFreq.length;
         int rd = 2 * half;
         int n = (int) len;
@@ -62,9 +71,18 @@ public final class Rotary {
                 r[(2 * i) * headDim + 2 * i + 1] = 1f;
             }
         }
-        this.cos = m.create(c, new Shape(len, headDim));
-        this.sin = m.create(s, new Shape(len, headDim));
-        this.rot = m.create(r, new Shape(headDim, headDim));
+        this.cos = typed(m.create(c, new Shape(len, headDim)), type);
+        this.sin = typed(m.create(s, new Shape(len, headDim)), type);
+        this.rot = typed(m.create(r, new Shape(headDim, headDim)), type);
+    }
+
+    private static NDArray typed(NDArray a, DataType type) {
+        if (a.getDataType() == type) {
+            return a;
+        }
+        NDArray t = a.toType(type, false);
+        a.close();
+        return t;
     }
 
     /** Rotates {@code x} of shape {@code [B, H, T, headDim]}. */

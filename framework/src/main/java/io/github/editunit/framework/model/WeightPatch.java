@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An edit saved as a small safetensors file: only the changed tensors (their edited values,
- * float32, so the edited model is reproduced bit-exactly) plus metadata naming the method, the
+ * An edit saved as a small safetensors file: only the changed tensors (their edited values, in
+ * the weights' type, F32 or F16, so the edited model is reproduced bit-exactly) plus metadata naming the method, the
  * cases and the weights hash of the model the patch applies to. Patches stack: each names the
  * hash of the model it was made on, and applying one checks it.
  */
@@ -49,10 +49,12 @@ public final class WeightPatch {
         w.putMetadata(METHOD, method);
         w.putMetadata(CASES, String.join(",", caseIds));
         Map<String, long[]> shapes = new LinkedHashMap<>();
+        // the weights' own type: float16 values are float32 values, so either is exact
+        DType type = model.precision() == Precision.FLOAT16 ? DType.F16 : DType.F32;
         for (Map.Entry<String, float[]> e : edited.entrySet()) {
             long[] shape = model.parameters().shape(e.getKey()).getShape();
             shapes.put(e.getKey(), shape);
-            w.add(e.getKey(), e.getValue(), shape, DType.F32);
+            w.add(e.getKey(), e.getValue(), shape, type);
         }
         w.putMetadata(SHA256, checksum(edited, shapes));
         w.write(file);

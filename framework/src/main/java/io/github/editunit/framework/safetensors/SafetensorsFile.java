@@ -167,6 +167,45 @@ public final class SafetensorsFile implements TensorSource {
         return array;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>F16 data read as float16 is copied as it is into a direct buffer the engine adopts.
+     */
+    @Override
+    public NDArray toNDArray(String name, NDManager manager, DataType type) throws IOException {
+        TensorInfo info = readableInfo(name);
+        if (type != DataType.FLOAT16 || info.dtype() != DType.F16) {
+            return TensorSource.super.toNDArray(name, manager, type);
+        }
+        if (info.byteSize() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(label + ": tensor \"" + name + "\" needs " + info.byteSize()
+                    + " bytes, too large for one NDArray buffer");
+        }
+        ByteBuffer buf = manager.allocateDirect((int) info.byteSize()).order(ByteOrder.nativeOrder());
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        long position = dataStart + info.begin();
+        long remaining = info.byteSize();
+        while (remaining > 0) {
+            int len = (int) Math.min(remaining, chunkBytes);
+            ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, position, len).order(ByteOrder.LITTLE_ENDIAN);
+            if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                buf.put(mapped);
+            } else {
+                while (mapped.hasRemaining()) {
+                    buf.putShort(mapped.getShort());
+                }
+            }
+            position += len;
+            remaining -= len;
+        }
+        NDArray array = manager.create(buf.flip(), new Shape(info.shape()), DataType.FLOAT16);
+        array.setName(name);
+        return array;
+    }
+
     private TensorInfo readableInfo(String name) throws SafetensorsFormatException {
         TensorInfo info = info(name);
         if (!info.dtype().isReadableAsFloat()) {

@@ -2,6 +2,7 @@ package io.github.editunit.framework.safetensors;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -134,6 +135,11 @@ public final class ShardedSafetensors implements TensorSource {
     @Override
     public NDArray toNDArray(String name, NDManager manager) throws IOException {
         return shardFor(name).toNDArray(name, manager);
+    }
+
+    @Override
+    public NDArray toNDArray(String name, NDManager manager, DataType type) throws IOException {
+        return shardFor(name).toNDArray(name, manager, type);
     }
 
     /** Opens every shard and checks each tensor of the index is in its shard. */

@@ -2,6 +2,7 @@ package io.github.editunit.framework.safetensors;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -40,6 +41,22 @@ public interface TensorSource extends AutoCloseable {
 
     /** Reads a tensor as a float32 {@link NDArray} with the tensor's shape, owned by {@code manager}. */
     NDArray toNDArray(String name, NDManager manager) throws IOException;
+
+    /**
+     * Reads a tensor as an {@link NDArray} of {@code type} (float32 or float16). Data already in that
+     * type is taken bit for bit; other data is decoded to float32 and then rounded by libtorch (to
+     * nearest even; float16 overflows to infinity, which the caller must check).
+     */
+    default NDArray toNDArray(String name, NDManager manager, DataType type) throws IOException {
+        NDArray f = toNDArray(name, manager);
+        if (type == DataType.FLOAT32) {
+            return f;
+        }
+        NDArray converted = f.toType(type, true);
+        converted.setName(name);
+        f.close();
+        return converted;
+    }
 
     @Override
     void close() throws IOException;

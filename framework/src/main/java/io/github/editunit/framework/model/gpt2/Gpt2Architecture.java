@@ -116,6 +116,7 @@ public final class Gpt2Architecture implements Architecture {
     @Override
     public NDArray forward(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
         NDManager m = ids.getManager();
+        DataType type = w.precision().dataType(); // activations' type; logits leave in float32
         Shape s = ids.getShape();
         long batch = s.get(0);
         long len = s.get(1);
@@ -131,7 +132,7 @@ public final class Gpt2Architecture implements Architecture {
         NDArray x = Blocks.take(w.get(P + "wte.weight"), ids, m).add(Blocks.take(w.get(P + "wpe.weight"), positions, m));
         NDArray bias = Blocks.causalBias(mask, len, m);
         double eps = config.layerNormEpsilon();
-        NDArray scale = Scalars.of(m, (float) (1.0 / Math.sqrt(hd)), DataType.FLOAT32);
+        NDArray scale = Scalars.of(m, (float) (1.0 / Math.sqrt(hd)), type);
 
         for (int l = 0; l < config.layers(); l++) {
             String b = block(l);
@@ -153,7 +154,7 @@ public final class Gpt2Architecture implements Architecture {
         x = Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
         NDArray head = w.get(P + "wte.weight").transpose();
         head.attach(m);
-        return x.matMul(head);
+        return Blocks.cast(x.matMul(head), DataType.FLOAT32);
     }
 
     @Override

@@ -127,6 +127,7 @@ public final class GptjArchitecture implements Architecture {
     @Override
     public NDArray forward(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
         NDManager m = ids.getManager();
+        DataType type = w.precision().dataType(); // activations' type; logits leave in float32
         Shape shape = ids.getShape();
         long batch = shape.get(0);
         long len = shape.get(1);
@@ -140,8 +141,8 @@ public final class GptjArchitecture implements Architecture {
 
         NDArray x = Blocks.take(w.get(P + "wte.weight"), ids, m);
         NDArray bias = Blocks.causalBias(mask, len, m);
-        NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), DataType.FLOAT32);
-        Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.INTERLEAVED);
+        NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), type);
+        Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.INTERLEAVED, type);
 
         for (int l = 0; l < config.layers(); l++) {
             String b = block(l);
@@ -162,7 +163,7 @@ public final class GptjArchitecture implements Architecture {
             x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(attn).add(mlp));
         }
         x = Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
-        return Blocks.linear(x, w.get("lm_head.weight"), w.get("lm_head.bias"));
+        return Blocks.cast(Blocks.linear(x, w.get("lm_head.weight"), w.get("lm_head.bias")), DataType.FLOAT32);
     }
 
     @Override

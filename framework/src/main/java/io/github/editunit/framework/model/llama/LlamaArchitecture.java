@@ -154,6 +154,7 @@ public final class LlamaArchitecture implements Architecture {
     @Override
     public NDArray forward(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
         NDManager m = ids.getManager();
+        DataType type = w.precision().dataType(); // activations' type; logits leave in float32
         Shape shape = ids.getShape();
         long batch = shape.get(0);
         long len = shape.get(1);
@@ -173,8 +174,8 @@ public final class LlamaArchitecture implements Architecture {
 
         NDArray x = Blocks.take(w.get(P + "embed_tokens.weight"), ids, m);
         NDArray bias = Blocks.causalBias(mask, len, m);
-        NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), DataType.FLOAT32);
-        Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.ROTATE_HALF);
+        NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), type);
+        Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.ROTATE_HALF, type);
 
         for (int l = 0; l < config.layers(); l++) {
             String b = block(l);
@@ -203,7 +204,7 @@ public final class LlamaArchitecture implements Architecture {
         x = Blocks.rmsNorm(x, w.get(P + "norm.weight"), eps);
         NDArray head = w.get(s.tieWordEmbeddings() ? P + "embed_tokens.weight" : "lm_head.weight").transpose();
         head.attach(m);
-        return x.matMul(head);
+        return Blocks.cast(x.matMul(head), DataType.FLOAT32);
     }
 
     @Override
