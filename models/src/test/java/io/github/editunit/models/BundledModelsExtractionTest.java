@@ -157,4 +157,28 @@ class BundledModelsExtractionTest {
         assertThat(ModelManifest.read(dir)).isPresent();
         assertIntact(dir);
     }
+
+    @Test
+    void theLlamaIsExtractedBesideTheGpt2IntoItsOwnDirectory() throws IOException {
+        Path gpt2 = extract();
+        Path llama = BundledModels.extracted(BundledModels.TINY_LLAMA, base, VERSION,
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        // rules out the second model overwriting (or being served from) the first one's directory
+        assertThat(llama).isEqualTo(base.resolve("editunit-tiny-llama-" + VERSION)).isNotEqualTo(gpt2);
+        assertThat(BundledModels.problem(BundledModels.TINY_LLAMA, llama)).isNull();
+        assertThat(BundledModels.problem(gpt2)).isNull();
+        for (String f : BundledModels.FILES) {
+            try (InputStream in = BundledModels.class.getResourceAsStream("/io/github/editunit/models/editunit-tiny-llama/"
+                    + f)) {
+                assertThat(in).as(f).isNotNull();
+                var sha = ModelManifest.newSha256();
+                sha.update(in.readAllBytes());
+                assertThat(ModelManifest.sha256(llama.resolve(f))).as(f)
+                        .isEqualTo(java.util.HexFormat.of().formatHex(sha.digest()));
+            }
+        }
+        assertThat(Files.readString(llama.resolve("config.json"))).contains("\"model_type\" : \"llama\"");
+        assertThat(BundledModels.isBundled("editunit-tiny-llama")).isTrue();
+        assertThat(BundledModels.canonicalName(BundledModels.BUNDLED)).isEqualTo(BundledModels.TINY);
+    }
 }
