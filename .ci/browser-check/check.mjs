@@ -95,6 +95,23 @@ try {
       `chart "${att.name}" of "${withChart.leaf.name}" renders (${box ? Math.round(box.width) + '×' + Math.round(box.height) : 'not visible'})`);
     await page.screenshot({ path: path.join(shots, 'perplexity-chart.png'), fullPage: true });
   }
+
+  // 4. both bundled models in one report: cases of a Llama marker class and of a GPT-2 one, and the
+  //    environment (shown on the overview) names both families
+  const suiteText = JSON.stringify(json('data/suites.json'));
+  check(/Llama\w*Test/.test(suiteText) && /"SingleEditTest"|SingleEditTest/.test(suiteText.replace(/Llama\w*Test/g, '')),
+    'the report holds cases of the Llama marker classes and of the GPT-2 ones');
+  const env = JSON.stringify(json('widgets/environment.json'));
+  check(/model\.family[^"]*"[^\]]*llama/.test(env) && /gpt2 \(/.test(env),
+    'the environment names both model families (gpt2 and llama)');
+  await page.goto(base + 'index.html#');
+  await page.waitForSelector('text=/test cases/i');
+  // the widget lists the first rows; "Show all" expands it
+  await page.locator('.widget', { hasText: 'Environment' }).getByText(/show all/i).first()
+    .click({ timeout: 5000 }).catch(() => {});
+  const shownEnv = await page.getByText(/llama \(/).first().waitFor({ state: 'visible', timeout: 20000 })
+    .then(() => true).catch(() => false);
+  check(shownEnv, 'the overview shows the Llama family in its environment widget');
 } finally {
   await browser.close();
   server.close();
