@@ -52,4 +52,18 @@ final class Suites {
 
     @HardEditCases(cases = "hardedit/cases.json", methods = "rome", model = "no/such/model-dir")
     static final class MissingModelDirectory {}
+
+    // BundledSuiteResolutionTest: bundled:SUITE of the run's bundled model, bundled:MODEL/SUITE
+    @HardEditCases(cases = "bundled:single-edit.json", model = "editunit-tiny-llama", methods = "rome", limit = 2)
+    static final class BundledLlamaSuite {}
+
+    @HardEditCases(cases = "bundled:single-edit.json", methods = "rome", limit = 2)
+    static final class BundledDefaultSuite {}
+
+    @HardEditCases(cases = "bundled:editunit-tiny-llama/single-edit.json", methods = "rome", limit = 2)
+    static final class BundledNamedSuite {}
+
+    @HardEditCases(cases = "bundled:no-such-suite.json", model = "editunit-tiny-llama", methods = "rome")
+    static final class BundledMissingSuite {}
+
 }
