@@ -94,7 +94,7 @@ class HyperparameterCatalogTest {
     @Test
     void everyShippedFileParsesAndBindsToItsRecord() {
         assertThat(HyperparameterCatalog.names())
-                .containsExactly("gpt2-xl", "gpt-j-6b", "llama-2-7b", "llama-3-8b", "editunit-tiny");
+                .containsExactly("gpt2-xl", "gpt-j-6b", "llama-2-7b", "llama-3-8b", "editunit-tiny", "editunit-tiny-llama");
         for (String name : HyperparameterCatalog.names()) {
             RomeHyperparameters r = rome(name);
             assertThat(r.mode()).as(name).isEqualTo(KeyMode.ORIGINAL);
@@ -356,6 +356,25 @@ class HyperparameterCatalogTest {
         assertThat(HyperparameterCatalog.modelName(GptjSettings.config(50257, 1024, 1600, 48, 25, 6400, 1e-5, 50256,
                 64))).isNull();
         assertThat(HyperparameterCatalog.load("rome", GPT2_XL, null, null, null).get("layer").asInt()).isEqualTo(17);
+    }
+
+    /**
+     * The bundled Llama gets its own set (MEMIT λ 1500), not the GPT-2 tiny model's (λ 1000, which
+     * collapses it) of the same width and depth, and a Llama of that size without GQA gets none.
+     */
+    @Test
+    void theBundledLlamaIsPickedByFamilyAndShape() {
+        io.github.editunit.framework.model.llama.LlamaSettings gqa =
+                new io.github.editunit.framework.model.llama.LlamaSettings(2, 32, 10000, null, false, false, false,
+                        null, 4095);
+        ModelConfig tinyLlama = io.github.editunit.framework.model.llama.LlamaSettings.config("llama", 4096, 128, 128,
+                4, 4, 344, 1e-5, 4094, gqa);
+        assertThat(HyperparameterCatalog.modelName(tinyLlama)).isEqualTo("editunit-tiny-llama");
+        assertThat(HyperparameterCatalog.load("memit", tinyLlama, null, null, null).get("mom2_update_weight").asInt())
+                .isEqualTo(1500);
+        ModelConfig noGqa = io.github.editunit.framework.model.llama.LlamaSettings.config("llama", 4096, 128, 128, 4, 4,
+                344, 1e-5, 4094, io.github.editunit.framework.model.llama.LlamaSettings.defaults(4, 32));
+        assertThat(HyperparameterCatalog.modelName(noGqa)).isNull();
     }
 
     /**
