@@ -399,7 +399,7 @@ class HyperparameterCatalogTest {
         assertThatThrownBy(() -> HyperparameterCatalog.load("rome", "mistral-7b", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no shipped hyperparameters named \"mistral-7b\" (known: gpt2-xl, gpt-j-6b, llama-2-7b, "
-                        + "llama-3-8b, editunit-tiny)");
+                        + "llama-3-8b, editunit-tiny, editunit-tiny-llama)");
     }
 
     /**
