@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "edit", description = "Apply edits, measure efficacy, generalisation, locality and perplexity, restore.")
+@Command(name = "edit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Apply edits, measure efficacy, generalisation, locality and perplexity, restore.")
 final class EditCommand implements Callable<Integer> {
 
     @Mixin
