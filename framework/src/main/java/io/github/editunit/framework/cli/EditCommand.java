@@ -17,6 +17,7 @@ import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.stats.StatisticsCache;
 import io.github.editunit.hardedit.cases.CaseFileReader;
 import io.github.editunit.hardedit.cases.EditCase;
+import io.github.editunit.hardedit.text.Counts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -257,10 +258,12 @@ final class EditCommand implements Callable<Integer> {
                 System.err.println("[edit] ERROR: the weights were not restored (hash differs from the unedited model)");
             }
             if (errors > 0) {
-                System.err.printf("[edit] %d of %d cases errored (not measured); first: %s%n", errors, cases, firstError);
+                System.err.printf("[edit] %d of %s errored (not measured); first: %s%n", errors,
+                        Counts.of(cases, "case"), firstError);
             }
             if (failed > 0) {
-                System.err.printf("[edit] %d of %d cases collapsed (perplexity outside --ppl-bound)%n", failed, cases);
+                System.err.printf("[edit] %d of %s collapsed (perplexity outside --ppl-bound)%n", failed,
+                        Counts.of(cases, "case"));
             }
             if (errors > 0 || !restored) {
                 return EditUnitCli.EXIT_ERROR;
@@ -387,9 +390,10 @@ final class EditCommand implements Callable<Integer> {
             }
             String ppl = noPpl ? "perplexity skipped"
                     : String.format(Locale.ROOT, "ppl %.3f → max %.3f", pplBefore, maxPpl);
-            System.out.printf(Locale.ROOT, "%ncases %d  ES %.3f  PS %.3f  NS %.3f  %s  collapsed %d  "
-                    + "errors %d  weights restored %s  edit %.1fs in %d batches  BOS %s%n", rows.size(), es, ps, ns,
-                    ppl, collapsed, verdict.errors(), restored, editSeconds, batches.size(),
+            System.out.printf(Locale.ROOT, "%n%s  ES %.3f  PS %.3f  NS %.3f  %s  collapsed %d  "
+                    + "errors %d  weights restored %s  edit %.1fs in %s  BOS %s%n", Counts.of(rows.size(), "case"),
+                    es, ps, ns, ppl, collapsed, verdict.errors(), restored, editSeconds,
+                    Counts.of(batches.size(), "batch"),
                     bos ? bosToken : "none");
         }
     }
