@@ -258,12 +258,10 @@ final class EditCommand implements Callable<Integer> {
                 System.err.println("[edit] ERROR: the weights were not restored (hash differs from the unedited model)");
             }
             if (errors > 0) {
-                System.err.printf("[edit] %d of %s errored (not measured); first: %s%n", errors,
-                        Counts.of(cases, "case"), firstError);
+                System.err.printf("[edit] %d of %d cases errored (not measured); first: %s%n", errors, cases, firstError);
             }
             if (failed > 0) {
-                System.err.printf("[edit] %d of %s collapsed (perplexity outside --ppl-bound)%n", failed,
-                        Counts.of(cases, "case"));
+                System.err.printf("[edit] %d of %d cases collapsed (perplexity outside --ppl-bound)%n", failed, cases);
             }
             if (errors > 0 || !restored) {
                 return EditUnitCli.EXIT_ERROR;
