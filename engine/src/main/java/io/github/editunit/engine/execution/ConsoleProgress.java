@@ -1,5 +1,6 @@
 package io.github.editunit.engine.execution;
 
+import io.github.editunit.hardedit.text.Counts;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -46,8 +47,9 @@ public final class ConsoleProgress {
     }
 
     public synchronized String summary() {
-        return String.format(Locale.ROOT, "%d cases: %d passed (%d collapsed as expected), %d failed, %d errors in %.1fs",
-                cases, passed, expectedCollapses, failed, errors, (System.nanoTime() - start) / 1e9);
+        return String.format(Locale.ROOT, "%s: %d passed (%d collapsed as expected), %d failed, %s in %.1fs",
+                Counts.of(cases, "case"), passed, expectedCollapses, failed, Counts.of(errors, "error"),
+                (System.nanoTime() - start) / 1e9);
     }
 
     public synchronized void finish() {

@@ -4,6 +4,7 @@ import io.github.editunit.engine.config.HardEditConfiguration;
 import io.github.editunit.engine.descriptor.SequenceDescriptor;
 import io.github.editunit.framework.editing.EditOutcome;
 import io.github.editunit.framework.evaluation.EditEvaluator;
+import io.github.editunit.hardedit.text.Counts;
 import java.util.List;
 
 /** What a sequence container does: record the baseline ({@code before}); undo every kept step and verify the hash ({@code after}). */
@@ -32,8 +33,8 @@ public final class SequenceRunner {
         }
         List<Double> t = seq.trajectory();
         double max = t.stream().mapToDouble(Double::doubleValue).map(v -> Double.isNaN(v) ? 0 : v).max().orElse(Double.NaN);
-        ctx.run().progress().info(String.format("%s %s %s: %d steps kept, perplexity %s → %s (max %s, bound %s), restored",
-                ctx.suiteName(), ctx.method(), d.getDisplayName(), kept.size(), FailureMessages.ppl(seq.baseline()),
+        ctx.run().progress().info(String.format("%s %s %s: %s kept, perplexity %s → %s (max %s, bound %s), restored",
+                ctx.suiteName(), ctx.method(), d.getDisplayName(), Counts.of(kept.size(), "step"), FailureMessages.ppl(seq.baseline()),
                 t.isEmpty() ? "n/a" : FailureMessages.ppl(t.get(t.size() - 1)), FailureMessages.ppl(max),
                 FailureMessages.ppl(seq.boundValue())));
         String now = ctx.run().sessions().base(ctx.configuration()).model().parameters().contentHash();

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * randomly initialised model (GPT-2 small by default). Load averages are recorded with each
  * measurement because other jobs on the machine change the numbers.
  */
-@Command(name = "bench", description = "Measure matmul peak and forward (ME-PPL ppl) throughput.")
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Measure matmul peak and forward (ME-PPL ppl) throughput.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--what", defaultValue = "all", paramLabel = "WHAT", description = "forward, matmul or all.")

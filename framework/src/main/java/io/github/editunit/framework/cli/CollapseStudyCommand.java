@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "collapse-study", description = "Regenerate docs/collapse-study.md on a model with EditUnit's suites.")
+@Command(name = "collapse-study", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Regenerate docs/collapse-study.md on a model with EditUnit's suites.")
 final class CollapseStudyCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "bundled", converter = ModelPathConverter.class, paramLabel = "DIR")

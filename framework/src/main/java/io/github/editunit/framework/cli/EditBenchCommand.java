@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench-edit", description = "Edit latency per method and the cost of the statistics (docs/benchmarks.md).")
+@Command(name = "bench-edit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Edit latency per method and the cost of the statistics (docs/benchmarks.md).")
 final class EditBenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "bundled", converter = ModelPathConverter.class, paramLabel = "DIR")

@@ -17,6 +17,7 @@ import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.stats.StatisticsCache;
 import io.github.editunit.hardedit.cases.CaseFileReader;
 import io.github.editunit.hardedit.cases.EditCase;
+import io.github.editunit.hardedit.text.Counts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "edit", description = "Apply edits, measure efficacy, generalisation, locality and perplexity, restore.")
+@Command(name = "edit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Apply edits, measure efficacy, generalisation, locality and perplexity, restore.")
 final class EditCommand implements Callable<Integer> {
 
     @Mixin
@@ -157,9 +158,11 @@ final class EditCommand implements Callable<Integer> {
                     row.put("batch", batchIndex);
                     rows.add(row);
                     done++;
-                    System.err.printf(Locale.ROOT, "[edit] %d/%d %s %s: ES %.0f PS %.2f NS %.2f ppl %.3f → %.3f%s (%.1fs)%n",
-                            done, used.size(), method, chunk.get(i).caseId(), ev.es(), ev.ps(), ev.ns(), pplBefore,
-                            ev.pplAfter(), ev.collapsed() ? " COLLAPSED" : "", ev.editSeconds() + ev.evalSeconds());
+                    String ppl = noPpl ? "perplexity skipped"
+                            : String.format(Locale.ROOT, "ppl %.3f → %.3f", pplBefore, ev.pplAfter());
+                    System.err.printf(Locale.ROOT, "[edit] %d/%d %s %s: ES %.0f PS %.2f NS %.2f %s%s (%.1fs)%n",
+                            done, used.size(), method, chunk.get(i).caseId(), ev.es(), ev.ps(), ev.ns(), ppl,
+                            ev.collapsed() ? " COLLAPSED" : "", ev.editSeconds() + ev.evalSeconds());
                 }
                 if (sequential) {
                     continue;
@@ -334,7 +337,7 @@ final class EditCommand implements Callable<Integer> {
         int collapsed = 0;
         for (Map<String, Object> r : rows) {
             Object p = r.get("pplAfter");
-            if (r.containsKey("pplAfter")) {
+            if (!noPpl && r.containsKey("pplAfter")) { // null: non-finite (counts as infinite)
                 double v = p == null ? Double.POSITIVE_INFINITY : ((Number) p).doubleValue();
                 maxPpl = Double.isNaN(maxPpl) ? v : Math.max(maxPpl, v);
             }
@@ -361,6 +364,9 @@ final class EditCommand implements Callable<Integer> {
         summary.put("batches", batches);
         summary.put("bos", bos); // whether every model input started with a BOS (positions count it)
         summary.put("bosToken", bosToken);
+        // --no-ppl: pplBefore, pplAfterMax and each case's pplAfter/pplRatio are null because nothing was
+        // measured (not because perplexity went non-finite); this says which
+        summary.put("pplSkipped", noPpl);
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("summary", summary);
@@ -378,11 +384,14 @@ final class EditCommand implements Callable<Integer> {
                 Map<String, Object> d = (Map<String, Object>) r.get("diagnostics");
                 System.out.printf(Locale.ROOT, "%-12s %-22s %-12s %5s %5s %5s %9s denom=%s upd=%s%n", r.get("caseId"),
                         r.get("subject"), r.get("targetNew"), fmt(r.get("es")), fmt(r.get("ps")), fmt(r.get("ns")),
-                        fmt(r.get("pplRatio")), fmt(d.get("denominator")), fmt(d.get("relativeUpdateNorm")));
+                        noPpl ? "skipped" : fmt(r.get("pplRatio")), fmt(d.get("denominator")), fmt(d.get("relativeUpdateNorm")));
             }
-            System.out.printf(Locale.ROOT, "%ncases %d  ES %.3f  PS %.3f  NS %.3f  ppl %.3f → max %.3f  collapsed %d  "
-                    + "errors %d  weights restored %s  edit %.1fs in %d batches  BOS %s%n", rows.size(), es, ps, ns,
-                    pplBefore, maxPpl, collapsed, verdict.errors(), restored, editSeconds, batches.size(),
+            String ppl = noPpl ? "perplexity skipped"
+                    : String.format(Locale.ROOT, "ppl %.3f → max %.3f", pplBefore, maxPpl);
+            System.out.printf(Locale.ROOT, "%n%s  ES %.3f  PS %.3f  NS %.3f  %s  collapsed %d  "
+                    + "errors %d  weights restored %s  edit %.1fs in %s  BOS %s%n", Counts.of(rows.size(), "case"),
+                    es, ps, ns, ppl, collapsed, verdict.errors(), restored, editSeconds,
+                    Counts.of(batches.size(), "batch"),
                     bos ? bosToken : "none");
         }
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "editunit",
         mixinStandardHelpOptions = true,
-        version = "EditUnit 0.1.0-SNAPSHOT",
+        versionProvider = VersionProvider.class,
         description = "Test knowledge edits of language models.",
         subcommands = {
             ModelInfoCommand.class,

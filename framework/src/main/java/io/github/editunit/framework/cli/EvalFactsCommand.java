@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * the paraphrase prompts and the neighbour prompts (with the neighbours' ground truths). Cases
  * without a ground truth contribute only their neighbours. Progress goes to stderr.
  */
-@Command(name = "eval-facts", description = "Fact recall of the cases' ground truths (top-1, exact, P(true)).")
+@Command(name = "eval-facts", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Fact recall of the cases' ground truths (top-1, exact, P(true)).")
 public final class EvalFactsCommand implements Callable<Integer> {
 
     @Mixin

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "generate", description = "Continue a prompt, greedily or with seeded top-k sampling.")
+@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Continue a prompt, greedily or with seeded top-k sampling.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Mixin

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "model-info", description = "Architecture, sizes, parameter count, weights hash, precision and memory estimate of a model.")
+@Command(name = "model-info", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Architecture, sizes, parameter count, weights hash, precision and memory estimate of a model.")
 final class ModelInfoCommand implements Callable<Integer> {
 
     @Mixin

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ppl", description = "Perplexity on a corpus (ME-PPL JSON or one sentence per line), ME-PPL recipe.")
+@Command(name = "ppl", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Perplexity on a corpus (ME-PPL JSON or one sentence per line), ME-PPL recipe.")
 final class PerplexityCommand implements Callable<Integer> {
 
     @Mixin

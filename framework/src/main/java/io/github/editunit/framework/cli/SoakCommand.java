@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench-soak", description = "Edit + restore cycles of one case in one JVM: weights hash after each, "
+@Command(name = "bench-soak", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Edit + restore cycles of one case in one JVM: weights hash after each, "
         + "identical updates, flat resident memory (docs/benchmarks.md).")
 final class SoakCommand implements Callable<Integer> {
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code editunit stats}: precomputes and caches the second-moment statistics C of some layers. */
-@Command(name = "stats", description = "Precompute and cache the key second-moment statistics C = E[k kᵀ] (ROME/MEMIT).")
+@Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Precompute and cache the key second-moment statistics C = E[k kᵀ] (ROME/MEMIT).")
 public final class StatsCommand implements Callable<Integer> {
 
     /** Corpus file looked up in the model directory when --corpus is absent. */

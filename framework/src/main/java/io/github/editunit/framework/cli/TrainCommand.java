@@ -18,7 +18,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Train a sandbox model (GPT-2, Llama or GPT-J architecture) that knows the facts "
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Train a sandbox model (GPT-2, Llama or GPT-J architecture) that knows the facts "
         + "of a generated world or of case files.")
 final class TrainCommand implements Callable<Integer> {
 

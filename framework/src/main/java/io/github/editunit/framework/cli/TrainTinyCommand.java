@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train-tiny", description = "Reproduce a bundled model (models/editunit-tiny, or with --arch llama "
+@Command(name = "train-tiny", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Reproduce a bundled model (models/editunit-tiny, or with --arch llama "
         + "models/editunit-tiny-llama): world, tokenizer, training, suites, model card.")
 final class TrainTinyCommand implements Callable<Integer> {
 

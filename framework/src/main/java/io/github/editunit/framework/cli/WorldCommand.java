@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "world", description = "Write the seeded fact world: training corpus, held-out PPL corpus, edit suites, facts.")
+@Command(name = "world", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Write the seeded fact world: training corpus, held-out PPL corpus, edit suites, facts.")
 final class WorldCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED", description = "World seed (the bundled model uses 42).")

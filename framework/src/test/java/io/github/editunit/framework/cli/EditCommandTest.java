@@ -89,7 +89,8 @@ class EditCommandTest {
         // the original fields first, in their order; new ones only added after them
         assertThat(iterator(s)).containsExactly("cases", "efficacyScore", "paraphraseScore", "neighborhoodScore",
                 "pplBefore", "pplAfterMax", "collapsed", "weightsRestored", "failed", "errors", "editSeconds", "batches",
-                "bos", "bosToken");
+                "bos", "bosToken", "pplSkipped");
+        assertThat(s.get("pplSkipped").asBoolean()).as("perplexity was measured").isFalse();
         assertThat(s.get("cases").asInt()).isEqualTo(2);
         assertThat(s.get("weightsRestored").asBoolean()).isTrue();
         assertThat(s.get("pplBefore").asDouble()).isPositive();
@@ -102,6 +103,41 @@ class EditCommandTest {
         assertThat(first.get("es").asDouble()).isBetween(0.0, 1.0);
         assertThat(first.get("batch").asInt()).isZero();
         assertThat(first.get("editSeconds").asDouble()).isEqualTo(s.get("batches").get(0).get("editSeconds").asDouble());
+    }
+
+    /**
+     * {@code --no-ppl}: the text output says "perplexity skipped" (progress line, table column and
+     * summary) and never prints NaN, Infinity or null for the unmeasured perplexity; the JSON keeps its
+     * field names with null values and says {@code "pplSkipped": true}. Rules out the old output
+     * ("ppl NaN → max Infinity", a "null" column), a JSON with NaN/Infinity literals other tools cannot
+     * parse, and a skipped run that looks like a non-finite (collapsed) one.
+     */
+    @Test
+    void noPplSaysPerplexitySkippedInTextAndMarksItInJson() throws Exception {
+        String[] base = {"edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
+            "--limit", "1", "--no-ppl", "--stats-dir", sharedStats.toString()};
+        Run text = execute(base);
+        assertThat(text.rc()).isZero();
+        assertThat(text.out()).contains("perplexity skipped").contains("skipped").doesNotContain("NaN")
+                .doesNotContain("Infinity").doesNotContain("null");
+        String progress = text.err().lines().filter(l -> l.startsWith("[edit] 1/1")).findFirst().orElseThrow();
+        assertThat(progress).contains("perplexity skipped").doesNotContain("NaN").doesNotContain("Infinity");
+
+        String[] withJson = java.util.Arrays.copyOf(base, base.length + 1);
+        withJson[base.length] = "--json";
+        Run json = execute(withJson);
+        assertThat(json.rc()).isZero();
+        assertThat(json.out()).doesNotContain("NaN").doesNotContain("Infinity");
+        JsonNode doc = json.json();
+        JsonNode s = doc.get("summary");
+        assertThat(s.get("pplSkipped").asBoolean()).isTrue();
+        assertThat(s.get("pplBefore").isNull()).as("pplBefore present and null").isTrue();
+        assertThat(s.get("pplAfterMax").isNull()).as("pplAfterMax present and null").isTrue();
+        assertThat(s.get("collapsed").asInt()).isZero();
+        JsonNode c = doc.get("cases").get(0);
+        assertThat(c.get("pplAfter").isNull()).isTrue();
+        assertThat(c.get("pplRatio").isNull()).isTrue();
+        assertThat(c.get("collapsed").asBoolean()).isFalse();
     }
 
     @Test
