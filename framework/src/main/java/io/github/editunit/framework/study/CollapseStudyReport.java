@@ -85,6 +85,17 @@ final class CollapseStudyReport {
                 : String.format(Locale.ROOT, "%.4g", v);
     }
 
+    private static String familyName(String modelType) {
+        return switch (modelType) {
+            case "gpt2" -> "GPT-2";
+            case "gptj" -> "GPT-J";
+            case "llama" -> "Llama";
+            case "mistral" -> "Mistral";
+            case "qwen2" -> "Qwen2";
+            default -> modelType;
+        };
+    }
+
     String render() {
         StringBuilder sb = new StringBuilder();
         String name = java.nio.file.Paths.get(modelArg).toAbsolutePath().normalize().getFileName().toString();
@@ -96,10 +107,10 @@ final class CollapseStudyReport {
                 options.singleCases(), options.sequentialSteps(), String.join(",", options.sequentialMethods()),
                 outArg));
         var c = model.config();
-        sb.append(String.format(Locale.ROOT, "Model: GPT-2, %d layers, width %d, MLP %d, %,d parameters, weights hash `%s`. "
+        sb.append(String.format(Locale.ROOT, "Model: %s, %d layers, width %d, MLP %d, %,d parameters, weights hash `%s`. "
                 + "Unedited perplexity %s on %d held-out sentences (ME-PPL recipe). A case counts as collapsed when the "
                 + "perplexity bound %s is violated. Downstream score: top-1 recall of %d world facts the edit did not "
-                + "touch.%n%n", c.layers(), c.width(), c.innerWidth(), model.parameters().parameterCount(),
+                + "touch.%n%n", familyName(c.modelType()), c.layers(), c.width(), c.innerWidth(), model.parameters().parameterCount(),
                 model.parameters().contentHash().substring(0, 16), f(baselinePpl), options.pplSentences(),
                 options.bound(), options.recallFacts()));
 
@@ -118,7 +129,9 @@ final class CollapseStudyReport {
                     f(mean(rs, r -> r.seconds()))));
         }
 
-        sb.append("\n## First-token cases\n\nThe subject is the first token of the prompt (subject-last-token index 0), "
+        int textStart = model.tokenizer().sequencePrefix().length;
+        sb.append("\n## First-token cases\n\nThe subject is the first token of the prompt (subject-last-token index "
+                + textStart + (textStart > 0 ? ", behind the BOS" : "") + "), "
                 + "the case *The Fall of ROME* ties to collapse. Denominator: `uᵀk` of the mode (ROME: `(C⁻¹k̄)ᵀkᵘ`, "
                 + "C-ROME: `k̄ᵀC⁻¹k̄`); ratio: denominator / `k̄ᵀC⁻¹k̄`; cosine: mean prefixed key vs unprefixed key.\n\n");
         sb.append("| mode | subset | cases | ES | max ppl ratio | mean denominator ratio | min denominator ratio | "
@@ -233,8 +246,9 @@ final class CollapseStudyReport {
 
         sb.append("\n## First-position activation\n\nRatio of the residual-stream norm at position 0 to the mean norm "
                 + "at later positions (block outputs). Pretrained GPT-2 models show ratios in the tens; that "
-                + "massive first-position activation is what drives first-token keys away from prefixed keys.\n\n"
-                + "| layer | ratio |\n|---|---|\n");
+                + "massive first-position activation is what drives first-token keys away from prefixed keys."
+                + (textStart > 0 ? " Here position 0 is the BOS every input starts with, never a subject token." : "")
+                + "\n\n| layer | ratio |\n|---|---|\n");
         for (int l = 0; l < ratios.length; l++) {
             sb.append(String.format(Locale.ROOT, "| %d | %s |%n", l, f(ratios[l])));
         }
