@@ -50,6 +50,7 @@ public final class DjlRuntime {
             if (System.getProperty(CUDA_DETECTION_LOG_LEVEL) == null) {
                 System.setProperty(CUDA_DETECTION_LOG_LEVEL, "error");
             }
+            OpenMpWaitPolicy.warnOnce(System.getenv(), System.err);
             prepared = true;
         }
     }
