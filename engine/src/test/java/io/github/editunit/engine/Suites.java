@@ -66,4 +66,8 @@ final class Suites {
     @HardEditCases(cases = "bundled:no-such-suite.json", model = "editunit-tiny-llama", methods = "rome")
     static final class BundledMissingSuite {}
 
+    /** ShardMergeTest: five cases whose shard keys fall into all three shards of 3 (s1, s2 → 0; s7 → 1; s3, s5 → 2). */
+    @HardEditCases(cases = "hardedit/shards.json", methods = "rome", pplBound = "x1000")
+    static final class Sharded {}
+
 }
