@@ -146,6 +146,30 @@ public final class Blocks {
         return Scalars.mul(x, 0.5f).mul(Scalars.add(inner.tanh(), 1f));
     }
 
+    /**
+     * Fills {@code params} with the tensors of {@code shapes}, in their order, from one seeded
+     * stream: norm scales ({@code isNormScale}) are ones, other {@code .weight} tensors Gaussian
+     * with standard deviation {@code std(name)}, everything else (biases) zeros.
+     */
+    public static void initialize(ParameterStore params, java.util.Map<String, Shape> shapes, long seed,
+            java.util.function.Predicate<String> isNormScale, java.util.function.ToDoubleFunction<String> std) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        NDManager m = params.manager();
+        for (java.util.Map.Entry<String, Shape> e : shapes.entrySet()) {
+            String n = e.getKey();
+            float[] v = new float[Math.toIntExact(e.getValue().size())];
+            if (isNormScale.test(n)) {
+                Arrays.fill(v, 1f);
+            } else if (n.endsWith(".weight")) {
+                double sd = std.applyAsDouble(n);
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (gaussian(rnd) * sd);
+                }
+            }
+            params.put(n, m.create(v, e.getValue()));
+        }
+    }
+
     /** Standard normal sample (Box–Muller), for seeded initialisation. */
     public static double gaussian(SplittableRandom r) {
         double u1 = r.nextDouble();

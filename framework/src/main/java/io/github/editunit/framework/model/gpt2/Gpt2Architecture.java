@@ -16,7 +16,6 @@ import io.github.editunit.framework.runtime.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -159,26 +158,9 @@ public final class Gpt2Architecture implements Architecture {
 
     @Override
     public void initialize(ParameterStore params, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        NDManager m = params.manager();
         double projStd = 0.02 / Math.sqrt(2.0 * config.layers());
-        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
-            String n = e.getKey();
-            Shape shape = e.getValue();
-            float[] v = new float[Math.toIntExact(shape.size())];
-            if (n.contains("ln_") && n.endsWith(".weight")) {
-                java.util.Arrays.fill(v, 1f);
-            } else if (n.endsWith(".weight")) {
-                double std = n.endsWith("c_proj.weight") ? projStd : 0.02;
-                if (n.endsWith("wpe.weight")) {
-                    std = 0.01;
-                }
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (Blocks.gaussian(rnd) * std);
-                }
-            }
-            params.put(n, m.create(v, shape));
-        }
+        Blocks.initialize(params, shapes, seed, n -> n.contains("ln_") && n.endsWith(".weight"),
+                n -> n.endsWith("wpe.weight") ? 0.01 : n.endsWith("c_proj.weight") ? projStd : 0.02);
     }
 
     /** Layer index of a canonical block parameter, or -1. */

@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -209,19 +208,6 @@ public final class LlamaArchitecture implements Architecture {
 
     @Override
     public void initialize(ParameterStore params, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        NDManager m = params.manager();
-        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
-            String n = e.getKey();
-            float[] v = new float[Math.toIntExact(e.getValue().size())];
-            if (n.endsWith("norm.weight")) {
-                java.util.Arrays.fill(v, 1f);
-            } else if (n.endsWith(".weight")) {
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (Blocks.gaussian(rnd) * 0.02);
-                }
-            }
-            params.put(n, m.create(v, e.getValue()));
-        }
+        Blocks.initialize(params, shapes, seed, n -> n.endsWith("norm.weight"), n -> 0.02);
     }
 }
