@@ -3,17 +3,11 @@ package io.github.editunit.framework.bundled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.editunit.framework.cli.EditUnitCli;
+import io.github.editunit.framework.cli.CliRun;
 import io.github.editunit.models.BundledModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The bundled Llama is a test bed on which edits take, through the user's command
@@ -28,19 +22,9 @@ class BundledLlamaEditTest {
     Path stats;
 
     private static JsonNode edit(String... args) throws Exception {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            CommandLine cl = EditUnitCli.commandLine();
-            cl.setErr(new PrintWriter(System.err, true));
-            rc = cl.execute(args);
-        } finally {
-            System.setOut(oldOut);
-        }
-        assertThat(rc).as("exit code (0, or 1 when a case failed its bound)").isIn(0, 1);
-        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        CliRun r = CliRun.execute(args);
+        assertThat(r.rc()).as("exit code (0, or 1 when a case failed its bound)").isIn(0, 1);
+        return r.json();
     }
 
     private String suite() {

@@ -3,12 +3,8 @@ package io.github.editunit.framework.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.editunit.framework.tokenizer.BosFixtures;
 import io.github.editunit.models.BundledModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,17 +29,9 @@ class BosReportTest {
     }
 
     private static JsonNode json(String... args) throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            rc = EditUnitCli.commandLine().execute(args);
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(rc).as("exit code of %s", String.join(" ", args)).isZero();
-        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        CliRun r = CliRun.execute(args);
+        assertThat(r.rc()).as("exit code of %s", String.join(" ", args)).isZero();
+        return r.json();
     }
 
     private static String suite(String name) {

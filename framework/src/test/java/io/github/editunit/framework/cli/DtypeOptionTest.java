@@ -4,41 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code --dtype} and {@code --no-memory-check} on the commands that load a model (shared ModelOptions). */
 class DtypeOptionTest {
-
-    private record Run(int rc, String out, String err) {}
-
-    private static Run execute(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            CommandLine cl = EditUnitCli.commandLine();
-            cl.setErr(new PrintWriter(System.err, true));
-            rc = cl.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        String errText = err.toString(StandardCharsets.UTF_8);
-        oldErr.print(errText);
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), errText);
-    }
 
     /**
      * model-info in float16 reports the precision, 2-byte weights and the estimate, next to the
@@ -47,7 +19,7 @@ class DtypeOptionTest {
      */
     @Test
     void modelInfoShowsDtypeAndMemoryEstimate() throws Exception {
-        Run r = execute("model-info", "--model", "bundled", "--dtype", "float16", "--json");
+        CliRun r = CliRun.execute("model-info", "--model", "bundled", "--dtype", "float16", "--json");
         assertThat(r.rc()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         for (String existing : new String[] {"model", "architecture", "layers", "width", "parameters", "device",
@@ -63,7 +35,7 @@ class DtypeOptionTest {
         assertThat(j.get("memoryEstimate").asText()).startsWith("≈ 3 MB for weights (1,334,016 parameters × 2 B, float16)");
         assertThat(r.err()).contains("[model] memory: ≈ 3 MB for weights").contains("float16) in ");
 
-        Run f32 = execute("model-info", "--model", "bundled", "--json");
+        CliRun f32 = CliRun.execute("model-info", "--model", "bundled", "--json");
         JsonNode k = new ObjectMapper().readTree(f32.out());
         assertThat(k.get("dtype").asText()).isEqualTo("float32");
         assertThat(k.get("weightsBytes").asLong()).isEqualTo(4 * params);
@@ -73,12 +45,12 @@ class DtypeOptionTest {
     /** An unknown --dtype is a usage error naming the allowed values; bfloat16 is a load error naming the alternative. */
     @Test
     void unknownDtypeIsAUsageErrorAndBfloat16ALoadError() {
-        Run bad = execute("model-info", "--model", "bundled", "--dtype", "float8");
+        CliRun bad = CliRun.execute("model-info", "--model", "bundled", "--dtype", "float8");
         assertThat(bad.rc()).isEqualTo(EditUnitCli.EXIT_USAGE);
         assertThat(bad.err()).contains("--dtype float8: unknown dtype 'float8'; use float32, float16, bfloat16");
         assertThat(bad.out()).isEmpty();
 
-        Run bf16 = execute("model-info", "--model", "bundled", "--dtype", "bfloat16");
+        CliRun bf16 = CliRun.execute("model-info", "--model", "bundled", "--dtype", "bfloat16");
         assertThat(bf16.rc()).isEqualTo(EditUnitCli.EXIT_ERROR);
         assertThat(bf16.err()).contains("bfloat16 is not supported on cpu").contains("use dtype float16");
         assertThat(bf16.err()).doesNotContain("[model] memory");
@@ -106,12 +78,12 @@ class DtypeOptionTest {
         Files.writeString(dir.resolve("model.safetensors.index.json"), """
                 {"metadata": {}, "weight_map": {"model.embed_tokens.weight": "model-00001-of-00015.safetensors"}}
                 """);
-        Run refused = execute("model-info", "--model", dir.toString());
+        CliRun refused = CliRun.execute("model-info", "--model", dir.toString());
         assertThat(refused.rc()).isEqualTo(EditUnitCli.EXIT_ERROR);
         assertThat(refused.err()).contains("Llama-2-70b-hf (llama, 68,976,648,192 parameters) in float32 needs ≈ 275.9 GB "
                 + "for weights").contains("available").contains("--no-memory-check");
 
-        Run forced = execute("model-info", "--model", dir.toString(), "--dtype", "float16", "--no-memory-check");
+        CliRun forced = CliRun.execute("model-info", "--model", dir.toString(), "--dtype", "float16", "--no-memory-check");
         assertThat(forced.rc()).isEqualTo(EditUnitCli.EXIT_ERROR);
         assertThat(forced.err()).contains("memory check off").contains("model-00001-of-00015.safetensors")
                 .doesNotContain("in float16 needs");

@@ -4,22 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ModelFiles;
 import io.github.editunit.framework.model.WeightPatch;
 import io.github.editunit.framework.safetensors.SafetensorsFile;
 import io.github.editunit.models.BundledModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The edit command on the bundled model: JSON shape other tools read, restore, weight patches, exit
@@ -34,43 +28,15 @@ class EditCommandTest {
     @TempDir
     static Path sharedStats;
 
-    /** What a run printed and returned. */
-    private record Run(int rc, String out, String err) {
-        JsonNode json() throws Exception {
-            return new ObjectMapper().readTree(out);
-        }
-    }
-
-    private static Run execute(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            CommandLine cl = EditUnitCli.commandLine();
-            cl.setErr(new PrintWriter(System.err, true));
-            rc = cl.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        String errText = err.toString(StandardCharsets.UTF_8);
-        oldErr.print(errText);
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), errText);
-    }
-
     private JsonNode run(String... args) throws Exception {
-        Run r = execute(args);
+        CliRun r = CliRun.execute(args);
         assertThat(r.rc()).as("exit code").isZero();
         return r.json();
     }
 
     /** An input error: exit code 2, the message on stderr, nothing on stdout, and no model loaded. */
     private static String inputError(String... args) {
-        Run r = execute(args);
+        CliRun r = CliRun.execute(args);
         assertThat(r.rc()).as("exit code").isEqualTo(EditUnitCli.EXIT_USAGE);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).doesNotContain("[model] loaded");
@@ -116,7 +82,7 @@ class EditCommandTest {
     void noPplSaysPerplexitySkippedInTextAndMarksItInJson() throws Exception {
         String[] base = {"edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
             "--limit", "1", "--no-ppl", "--stats-dir", sharedStats.toString()};
-        Run text = execute(base);
+        CliRun text = CliRun.execute(base);
         assertThat(text.rc()).isZero();
         assertThat(text.out()).contains("perplexity skipped").contains("skipped").doesNotContain("NaN")
                 .doesNotContain("Infinity").doesNotContain("null");
@@ -125,7 +91,7 @@ class EditCommandTest {
 
         String[] withJson = java.util.Arrays.copyOf(base, base.length + 1);
         withJson[base.length] = "--json";
-        Run json = execute(withJson);
+        CliRun json = CliRun.execute(withJson);
         assertThat(json.rc()).isZero();
         assertThat(json.out()).doesNotContain("NaN").doesNotContain("Infinity");
         JsonNode doc = json.json();
@@ -164,7 +130,7 @@ class EditCommandTest {
 
     @Test
     void aCollapseExitsWithOneAndCountsAsFailedNotAsAnError() throws Exception {
-        Run r = execute("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
+        CliRun r = CliRun.execute("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
                 "--limit", "1", "--ppl-limit", "10", "--ppl-bound", "abs:1", "--stats-dir", sharedStats.toString(),
                 "--json");
         assertThat(r.rc()).isEqualTo(EditUnitCli.EXIT_FAILED);
@@ -185,7 +151,7 @@ class EditCommandTest {
                 Files.copy(BundledModels.tiny().resolve(f), model.resolve(f));
             }
         }
-        Run r = execute("edit", "--model", model.toString(), "--cases", suite("single-edit.json"), "--method", "rome",
+        CliRun r = CliRun.execute("edit", "--model", model.toString(), "--cases", suite("single-edit.json"), "--method", "rome",
                 "--limit", "2", "--no-ppl", "--stats-dir", tmp.resolve("empty-stats").toString(), "--json");
         assertThat(r.rc()).isEqualTo(EditUnitCli.EXIT_ERROR);
         JsonNode doc = r.json();

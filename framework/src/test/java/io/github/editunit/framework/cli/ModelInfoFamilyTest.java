@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ModelFiles;
 import io.github.editunit.framework.model.llama.LlamaSettings;
 import io.github.editunit.framework.model.llama.RopeScaling;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +22,9 @@ class ModelInfoFamilyTest {
                 1, null, Device.cpu())) {
             ModelFiles.save(m, dir, null, null);
         }
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            rc = EditUnitCli.commandLine().execute("model-info", "--model", dir.toString(), "--json");
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(rc).isZero();
-        JsonNode j = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        CliRun r = CliRun.execute("model-info", "--model", dir.toString(), "--json");
+        assertThat(r.rc()).isZero();
+        JsonNode j = r.json();
         assertThat(j.get("family").asText()).isEqualTo("llama");
         assertThat(j.get("heads").asInt()).isEqualTo(4);
         assertThat(j.get("kvHeads").asInt()).isEqualTo(2);
