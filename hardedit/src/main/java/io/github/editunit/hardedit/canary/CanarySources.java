@@ -2,8 +2,12 @@ package io.github.editunit.hardedit.canary;
 
 import io.github.editunit.hardedit.cases.EditCase;
 import io.github.editunit.hardedit.cases.NeighbourPrompt;
+import io.github.editunit.hardedit.world.Fact;
+import io.github.editunit.hardedit.world.FactWorld;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Random;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -34,6 +38,28 @@ public final class CanarySources {
             }
         }
         return new CanarySet("neighbourhood prompts of " + fileName, facts);
+    }
+
+    /**
+     * {@code n} facts of a fact world (a bundled model's {@code suites/facts.json}) whose subject none of
+     * {@code cases} edits, each as its edit prompt and object: the facts are shuffled with a fixed
+     * {@code seed} (as the collapse study draws its untouched facts) and the first {@code n} taken.
+     */
+    public static CanarySet fromFactWorld(FactWorld world, String worldName, List<EditCase> cases, int n, long seed) {
+        Set<String> edited = new HashSet<>();
+        cases.forEach(c -> edited.add(c.subject()));
+        List<Fact> facts = new ArrayList<>(world.facts());
+        Collections.shuffle(facts, new Random(seed));
+        List<CanaryFact> out = new ArrayList<>();
+        for (Fact f : facts) {
+            if (out.size() == n) {
+                break;
+            }
+            if (!edited.contains(f.subject())) {
+                out.add(new CanaryFact(f.editPrompt(), f.object(), worldName + " fact " + f.id()));
+            }
+        }
+        return new CanarySet("facts of " + worldName + " no case edits", out);
     }
 
     private static boolean mentionsAny(String prompt, Set<String> subjects) {
