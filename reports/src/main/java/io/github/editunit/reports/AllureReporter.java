@@ -1,13 +1,16 @@
 package io.github.editunit.reports;
 
 import io.qameta.allure.Allure;
+import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.model.Status;
+import io.qameta.allure.model.StepResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Reports through the static Allure API, which targets the JUnit node running on this thread
@@ -49,9 +52,21 @@ public final class AllureReporter implements EditReporter {
         Allure.description(markdown);
     }
 
+    /**
+     * Started and stopped through the lifecycle (so step listeners see it) under the current test, then
+     * given the measured times: the lifecycle itself would stamp both with "now". A wall clock that was set
+     * back during the work gives a step of zero length (a reporter never fails a test).
+     */
     @Override
-    public void step(String name, boolean passed) {
-        Allure.step(name, passed ? Status.PASSED : Status.FAILED);
+    public void step(String name, boolean passed, long startMillis, long stopMillis) {
+        AllureLifecycle lifecycle = Allure.getLifecycle();
+        lifecycle.getCurrentTestCaseOrStep().ifPresent(parent -> {
+            String uuid = UUID.randomUUID().toString();
+            StepResult step = new StepResult().setName(name).setStatus(passed ? Status.PASSED : Status.FAILED);
+            lifecycle.startStep(parent, uuid, step);
+            lifecycle.stopStep(uuid);
+            step.setStart(startMillis).setStop(Math.max(startMillis, stopMillis));
+        });
     }
 
     @Override
