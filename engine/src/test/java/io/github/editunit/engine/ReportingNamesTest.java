@@ -63,7 +63,7 @@ class ReportingNamesTest {
     void everyCheckIsReportedUnderItsMarkerClassNotUnderItsMethodContainer() {
         TestPlan plan = plan(Suites.TwoMethods.class, Suites.Sequence.class, Suites.VerifyUnedited.class);
         List<TestIdentifier> tests = descendants(plan).stream().filter(TestIdentifier::isTest).toList();
-        assertThat(tests).hasSize(16 + 8 + 7);
+        assertThat(tests).hasSize(16 + 8 + 4);
         for (TestIdentifier t : tests) {
             String marker = t.getUniqueId().contains("TwoMethods") ? Suites.TwoMethods.class.getName()
                     : t.getUniqueId().contains("Sequence") ? Suites.Sequence.class.getName()
