@@ -2,6 +2,7 @@ package io.github.editunit.reports;
 
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.model.Label;
 import io.qameta.allure.model.Status;
 import io.qameta.allure.model.StepResult;
 import java.io.IOException;
@@ -9,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,12 +28,26 @@ public final class AllureReporter implements EditReporter {
         this.resultsDirectory = resultsDirectory;
     }
 
+    /**
+     * Sets these labels on the current test, replacing labels of the same name: allure-junit-platform
+     * already gives a test with a {@code ClassSource} (verify mode's model-level check) a {@code suite}
+     * label, and a second one would put the test in two places of the Suites tree.
+     */
     @Override
     public void labels(Map<String, String> labels) {
+        Map<String, String> set = new LinkedHashMap<>();
         labels.forEach((k, v) -> {
-            if (v != null && !v.isBlank()) {
-                Allure.label(k, v);
+            if (k != null && v != null && !v.isBlank()) {
+                set.put(k, v);
             }
+        });
+        Allure.getLifecycle().updateTestCase(result -> {
+            List<Label> kept = new ArrayList<>();
+            if (result.getLabels() != null) {
+                result.getLabels().stream().filter(l -> !set.containsKey(l.getName())).forEach(kept::add);
+            }
+            set.forEach((k, v) -> kept.add(new Label().setName(k).setValue(v)));
+            result.setLabels(kept);
         });
     }
 

@@ -134,8 +134,15 @@ final class CaseReport {
         reporter.step("check " + kind.id() + ": " + message, false);
     }
 
-    static void modelLevel(HardEditExecutionContext ctx, double before, double after, String what) {
+    /**
+     * Verify mode's model-level check: labels, the two perplexity measurements as steps (base from
+     * {@code baseStart} to {@code editedStart}, edited from there to {@code editedStop}) and the chart.
+     */
+    static void modelLevel(HardEditExecutionContext ctx, double before, double after, String what, long baseStart,
+            long editedStart, long editedStop) {
         EditReporter r = ctx.run().reporter();
+        r.step("perplexity of the base model: " + FailureMessages.ppl(before), true, baseStart, editedStart);
+        r.step("perplexity of the " + what + ": " + FailureMessages.ppl(after), true, editedStart, editedStop);
         r.labels(ResultLabels.of(ctx.suiteName(), "edited model", "verify", "non-collapse", CheckDescriptor.EDITED_MODEL,
                 ctx.configuration().model()));
         double bound = ctx.configuration().pplBound().limit(before);
