@@ -122,6 +122,8 @@ try {
     if (depth === 3) caseNodes.push(c); else groups(c, depth + 1);
   });
   groups(json('data/suites.json'), 1);
+  // every result sits in exactly one place of the tree (a second suite label would list it twice)
+  check(leaves.length === total, `the suites tree lists ${leaves.length} tests for ${total} results`);
   const caseNode = caseNodes.find(n => n.children.length === 4 && n.children.every(l => !l.children)
     && kinds.every(k => n.children.some(l => l.name === `${k} · ${n.name}`)));
   check(!!caseNode, `the suites tree has a case node with its four checks (${caseNodes.length} case nodes)`);
