@@ -27,16 +27,20 @@ public final class CaseDescriptor extends AbstractTestDescriptor implements Node
     private final Set<TestTag> tags;
 
     public CaseDescriptor(UniqueId id, EditCase editCase, String fileName, Role role, String method, TestSource source) {
-        super(id, displayName(editCase), source);
+        super(id, displayName(editCase, method), source);
         this.editCase = editCase;
         this.fileName = fileName;
         this.role = role;
         this.tags = Tags.of(editCase, method);
     }
 
-    /** How a case is named everywhere (test tree, Allure story): {@code id · subject → target}. */
-    public static String displayName(EditCase c) {
-        return c.caseId() + " · " + c.subject() + " → " + c.targetNew();
+    /**
+     * How a case is named everywhere (test tree, console, Surefire, Allure): {@code id · subject → target [method]}.
+     * The method is part of the name: the containers of one case under two methods must not share a name, or
+     * Surefire takes the second for a rerun of the first (a failed container is reported under its display name).
+     */
+    public static String displayName(EditCase c, String method) {
+        return c.caseId() + " · " + c.subject() + " → " + c.targetNew() + " [" + method + "]";
     }
 
     public EditCase editCase() {

@@ -32,24 +32,34 @@ public final class CaseRunner {
         ctx.run().usedMethod(method);
         boolean expectCollapse = c.expectation() == Expectation.COLLAPSE && cfg.expectationAppliesTo(method)
                 && cfg.expectedCollapseGate() == ExpectedCollapseGate.ASSERT;
+        CasePhases phases = new CasePhases();
         if (d.role() == CaseDescriptor.Role.VERIFY) {
-            return ctx.withCase(new CaseState(c, d.fileName(), method, verify(ctx, c), null, false, t0));
+            long lookup = CasePhases.now();
+            CaseEvaluation found = verify(ctx, c);
+            phases.finished(CasePhases.Phase.LOOKUP, lookup);
+            return ctx.withCase(new CaseState(c, d.fileName(), method, found, null, false, t0, phases));
         }
         ModelSession s = ctx.run().sessions().base(cfg);
         EditEvaluator evaluator = s.evaluator(cfg, s.modelDir());
         evaluator.baseline();
         Editor editor = s.editor(method, cfg);
+        long snapshot = CasePhases.now();
         LocalitySnapshot before = evaluator.beforeEdit(c);
+        phases.finished(CasePhases.Phase.SNAPSHOT, snapshot);
         EditOutcome outcome;
+        long apply = CasePhases.now();
         try {
             outcome = editor.apply(s.model(), EditRequests.of(c));
+            phases.finished(CasePhases.Phase.APPLY, apply);
         } catch (RuntimeException e) {
             throw new InfrastructureException(FailureMessages.methodName(method) + " could not edit "
                     + FailureMessages.edit(c) + ": " + e.getMessage(), e);
         }
         CaseEvaluation evaluation;
+        long measure = CasePhases.now();
         try {
             evaluation = evaluator.evaluate(c, outcome, before, true);
+            phases.finished(CasePhases.Phase.MEASURE, measure);
         } catch (RuntimeException e) {
             outcome.restore();
             throw new InfrastructureException("could not measure " + FailureMessages.edit(c) + ": " + e.getMessage(), e);
@@ -58,12 +68,16 @@ public final class CaseRunner {
             SequenceState seq = ctx.sequence();
             seq.kept(outcome.keep());
             seq.step(c.caseId(), evaluation.pplAfter());
-        } else if (!outcome.restore()) {
+        } else {
             // everything the checks need is measured: restore now, so no check can run on an edited model
-            throw new InfrastructureException("weights not restored after " + FailureMessages.edit(c) + ": hash "
-                    + s.model().parameters().contentHash() + " != " + outcome.hashBefore());
+            long restore = CasePhases.now();
+            if (!outcome.restore()) {
+                throw new InfrastructureException("weights not restored after " + FailureMessages.edit(c) + ": hash "
+                        + s.model().parameters().contentHash() + " != " + outcome.hashBefore());
+            }
+            phases.finished(CasePhases.Phase.RESTORE, restore);
         }
-        return ctx.withCase(new CaseState(c, d.fileName(), method, evaluation, outcome, expectCollapse, t0));
+        return ctx.withCase(new CaseState(c, d.fileName(), method, evaluation, outcome, expectCollapse, t0, phases));
     }
 
     public static void after(HardEditExecutionContext ctx, CaseDescriptor d) {

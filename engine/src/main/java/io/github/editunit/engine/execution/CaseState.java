@@ -19,10 +19,11 @@ public final class CaseState {
     private final EditOutcome outcome;
     private final boolean collapseExpected;
     private final long startNanos;
+    private final CasePhases phases;
     private final List<String> failed = new ArrayList<>();
 
     public CaseState(EditCase editCase, String fileName, String method, CaseEvaluation evaluation, EditOutcome outcome,
-            boolean collapseExpected, long startNanos) {
+            boolean collapseExpected, long startNanos, CasePhases phases) {
         this.editCase = editCase;
         this.fileName = fileName;
         this.method = method;
@@ -30,6 +31,12 @@ public final class CaseState {
         this.outcome = outcome;
         this.collapseExpected = collapseExpected;
         this.startNanos = startNanos;
+        this.phases = phases;
+    }
+
+    /** When applying, measuring and restoring ran (the report's steps). */
+    public CasePhases phases() {
+        return phases;
     }
 
     public EditCase editCase() {

@@ -91,12 +91,15 @@ public final class Checks {
         HardEditConfiguration cfg = ctx.configuration();
         ModelSession base = ctx.run().sessions().base(cfg);
         ModelSession edited = ctx.run().sessions().edited(cfg);
+        long baseStart = CasePhases.now();
         double before = base.evaluator(cfg, base.modelDir()).baseline();
+        long editedStart = CasePhases.now();
         double after = edited.evaluator(cfg, base.modelDir()).baseline();
+        long editedStop = CasePhases.now();
         CollapseBound bound = cfg.pplBound();
         String what = cfg.verifyEdited() != null ? "edited model " + cfg.verifyEdited()
                 : "base model + " + String.join(" + ", cfg.verifyPatches());
-        CaseReport.modelLevel(ctx, before, after, what);
+        CaseReport.modelLevel(ctx, before, after, what, baseStart, editedStart, editedStop);
         if (bound.violated(before, after)) {
             throw new AssertionFailedError(io.github.editunit.reports.FailureKinds.COLLAPSE + ": perplexity rose "
                     + FailureMessages.pplChange(before, after, bound) + " in the " + what);
