@@ -60,7 +60,9 @@ public final class Progress {
         done += items;
         tokens += tokenCount;
         long now = System.nanoTime();
-        if (out != null && now - lastPrint >= intervalNanos) {
+        // a periodic progress says nothing once the job is complete: its caller's result line follows
+        boolean complete = !finishLine && total > 0 && done >= total;
+        if (out != null && !complete && now - lastPrint >= intervalNanos) {
             lastPrint = now;
             out.accept(line(now));
         }
