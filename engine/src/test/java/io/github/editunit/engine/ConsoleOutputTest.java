@@ -51,16 +51,17 @@ class ConsoleOutputTest {
     }
 
     /**
-     * Three suites on one model (a no-op fine-tuning, an edit that throws, a file with a rejected
-     * record), one run. Rules out: a load or baseline line per suite or per case (the model and the
-     * baseline are shared) or none at all; an ERROR line that only says "could not edit or measure"
+     * Four suites on one model (a no-op fine-tuning, an edit that throws, a file with a rejected
+     * record, one with another collapse bound), one run. Rules out: a load or baseline line per suite,
+     * per case or per collapse bound (the model and the baseline are shared) or none at all; an ERROR line that only says "could not edit or measure"
      * without the exception's message and type; a summary that counts cases, or leaves out the invalid
      * record or the case in error, instead of the tests Surefire counts.
      */
     @Test
     void oneRunPrintsEachModelAndBaselineOnceTheErrorsReasonAndSurefiresCounts() {
         Captured<EngineExecutionResults> c = capturingStderr(() -> EngineKit.run(selectClass(Suites.NoOpEdit.class),
-                selectClass(Suites.EditThrows.class), selectClass(Suites.WithBrokenFile.class)));
+                selectClass(Suites.EditThrows.class), selectClass(Suites.WithBrokenFile.class),
+                selectClass(Suites.TightBound.class)));
         String err = c.err();
         EngineExecutionResults r = c.value();
 
@@ -91,7 +92,7 @@ class ConsoleOutputTest {
         assertThat(Long.parseLong(m.group(2))).isEqualTo(r.testEvents().succeeded().count());
         assertThat(Long.parseLong(m.group(3))).isEqualTo(r.testEvents().failed().count() + failedContainers);
         assertThat(Long.parseLong(m.group(4))).isEqualTo(r.testEvents().aborted().count() + skipped);
-        assertThat(summary).contains("1 invalid case record").contains("1 case in error").contains("; 4 cases: ");
+        assertThat(summary).contains("1 invalid case record").contains("1 case in error").contains("; 5 cases: ");
     }
 
     /** One case of one check kind each: rules out "1 cases", "1 checks", "1 tests" forced plurals. */

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 /**
  * One loaded model shared by every suite of the run that names it: its editing context, one
  * editor per method and hyperparameters, and one evaluator per perplexity corpus and bound (the
- * unedited baseline perplexity is computed once per evaluator).
+ * unedited baseline perplexity is computed once per corpus and sentence limit, whatever the bound).
  */
 public final class ModelSession implements AutoCloseable {
 
@@ -36,6 +36,8 @@ public final class ModelSession implements AutoCloseable {
     private EditingContext editingContext;
     private final Map<String, Editor> editors = new HashMap<>();
     private final Map<String, EditEvaluator> evaluators = new HashMap<>();
+    /** Corpus and limit → the evaluator whose baseline was computed on them. */
+    private final Map<String, EditEvaluator> baselines = new HashMap<>();
 
     ModelSession(Path modelDir, List<Path> patches, LanguageModel model, double loadSeconds, ConsoleProgress progress) {
         this.modelDir = modelDir;
@@ -103,8 +105,14 @@ public final class ModelSession implements AutoCloseable {
     public synchronized EditEvaluator evaluator(HardEditConfiguration config, Path defaultCorpusDir) throws IOException {
         Path corpus = config.pplCorpus() != null ? Paths.get(config.pplCorpus())
                 : defaultCorpusDir.resolve(io.github.editunit.engine.config.ConfigurationResolver.DEFAULT_PPL_CORPUS);
-        String key = corpus + "|" + config.pplLimit() + "|" + config.pplBound();
+        String sentencesKey = corpus + "|" + config.pplLimit();
+        String key = sentencesKey + "|" + config.pplBound();
         EditEvaluator ev = evaluators.get(key);
+        if (ev == null && baselines.containsKey(sentencesKey)) {
+            // another bound on the same sentences: the baseline is known, not computed (or printed) again
+            ev = baselines.get(sentencesKey).withBound(config.pplBound());
+            evaluators.put(key, ev);
+        }
         if (ev == null) {
             if (!Files.isRegularFile(corpus)) {
                 throw new InfrastructureException("perplexity corpus " + corpus + " not found: set hardedit.ppl.corpus");
@@ -120,6 +128,7 @@ public final class ModelSession implements AutoCloseable {
                     FailureMessages.ppl(baseline), Counts.of(sentences.size(), "sentence"), corpus.getFileName(),
                     (System.nanoTime() - t0) / 1e9));
             evaluators.put(key, ev);
+            baselines.put(sentencesKey, ev);
         }
         return ev;
     }

@@ -33,10 +33,25 @@ public final class EditEvaluator {
     private String baselineHash;
 
     public EditEvaluator(LanguageModel model, List<String> pplSentences, int pplBatchSize, CollapseBound bound) {
+        this(model, List.copyOf(pplSentences), new Perplexity(pplBatchSize), bound);
+    }
+
+    private EditEvaluator(LanguageModel model, List<String> pplSentences, Perplexity perplexity, CollapseBound bound) {
         this.model = model;
-        this.pplSentences = List.copyOf(pplSentences);
-        this.perplexity = new Perplexity(pplBatchSize);
+        this.pplSentences = pplSentences;
+        this.perplexity = perplexity;
         this.bound = bound;
+    }
+
+    /**
+     * The same model and sentences with another collapse bound, sharing the baseline: computed already,
+     * it is not computed again (the bound does not change the unedited perplexity).
+     */
+    public synchronized EditEvaluator withBound(CollapseBound other) {
+        EditEvaluator e = new EditEvaluator(model, pplSentences, perplexity, other);
+        e.baseline = baseline;
+        e.baselineHash = baselineHash;
+        return e;
     }
 
     /** The sentences the perplexity is measured on. */
