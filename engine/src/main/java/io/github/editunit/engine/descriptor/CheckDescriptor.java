@@ -1,13 +1,14 @@
 package io.github.editunit.engine.descriptor;
 
 import io.github.editunit.engine.execution.Checks;
+import io.github.editunit.engine.execution.ConsoleProgress;
+import io.github.editunit.engine.execution.CountedTest;
 import io.github.editunit.engine.execution.HardEditExecutionContext;
 import java.util.Set;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.hierarchical.Node;
 
 /**
  * One check of a case (efficacy, generalisation, locality, non-collapse): a test, named
@@ -16,7 +17,7 @@ import org.junit.platform.engine.support.hierarchical.Node;
  * test with "Run 1 / Run 2"). Its legacy reporting name is the same name, so a check with a class source
  * (verify mode's model-level check) is reported by Surefire under the name the console and Allure show.
  */
-public final class CheckDescriptor extends AbstractTestDescriptor implements Node<HardEditExecutionContext> {
+public final class CheckDescriptor extends AbstractTestDescriptor implements CountedTest {
 
     /** What verify mode's model-level non-collapse check checks: the edited model as a whole. */
     public static final String EDITED_MODEL = "edited model [verify]";
@@ -51,6 +52,11 @@ public final class CheckDescriptor extends AbstractTestDescriptor implements Nod
     @Override
     public String getLegacyReportingName() {
         return getDisplayName();
+    }
+
+    @Override
+    public ConsoleProgress.TestKind testKind() {
+        return ConsoleProgress.TestKind.CHECK;
     }
 
     @Override

@@ -25,6 +25,16 @@ public final class CaseRunner {
 
     public static HardEditExecutionContext before(HardEditExecutionContext ctx, CaseDescriptor d) throws Exception {
         long t0 = System.nanoTime();
+        try {
+            return apply(ctx, d, t0);
+        } catch (Exception | Error e) {
+            // after() prints the case's ERROR line with this reason
+            ctx.run().failed(d.getUniqueId().toString(), e);
+            throw e;
+        }
+    }
+
+    private static HardEditExecutionContext apply(HardEditExecutionContext ctx, CaseDescriptor d, long t0) throws Exception {
         HardEditConfiguration cfg = ctx.configuration();
         String method = ctx.method();
         EditCase c = d.editCase();
@@ -84,7 +94,8 @@ public final class CaseRunner {
         CaseState cs = ctx.caseState();
         String name = d.getDisplayName();
         if (cs == null) {
-            ctx.run().progress().caseFinished(ctx.suiteName(), ctx.method(), name, "ERROR", "could not edit or measure", 0);
+            ctx.run().progress().caseError(ctx.suiteName(), ctx.method(), name,
+                    ctx.run().takeFailure(d.getUniqueId().toString()), 0);
             return;
         }
         String verdict;
