@@ -18,6 +18,8 @@ public final class CasePhases {
         APPLY,
         /** Efficacy, generalisation, locality and perplexity of the edited model. */
         MEASURE,
+        /** Measuring the knowledge canaries on the edited model. */
+        CANARIES,
         /** Restoring the weights and verifying the hash (single mode). */
         RESTORE,
         /** Verify mode: looking the edit up in the edited model and measuring it. */

@@ -10,7 +10,10 @@ import io.github.editunit.reports.DiagnosticsJson;
 import io.github.editunit.reports.EditReporter;
 import io.github.editunit.reports.ResultLabels;
 import io.github.editunit.reports.SvgCharts;
+import io.github.editunit.framework.canary.KnowledgeRetention;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -55,6 +58,16 @@ final class CaseReport {
             m.put("diagnostics", e.diagnostics());
             reporter.attach("edit diagnostics", "application/json", "json", DiagnosticsJson.of(m));
         }
+        SequenceState sequence = ctx.sequence();
+        if ((kind == CheckKind.NON_COLLAPSE || kind == CheckKind.KNOWLEDGE) && sequence != null
+                && !sequence.canaryTrajectory().isEmpty()) {
+            List<Double> ratios = new ArrayList<>();
+            sequence.trajectory().forEach(p -> ratios.add(p / sequence.baseline()));
+            reporter.attach("knowledge canaries and perplexity", "image/svg+xml", "svg", SvgCharts.canariesAndPerplexity(
+                    "canary recall and perplexity ratio after each step (" + cs.method() + ", " + cs.fileName() + ")",
+                    ratios, sequence.canaryBaseline(), sequence.canaryTrajectory(),
+                    sequence.boundValue() / sequence.baseline(), sequence.canaryFloor()));
+        }
         if (kind == CheckKind.NON_COLLAPSE) {
             double bound = ctx.configuration().pplBound().limit(e.pplBefore());
             reporter.attach("perplexity before/after", "image/svg+xml", "svg", SvgCharts.beforeAfter(
@@ -83,6 +96,10 @@ final class CaseReport {
         step(phases, CasePhases.Phase.APPLY, "apply " + FailureMessages.methodName(cs.method()) + " edit "
                 + FailureMessages.edit(cs.editCase()) + (ctx.sequence() != null ? ", kept for the sequence" : ""));
         step(phases, CasePhases.Phase.MEASURE, measured);
+        if (cs.knowledge() != null) {
+            step(phases, CasePhases.Phase.CANARIES, String.format(Locale.ROOT, "measure %d knowledge canaries: recall %.2f → %.2f",
+                    cs.knowledge().after().facts(), cs.knowledge().before().recall(), cs.knowledge().after().recall()));
+        }
         if (cs.outcome() != null) {
             step(phases, CasePhases.Phase.RESTORE,
                     "restore the weights (hash " + cs.outcome().hashBefore().substring(0, 12) + "… verified)");
@@ -132,6 +149,18 @@ final class CaseReport {
 
     void failed(CheckKind kind, String message) {
         reporter.step("check " + kind.id() + ": " + message, false);
+    }
+
+    /** Verify mode's model-level knowledge check: labels and the two canary measurements as steps. */
+    static void modelKnowledge(HardEditExecutionContext ctx, KnowledgeRetention k, String what, long baseStart,
+            long editedStart, long editedStop) {
+        EditReporter r = ctx.run().reporter();
+        r.step(String.format(Locale.ROOT, "canaries on the base model: recall %.2f (%d facts)", k.before().recall(),
+                k.before().facts()), true, baseStart, editedStart);
+        r.step(String.format(Locale.ROOT, "canaries on the %s: recall %.2f", what, k.after().recall()), true, editedStart,
+                editedStop);
+        r.labels(ResultLabels.of(ctx.suiteName(), "edited model", "verify", "knowledge-retained", CheckDescriptor.EDITED_MODEL,
+                ctx.configuration().model()));
     }
 
     /**

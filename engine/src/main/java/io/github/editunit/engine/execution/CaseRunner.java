@@ -3,6 +3,7 @@ package io.github.editunit.engine.execution;
 import io.github.editunit.engine.config.ExpectedCollapseGate;
 import io.github.editunit.engine.config.HardEditConfiguration;
 import io.github.editunit.engine.descriptor.CaseDescriptor;
+import io.github.editunit.framework.canary.KnowledgeRetention;
 import io.github.editunit.framework.editing.EditOutcome;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
@@ -53,6 +54,8 @@ public final class CaseRunner {
         EditEvaluator evaluator = s.evaluator(cfg, s.modelDir());
         evaluator.baseline();
         Editor editor = s.editor(method, cfg);
+        // the canaries' baseline is measured on the unedited model, once per file (a sequence's first step)
+        SuiteCanaries canaries = cfg.canariesEnabled() ? s.canaries(cfg, d.fileCases(), d.fileName()) : null;
         long snapshot = CasePhases.now();
         LocalitySnapshot before = evaluator.beforeEdit(c);
         phases.finished(CasePhases.Phase.SNAPSHOT, snapshot);
@@ -74,8 +77,24 @@ public final class CaseRunner {
             outcome.restore();
             throw new InfrastructureException("could not measure " + FailureMessages.edit(c) + ": " + e.getMessage(), e);
         }
+        KnowledgeRetention knowledge = null;
+        if (canaries != null) {
+            long measureCanaries = CasePhases.now();
+            try {
+                knowledge = canaries.retention(s.model(), cfg.canaryBound());
+                phases.finished(CasePhases.Phase.CANARIES, measureCanaries);
+            } catch (RuntimeException e) {
+                outcome.restore();
+                throw new InfrastructureException("could not measure the canaries after " + FailureMessages.edit(c) + ": "
+                        + e.getMessage(), e);
+            }
+        }
         if (d.role() == CaseDescriptor.Role.STEP) {
             SequenceState seq = ctx.sequence();
+            if (knowledge != null) {
+                seq.canaryStep(knowledge.before().recall(), cfg.canaryBound().floor(knowledge.before().recall()),
+                        knowledge.after().recall());
+            }
             seq.kept(outcome.keep());
             seq.step(c.caseId(), evaluation.pplAfter());
         } else {
@@ -87,7 +106,8 @@ public final class CaseRunner {
             }
             phases.finished(CasePhases.Phase.RESTORE, restore);
         }
-        return ctx.withCase(new CaseState(c, d.fileName(), method, evaluation, outcome, expectCollapse, t0, phases));
+        return ctx.withCase(new CaseState(c, d.fileName(), method, evaluation, outcome, expectCollapse, t0, phases,
+                knowledge));
     }
 
     public static void after(HardEditExecutionContext ctx, CaseDescriptor d) {
@@ -110,7 +130,9 @@ public final class CaseRunner {
         CaseEvaluation e = cs.evaluation();
         String detail = (failed.isEmpty() ? "" : String.join(",", failed) + " ") + "ES " + FailureMessages.num(e.es())
                 + " PS " + FailureMessages.num(e.ps()) + " NS " + FailureMessages.num(e.ns()) + " ppl "
-                + FailureMessages.ppl(e.pplBefore()) + "→" + FailureMessages.ppl(e.pplAfter());
+                + FailureMessages.ppl(e.pplBefore()) + "→" + FailureMessages.ppl(e.pplAfter())
+                + (cs.knowledge() == null ? "" : String.format(java.util.Locale.ROOT, " canaries %.2f→%.2f",
+                        cs.knowledge().before().recall(), cs.knowledge().after().recall()));
         ctx.run().progress().caseFinished(ctx.suiteName(), ctx.method(), name, verdict, detail, cs.seconds());
         if (d.role() == CaseDescriptor.Role.SINGLE && cs.outcome() != null) {
             boolean restored = cs.outcome().restore();

@@ -1,6 +1,11 @@
 package io.github.editunit.engine.execution;
 
+import io.github.editunit.engine.config.CanarySource;
 import io.github.editunit.engine.config.HardEditConfiguration;
+import io.github.editunit.framework.canary.CanaryMeasurement;
+import io.github.editunit.framework.canary.KnowledgeCanaries;
+import io.github.editunit.hardedit.canary.CanarySet;
+import io.github.editunit.hardedit.cases.EditCase;
 import io.github.editunit.framework.editing.EditingContext;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
@@ -38,6 +43,8 @@ public final class ModelSession implements AutoCloseable {
     private final Map<String, EditEvaluator> evaluators = new HashMap<>();
     /** Corpus and limit → the evaluator whose baseline was computed on them. */
     private final Map<String, EditEvaluator> baselines = new HashMap<>();
+    /** Canary source and case file → the canaries and their unedited measurement. */
+    private final Map<String, SuiteCanaries> canaries = new HashMap<>();
 
     ModelSession(Path modelDir, List<Path> patches, LanguageModel model, double loadSeconds, ConsoleProgress progress) {
         this.modelDir = modelDir;
@@ -131,6 +138,38 @@ public final class ModelSession implements AutoCloseable {
             baselines.put(sentencesKey, ev);
         }
         return ev;
+    }
+
+    /**
+     * The knowledge canaries of a suite's case file ({@code hardedit.canary.source}) with their measurement
+     * on this model unedited: read and measured once per source and file, when the first case of the file
+     * starts (before its edit). Throws if the model is not at its loaded weights at that moment.
+     */
+    public synchronized SuiteCanaries canaries(HardEditConfiguration config, List<EditCase> fileCases, String fileName) {
+        String key = config.canarySource() + "|" + fileName + "|"
+                + fileCases.stream().map(EditCase::caseId).collect(Collectors.joining(","));
+        SuiteCanaries found = canaries.get(key);
+        if (found != null) {
+            return found;
+        }
+        String hash = model.parameters().contentHash();
+        if (!hash.equals(baseHash)) {
+            throw new InfrastructureException("cannot measure the canaries' baseline of " + name()
+                    + ": the model is edited (hash " + hash + " != " + baseHash + ")");
+        }
+        CanarySet set;
+        try {
+            set = CanarySource.read(config.canarySource(), fileCases, fileName, config.model());
+        } catch (RuntimeException e) {
+            throw new InfrastructureException("cannot read the canaries " + config.canarySource() + ": " + e.getMessage(), e);
+        }
+        KnowledgeCanaries kc = new KnowledgeCanaries(set);
+        CanaryMeasurement base = kc.measure(model);
+        progress.info(String.format(Locale.ROOT, "canaries of %s for %s: %s (%s), recall %.2f, mean log-probability %.2f, in %.1fs",
+                name(), fileName, Counts.of(base.facts(), "fact"), set.name(), base.recall(), base.meanLogProb(), base.seconds()));
+        found = new SuiteCanaries(kc, base);
+        canaries.put(key, found);
+        return found;
     }
 
     @Override
