@@ -124,7 +124,9 @@ try {
   groups(json('data/suites.json'), 1);
   // every result sits in exactly one place of the tree (a second suite label would list it twice)
   check(leaves.length === total, `the suites tree lists ${leaves.length} tests for ${total} results`);
-  const caseNode = caseNodes.find(n => n.children.length === 4 && n.children.every(l => !l.children)
+  // a name that only one case node has (the demonstration repeats SequentialEditTest's cases with a fifth check)
+  const caseNode = caseNodes.find(n => caseNodes.filter(m => m.name === n.name).length === 1
+    && n.children.length === 4 && n.children.every(l => !l.children)
     && kinds.every(k => n.children.some(l => l.name === `${k} · ${n.name}`)));
   check(!!caseNode, `the suites tree has a case node with its four checks (${caseNodes.length} case nodes)`);
   if (caseNode) {
@@ -165,6 +167,32 @@ try {
     check(!!shownDuration && !/^0(ms|s)$/.test(shownDuration) && !/\(\d+(\.\d+)? ?s\)/.test(timed.step.name),
       `step "${timed.step.name}" of "${timed.l.leaf.name}" shows its duration ${shownDuration} (${timed.step.time.duration} ms)`);
     await page.screenshot({ path: path.join(shots, 'step-duration.png'), fullPage: true });
+  }
+
+  // 7. knowledge canaries (KnowledgeLossDemonstration): a knowledge-retained check failed with "knowledge lost: …"
+  //    while the non-collapse check of the same step passed, and its canary-and-perplexity chart renders
+  const lost = leaves.find(l => l.leaf.name.startsWith('knowledge-retained') && l.leaf.status === 'failed'
+    && /^knowledge lost: /.test(detail(l).statusMessage || ''));
+  check(!!lost, 'a knowledge-retained check failed with "knowledge lost: …"');
+  if (lost) {
+    const sibling = lost.parent.children.find(c => c.name.startsWith('non-collapse'));
+    check(!!sibling && sibling.status === 'passed',
+      `the non-collapse check of "${lost.parent.name}" passed while its canaries were lost (${sibling ? sibling.status : 'missing'})`);
+    const att = (detail(lost).testStage?.attachments || []).find(a => a.name === 'knowledge canaries and perplexity');
+    check(!!att, 'the lost-knowledge check has the "knowledge canaries and perplexity" chart');
+    if (att) {
+      await page.goto(base + `index.html#suites/${lost.parent.uid}/${lost.leaf.uid}/`);
+      const snippet = detail(lost).statusMessage.slice(0, 60);
+      const shown = await page.getByText(snippet, { exact: false }).first()
+        .waitFor({ state: 'visible', timeout: 20000 }).then(() => true).catch(() => false);
+      check(shown, `the page of "${lost.leaf.name}" shows "${snippet}…"`);
+      await page.getByText(att.name, { exact: true }).first().click();
+      const media = page.locator(`img[src*="${att.source}"], object[data*="${att.source}"], iframe[src*="${att.source}"], embed[src*="${att.source}"]`).first();
+      await media.waitFor({ state: 'visible', timeout: 20000 }).catch(() => {});
+      const box = await media.boundingBox().catch(() => null);
+      check(!!box && box.width > 50 && box.height > 50, `the canary chart renders (${box ? Math.round(box.width) + '×' + Math.round(box.height) : 'not visible'})`);
+      await page.screenshot({ path: path.join(shots, 'knowledge-lost.png'), fullPage: true });
+    }
   }
 } finally {
   await browser.close();

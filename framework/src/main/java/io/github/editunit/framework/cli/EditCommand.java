@@ -72,7 +72,7 @@ final class EditCommand implements Callable<Integer> {
 
     @Option(names = "--canaries", paramLabel = "SOURCE",
             description = "Knowledge canaries: facts the edits must not touch, measured before and after: a canary file, "
-                    + "'world' (300 facts of <model>/suites/facts.json no case edits) or 'neighbours' (the cases' neighbourhood prompts).")
+                    + "'world' (300 facts of <model>/suites/facts.json whose subjects no case edits) or 'neighbours' (the cases' neighbourhood prompts).")
     String canaries;
 
     @Option(names = "--canary-bound", defaultValue = "drop:0.1", paramLabel = "BOUND",

@@ -59,7 +59,7 @@ public final class CanarySources {
                 out.add(new CanaryFact(f.editPrompt(), f.object(), worldName + " fact " + f.id()));
             }
         }
-        return new CanarySet("facts of " + worldName + " no case edits", out);
+        return new CanarySet("world facts of " + worldName, out);
     }
 
     private static boolean mentionsAny(String prompt, Set<String> subjects) {
