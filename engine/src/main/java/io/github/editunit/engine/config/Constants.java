@@ -103,6 +103,12 @@ public final class Constants {
     /** Hyperparameter overrides {@code key=value,key=value}, applied to every method. */
     public static final String HPARAM_OVERRIDES = "hardedit.hparams.overrides";
 
+    /**
+     * Profile of the shipped hyperparameter sets: {@code reference} (default) or {@code seed} (the seed
+     * repository's yaml values and recipes); for GPT-2 XL, GPT-J 6B and Llama-2 7B.
+     */
+    public static final String HPARAM_PROFILE = "hardedit.hparams.profile";
+
     /** Covariance statistics cache directory. Default {@code ~/.cache/editunit/stats}. */
     public static final String STATS_DIR = "hardedit.stats.dir";
 
