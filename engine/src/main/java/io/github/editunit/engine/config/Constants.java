@@ -70,7 +70,10 @@ public final class Constants {
     /** Perplexity corpus (ME-PPL json or text lines). Default {@code <model>/suites/heldout-ppl.json}. */
     public static final String PPL_CORPUS = "hardedit.ppl.corpus";
 
-    /** Number of corpus sentences used. Default {@code 50} (ME-PPL_50). */
+    /**
+     * Number of corpus sentences used: the first N. Default {@code 50}. This is not the paper's ME-PPL_50
+     * file (a stratified 50-sentence sample of ME-PPL); point {@link #PPL_CORPUS} at {@code ME-PPL_50.json} for that.
+     */
     public static final String PPL_LIMIT = "hardedit.ppl.limit";
 
     /** Non-collapse bound: ratio to the unedited model ({@code x1.5}) or absolute ({@code abs:200}). Default {@code x1.5}. */
