@@ -213,9 +213,8 @@ class ReferenceProcedureTest {
 
     /**
      * With a cap far below what the search wants, δ ends exactly on ‖δ‖ = clamp·‖v_init‖ (v_init read
-     * here through a hook) and is reported clamped. Rules out no clamp, a cap relative to 1 or to
-     * ‖v_init‖², and a clamp applied only at the end (the reported losses would exceed the capped one's
-     * first step — not checked) — the norm pins the first three.
+     * here through a hook) and is reported clamped. Rules out no clamp and a cap relative to 1 or to
+     * ‖v_init‖² instead of ‖v_init‖.
      */
     @Test
     void valueSearchClampsDeltaToTheNormCapOfVInit() {
