@@ -48,7 +48,7 @@ public @interface HardEditCases {
     /** {@code hardedit.ppl.corpus}. */
     String pplCorpus() default "";
 
-    /** {@code hardedit.ppl.limit}. */
+    /** {@code hardedit.ppl.limit}: the corpus's first N sentences (not the paper's ME-PPL_50 file, a stratified sample). */
     int pplLimit() default -1;
 
     /** {@code hardedit.ppl.bound}: {@code x1.5}, {@code abs:200} or two-sided {@code x0.5..x1.5}. */

@@ -56,6 +56,24 @@ class ConfigurationTest {
         }
     }
 
+    /**
+     * {@code hardedit.hparams.profile} reaches the editor factory with the overrides, under the
+     * catalog's selector key, and the catalog then loads that profile's file; no key, no selector.
+     * Rules out the key being read but dropped (a "seed" run silently running the reference files).
+     */
+    @Test
+    void hparamsProfileTravelsToTheCatalog() {
+        HardEditConfiguration seed = new ConfigurationResolver(params(Map.of("hardedit.hparams.profile", "seed",
+                "hardedit.hparams.overrides", "v_lr=0.25"))).resolve(null);
+        assertThat(seed.editorOverrides()).containsEntry(
+                io.github.editunit.framework.editing.HyperparameterCatalog.PROFILE, "seed").containsEntry("v_lr", "0.25");
+        assertThat(io.github.editunit.framework.editing.HyperparameterCatalog.load("rome", "gpt2-xl",
+                seed.editorOverrides()).get("mom2_adjustment").asBoolean()).isFalse();
+        HardEditConfiguration none = new ConfigurationResolver(params(Map.of())).resolve(null);
+        assertThat(none.editorOverrides()).doesNotContainKey(
+                io.github.editunit.framework.editing.HyperparameterCatalog.PROFILE);
+    }
+
     @Test
     void badValuesNameTheKey() {
         assertThatThrownBy(() -> new ConfigurationResolver(params(Map.of("hardedit.ppl.bound", "lots"))).resolve(null))

@@ -92,6 +92,9 @@ public final class ConfigurationResolver {
             }
             overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
+        // the profile travels with the overrides under the catalog's selector key (not a hyperparameter value)
+        get(Constants.HPARAM_PROFILE).map(String::trim).filter(p -> !p.isEmpty())
+                .ifPresent(p -> overrides.put(io.github.editunit.framework.editing.HyperparameterCatalog.PROFILE, p));
         String statsDir = get(Constants.STATS_DIR).orElse(null);
         String statsCorpus = get(Constants.STATS_CORPUS).orElse(null);
         List<String> expectationMethods = list(Constants.EXPECTATION_METHODS, a == null ? null : a.expectationMethods());

@@ -70,7 +70,10 @@ public final class Constants {
     /** Perplexity corpus (ME-PPL json or text lines). Default {@code <model>/suites/heldout-ppl.json}. */
     public static final String PPL_CORPUS = "hardedit.ppl.corpus";
 
-    /** Number of corpus sentences used. Default {@code 50} (ME-PPL_50). */
+    /**
+     * Number of corpus sentences used: the first N. Default {@code 50}. This is not the paper's ME-PPL_50
+     * file (a stratified 50-sentence sample of ME-PPL); point {@link #PPL_CORPUS} at {@code ME-PPL_50.json} for that.
+     */
     public static final String PPL_LIMIT = "hardedit.ppl.limit";
 
     /**
@@ -122,6 +125,12 @@ public final class Constants {
 
     /** Hyperparameter overrides {@code key=value,key=value}, applied to every method. */
     public static final String HPARAM_OVERRIDES = "hardedit.hparams.overrides";
+
+    /**
+     * Profile of the shipped hyperparameter sets: {@code reference} (default) or {@code seed} (the seed
+     * repository's yaml values and recipes); for GPT-2 XL, GPT-J 6B and Llama-2 7B.
+     */
+    public static final String HPARAM_PROFILE = "hardedit.hparams.profile";
 
     /** Covariance statistics cache directory. Default {@code ~/.cache/editunit/stats}. */
     public static final String STATS_DIR = "hardedit.stats.dir";

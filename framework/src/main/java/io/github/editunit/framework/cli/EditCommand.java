@@ -4,6 +4,7 @@ import io.github.editunit.framework.editing.EditOutcome;
 import io.github.editunit.framework.editing.EditSequence;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
+import io.github.editunit.framework.editing.HyperparameterCatalog;
 import io.github.editunit.framework.editing.EditingContext;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
 import io.github.editunit.framework.canary.CanaryBound;
@@ -63,7 +64,9 @@ final class EditCommand implements Callable<Integer> {
             description = "Perplexity corpus (ME-PPL json or text). Default: <model>/suites/heldout-ppl.json.")
     Path pplCorpus;
 
-    @Option(names = "--ppl-limit", defaultValue = "50", paramLabel = "N", description = "Sentences (default 50, as ME-PPL_50).")
+    @Option(names = "--ppl-limit", defaultValue = "50", paramLabel = "N",
+            description = "Use the corpus's first N sentences (default 50). This is not the paper's ME-PPL_50 file (a"
+                    + " stratified 50-sentence sample): pass --ppl-corpus ME-PPL_50.json for that.")
     int pplLimit;
 
     @Option(names = "--ppl-bound", defaultValue = "x1.5", paramLabel = "BOUND",
@@ -90,6 +93,11 @@ final class EditCommand implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a hyperparameter (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--profile", paramLabel = "PROFILE",
+            description = "Shipped hyperparameter profile: reference (ROME/MEMIT repositories, the default) or seed (the"
+                    + " seed repository's yaml: C = I for ROME, seed-word templates, no test prefix).")
+    String profile;
 
     @Option(names = "--stats-corpus", paramLabel = "FILE", description = "Corpus for C (default <model>/stats-corpus.txt).")
     Path statsCorpus;
@@ -123,7 +131,11 @@ final class EditCommand implements Callable<Integer> {
             bosToken = model.tokenizer().bosToken();
             StatisticsCache cache = statsDir != null ? new StatisticsCache(statsDir) : StatisticsCache.atDefaultLocation();
             EditingContext ctx = new EditingContext(model, modelOptions.model, cache, statsCorpus);
-            Editor editor = new EditorFactory(ctx).create(method, hparams, overrides);
+            Map<String, String> settings = new LinkedHashMap<>(overrides);
+            if (profile != null) {
+                settings.put(HyperparameterCatalog.PROFILE, profile);
+            }
+            Editor editor = new EditorFactory(ctx).create(method, hparams, settings);
             List<String> sentences = noPpl ? List.of() : SentenceCorpus.read(pplFile).limit(pplLimit).sentences();
             EditEvaluator evaluator = new EditEvaluator(model, sentences, 10, bound);
             pplBefore = noPpl ? Double.NaN : evaluator.baseline();

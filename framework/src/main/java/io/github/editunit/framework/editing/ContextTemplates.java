@@ -83,6 +83,26 @@ public record ContextTemplates(List<String> templates, String modelHash, long se
     }
 
     /**
+     * ROME's {@code context_template_length_params} ({@code [length, n_gen]} pairs) in the [SEED] /
+     * EasyEdit seed-word recipe: {@code n_gen / 5} (integer division, as there) continuations of each
+     * seed word per length, so {@code [[5, 10], [10, 10]]} gives {@code [[5, 2], [10, 2]]}: 20 prefixed
+     * templates, as ROME's recipe. A pair with fewer than 5 samples would give none and is refused.
+     */
+    public static int[][] perSeedWord(int[][] lengthCounts) {
+        int[][] out = new int[lengthCounts.length][];
+        for (int i = 0; i < lengthCounts.length; i++) {
+            int[] lc = lengthCounts[i];
+            if (lc.length != 2 || lc[0] < 1 || lc[1] < SEED_WORDS.size()) {
+                throw new IllegalArgumentException("context_template_length_params[" + i + "] = "
+                        + java.util.Arrays.toString(lc) + ": the seed-words recipe takes [length ≥ 1, count ≥ "
+                        + SEED_WORDS.size() + "] (count / " + SEED_WORDS.size() + " continuations of each seed word)");
+            }
+            out[i] = new int[] {lc[0], lc[1] / SEED_WORDS.size()};
+        }
+        return out;
+    }
+
+    /**
      * The EasyEdit/[SEED] and MEMIT recipe: continuations of the seed words "The", "Therefore",
      * "Because", "I", "You"; {@code perWord} samples of {@code length} tokens each, the word's tokens
      * included and a BOS (for tokenizers that add one) not counted, so the same number of tokens is

@@ -39,7 +39,9 @@ public final class EditorFactory {
             case "c-rome":
             case "p-rome": {
                 RomeHyperparameters hp = HyperparameterCatalog.bind(node, RomeHyperparameters.class);
-                ContextTemplates t = context.romeTemplates(hp.contextTemplateLengthParams(), hp.templateSeed());
+                ContextTemplates t = hp.templateRecipe().equals("seed-words")
+                        ? context.seedWordTemplates(hp.contextTemplateLengthParams(), hp.templateSeed())
+                        : context.romeTemplates(hp.contextTemplateLengthParams(), hp.templateSeed());
                 return new RomeEditor(hp, layer -> context.covariance(layer, hp.mom2NSamples()), t);
             }
             case "memit": {

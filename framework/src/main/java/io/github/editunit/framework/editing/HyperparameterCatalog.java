@@ -142,16 +142,63 @@ public final class HyperparameterCatalog {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
-    /** File name of a method's hyperparameters: c-rome and p-rome share rome.json. */
+    /**
+     * File name of a method's hyperparameters: c-rome and p-rome share rome.json; ft (unconstrained FT,
+     * its own method with its own layers) reads ft.json, ft-l (constrained) ft-l.json.
+     */
     static String fileOf(String method) {
         String m = method.toLowerCase(Locale.ROOT);
         if (m.endsWith("rome")) {
             return "rome.json";
         }
-        if (m.equals("ft")) {
-            return "ft-l.json";
-        }
         return m + ".json";
+    }
+
+    /**
+     * The overrides key that selects a profile of the shipped sets instead of setting a value:
+     * {@code profile=reference} (the default: {@code hparams/<name>/<method>.json}) or
+     * {@code profile=seed} ({@code hparams/<name>/seed/<method>.json}, the seed repository's yaml
+     * values and recipes). {@code --profile} and {@code hardedit.hparams.profile} set it.
+     */
+    public static final String PROFILE = "profile";
+
+    /** The profiles a shipped set may have; {@code reference} is the default. */
+    public static final List<String> PROFILES = List.of("reference", "seed");
+
+    /** The profiles shipped for a catalog name: always {@code reference}, and {@code seed} where a seed directory exists. */
+    public static List<String> profiles(String catalogName) {
+        List<String> out = new ArrayList<>(List.of("reference"));
+        if (HyperparameterCatalog.class.getResource(ROOT + catalogName + "/seed/rome.json") != null) {
+            out.add("seed");
+        }
+        return out;
+    }
+
+    /** The profile named in {@code overrides} (null: none named), checked against {@link #PROFILES}. */
+    private static String profileOf(Map<String, String> overrides) {
+        if (overrides == null || !overrides.containsKey(PROFILE)) {
+            return null;
+        }
+        String p = overrides.get(PROFILE).trim().toLowerCase(Locale.ROOT);
+        if (!PROFILES.contains(p)) {
+            throw new IllegalArgumentException("unknown hyperparameter profile \"" + overrides.get(PROFILE)
+                    + "\" (known: " + String.join(", ", PROFILES) + ")");
+        }
+        return p;
+    }
+
+    /** The resource of a shipped set in a profile; a profile the set does not ship is an error naming those it does. */
+    private static ObjectNode shipped(String name, String profile, String method) {
+        String dir = profile == null || profile.equals("reference") ? name + "/" : name + "/" + profile + "/";
+        if (!profile(name, profile)) {
+            throw new IllegalArgumentException("the shipped hyperparameters " + name + " have no \"" + profile
+                    + "\" profile (it has: " + String.join(", ", profiles(name)) + ")");
+        }
+        return (ObjectNode) resource(dir + fileOf(method));
+    }
+
+    private static boolean profile(String name, String profile) {
+        return profile == null || profiles(name).contains(profile);
     }
 
     /**
@@ -161,11 +208,17 @@ public final class HyperparameterCatalog {
      */
     public static ObjectNode load(String method, ModelConfig config, Path modelDir, Path explicitFile,
             Map<String, String> overrides) {
+        String profile = profileOf(overrides);
         ObjectNode node;
-        if (explicitFile != null) {
-            node = readObject(explicitFile, method);
-        } else if (modelDir != null && Files.isRegularFile(modelDir.resolve("editunit-hparams").resolve(fileOf(method)))) {
-            node = readObject(modelDir.resolve("editunit-hparams").resolve(fileOf(method)), method);
+        Path inModel = modelDir == null ? null : modelFile(modelDir, method);
+        if (explicitFile != null || inModel != null) {
+            Path file = explicitFile != null ? explicitFile : inModel;
+            if (profile != null) {
+                throw new IllegalArgumentException("profile=" + profile + " selects a shipped hyperparameter set, but "
+                        + method + " reads " + file + (explicitFile != null ? " (--hparams / hardedit.hparams)"
+                        : " (the model's editunit-hparams/)") + "; drop one of the two");
+            }
+            node = readObject(file, method);
         } else {
             String name = modelName(config);
             if (name == null) {
@@ -178,36 +231,73 @@ public final class HyperparameterCatalog {
                         + fileOf(method) + "; the shipped files are starting points, matched on model_type and size: "
                         + String.join(", ", known));
             }
-            node = (ObjectNode) resource(name + "/" + fileOf(method));
+            node = shipped(name, profile, method);
         }
         return finish(method, node, overrides);
     }
 
     /**
+     * The model directory's file for a method: {@code editunit-hparams/<method>.json}; for {@code ft}, whose
+     * own file is newer, {@code ft-l.json} when there is no {@code ft.json} (its ε is dropped). Null: none.
+     */
+    private static Path modelFile(Path modelDir, String method) {
+        Path dir = modelDir.resolve("editunit-hparams");
+        if (Files.isRegularFile(dir.resolve(fileOf(method)))) {
+            return dir.resolve(fileOf(method));
+        }
+        if (method.equalsIgnoreCase("ft") && Files.isRegularFile(dir.resolve("ft-l.json"))) {
+            return dir.resolve("ft-l.json");
+        }
+        return null;
+    }
+
+    /**
      * Loads the shipped hyperparameters of {@code method} by catalog name ({@code llama-2-7b}, ...;
-     * see {@link #names()}), whatever the model, then applies {@code overrides} as {@link #load} does.
+     * see {@link #names()}), whatever the model, then applies {@code overrides} as {@link #load} does
+     * (including a {@link #PROFILE} choice).
      */
     public static ObjectNode load(String method, String catalogName, Map<String, String> overrides) {
         if (!names().contains(catalogName)) {
             throw new IllegalArgumentException("no shipped hyperparameters named \"" + catalogName + "\" (known: "
                     + String.join(", ", names()) + ")");
         }
-        return finish(method, (ObjectNode) resource(catalogName + "/" + fileOf(method)), overrides);
+        return finish(method, shipped(catalogName, profileOf(overrides), method), overrides);
     }
 
+    /**
+     * Applies the overrides (all but {@link #PROFILE}) and the method's rules: c-rome uses consistent keys and
+     * p-rome the bare prompt's key whatever the file says; ft is unconstrained (ε 0) whatever its file says;
+     * a per-method {@code test_prefix} object ({@code {"rome": false, "c-rome": true, "p-rome": false}}) is
+     * resolved to the value of the method run (a missing method: false), a boolean applies to every mode.
+     */
     private static ObjectNode finish(String method, ObjectNode node, Map<String, String> overrides) {
         if (overrides != null) {
-            overrides.forEach((k, v) -> node.set(k, parse(v)));
+            overrides.forEach((k, v) -> {
+                if (!k.equals(PROFILE)) {
+                    node.set(k, parse(v));
+                }
+            });
         }
-        if (method.equalsIgnoreCase("c-rome")) {
+        String m = method.toLowerCase(Locale.ROOT);
+        if (m.equals("c-rome")) {
             node.put("key_mode", "consistent");
-            if (overrides == null || !overrides.containsKey("test_prefix")) {
-                node.put("test_prefix", true);
-            }
-        } else if (method.equalsIgnoreCase("p-rome")) {
+        } else if (m.equals("p-rome")) {
             node.put("key_mode", "prompt-only");
-        } else if (method.equalsIgnoreCase("ft")) {
+        } else if (m.equals("ft")) {
             node.put("norm_constraint", 0);
+        }
+        JsonNode prefix = node.get("test_prefix");
+        if (m.endsWith("rome") && prefix != null && prefix.isObject()) {
+            prefix.fieldNames().forEachRemaining(k -> {
+                if (!k.equals("rome") && !k.equals("c-rome") && !k.equals("p-rome")) {
+                    throw new IllegalArgumentException("test_prefix: \"" + k + "\" is not a ROME mode (rome, c-rome, p-rome)");
+                }
+            });
+            JsonNode own = prefix.get(m);
+            if (own != null && !own.isBoolean()) {
+                throw new IllegalArgumentException("test_prefix." + m + " must be true or false, not " + own);
+            }
+            node.put("test_prefix", own != null && own.asBoolean());
         }
         return node;
     }

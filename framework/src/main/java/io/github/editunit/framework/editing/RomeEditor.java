@@ -41,6 +41,11 @@ public final class RomeEditor implements Editor {
         return hp;
     }
 
+    /** The context templates the keys are averaged over ({@code "{}"} first). */
+    public ContextTemplates templates() {
+        return templates;
+    }
+
     @Override
     public EditOutcome apply(LanguageModel model, List<EditRequest> requests) {
         long start = System.nanoTime();

@@ -66,7 +66,10 @@ class EditCommandTest {
         assertThat(doc.get("cases")).hasSize(2);
         JsonNode first = doc.get("cases").get(0);
         assertThat(first.get("diagnostics").has("denominator")).isTrue();
-        assertThat(first.get("es").asDouble()).isBetween(0.0, 1.0);
+        // was isBetween(0, 1), which no ES could fail: the summary's ES must be the mean of the cases' ES
+        double esMean = (first.get("es").asDouble() + doc.get("cases").get(1).get("es").asDouble()) / 2;
+        assertThat(s.get("efficacyScore").asDouble()).as("summary ES = mean of the cases' ES").isCloseTo(esMean,
+                org.assertj.core.api.Assertions.within(1e-12));
         assertThat(first.get("batch").asInt()).isZero();
         assertThat(first.get("editSeconds").asDouble()).isEqualTo(s.get("batches").get(0).get("editSeconds").asDouble());
     }

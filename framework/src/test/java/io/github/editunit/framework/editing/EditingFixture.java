@@ -80,7 +80,7 @@ final class EditingFixture {
 
     static RomeHyperparameters rome(int layer, KeyMode mode) {
         return new RomeHyperparameters(layer, mode.configName(), false, 20, 0.5, 0.5, 4, 0.0625, 0.05, true, 200,
-                new int[][] {{5, 3}, {8, 3}}, 1, 0.1, 1.0);
+                new int[][] {{5, 3}, {8, 3}}, 1, 0.1, 1.0, "rome");
     }
 
     static EditRequest request() {

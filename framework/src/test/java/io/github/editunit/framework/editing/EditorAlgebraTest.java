@@ -36,21 +36,65 @@ class EditorAlgebraTest {
         assertThat(Vectors.norm(Vectors.sub(actual, expected))).isLessThan(relTol * scale);
     }
 
+    /** Keys and MLP outputs of every template's prompt at the subject's last token, read through hooks. */
+    private static java.util.Map<HookPoint, double[][]> templateActivations(LanguageModel m, ContextTemplates t,
+            EditRequest req, int layer) {
+        SubjectLocator loc = new SubjectLocator(m.tokenizer());
+        List<int[]> ids = new ArrayList<>();
+        int[] pos = new int[t.size()];
+        for (int j = 0; j < t.size(); j++) {
+            SubjectLocator.Located l = loc.locate(t.templates().get(j).replace("{}", req.template()), req.subject(),
+                    new int[0]);
+            ids.add(l.ids());
+            pos[j] = l.subjectLast();
+        }
+        return new ActivationReader(m).read(ids, pos, List.of(HookPoint.mlpKey(layer), HookPoint.mlpOutput(layer)));
+    }
+
+    private static double relativeDistance(double[] a, double[] b) {
+        return Vectors.norm(Vectors.sub(a, b)) / Vectors.norm(b);
+    }
+
+    /**
+     * ROME as released: the left vector is u = C⁻¹k̄ with k̄ the mean key over all templates, the bare
+     * "{}" included, recomputed here from keys read through hooks; the denominator is uᵀkᵘ and the
+     * update writes v* for the bare prompt's key. Rules out p-ROME's u = C⁻¹kᵘ (the old test held for
+     * any u), a k̄ without the bare "{}" template (the mean of the prefixed keys only), and the
+     * consistent denominator k̄ᵀC⁻¹k̄.
+     */
     @Test
-    void romeOriginalWritesVStarForTheUnprefixedKey() {
+    void romeOriginalUsesTheInverseCovarianceOfTheMeanKeyOverAllTemplatesAndWritesVStarForTheBareKey() {
         try (LanguageModel m = EditingFixture.model(1)) {
             int layer = 1;
             KeyCovariance c = EditingFixture.covariance(m, layer);
             ContextTemplates t = ContextTemplates.generateFromEndOfText(m, new int[][] {{5, 3}, {8, 3}}, 3);
             RomeEditor rome = new RomeEditor(EditingFixture.rome(layer, KeyMode.ORIGINAL), l -> c, t);
-            RomeEditor.Update up = rome.compute(m, c, EditingFixture.request());
+            EditRequest req = EditingFixture.request();
+            double[][] keys = templateActivations(m, t, req, layer).get(HookPoint.mlpKey(layer));
+            double[] kBar = Vectors.mean(keys);
+            double[] kPrefixedOnly = Vectors.mean(java.util.Arrays.copyOfRange(keys, 1, keys.length));
+            double[] kU = keys[0];
+            double[] expectedU = c.solve(kBar);
+            // the wrong variants are measurably different on this model
+            assertThat(relativeDistance(c.solve(kU), expectedU)).as("C⁻¹kᵘ differs").isGreaterThan(1e-2);
+            assertThat(relativeDistance(c.solve(kPrefixedOnly), expectedU)).as("k̄ without {} differs")
+                    .isGreaterThan(1e-3);
+
+            RomeEditor.Update up = rome.compute(m, c, req);
+            assertThat(relativeDistance(up.kBar(), kBar)).isLessThan(1e-6);
+            assertThat(relativeDistance(up.kUnprefixed(), kU)).isLessThan(1e-6);
+            assertThat(relativeDistance(up.u(), expectedU)).isLessThan(1e-6);
+            double denominator = Vectors.dot(expectedU, kU);
+            assertThat(up.denominator()).isCloseTo(denominator, within(1e-6 * Math.abs(denominator)));
+            assertThat(Math.abs(Vectors.dot(expectedU, kBar) - denominator)).as("k̄ᵀC⁻¹k̄ differs")
+                    .isGreaterThan(1e-3 * Math.abs(denominator));
             Projection p = m.architecture().mlpDownProjection(layer);
-            try (EditOutcome o = rome.apply(m, EditingFixture.request())) {
+            try (EditOutcome o = rome.apply(m, req)) {
                 // W' kᵘ + b = v*
                 assertClose(apply(m, p, up.kUnprefixed()), up.vStar(), 1e-4);
                 // and the running model now produces v* at the subject's last token of the bare prompt
                 SubjectLocator.Located loc = new SubjectLocator(m.tokenizer())
-                        .locate(EditingFixture.request().template(), "Danielle Darrieux", new int[0]);
+                        .locate(req.template(), "Danielle Darrieux", new int[0]);
                 double[] out = new ActivationReader(m).read(List.of(loc.ids()), new int[] {loc.subjectLast()},
                         HookPoint.mlpOutput(layer))[0];
                 assertClose(out, up.vStar(), 1e-4);
@@ -60,37 +104,63 @@ class EditorAlgebraTest {
         }
     }
 
+    /**
+     * C-ROME: the residual is v* minus the mean MLP output over all templates (read here through
+     * hooks), the denominator the positive quadratic form k̄ᵀC⁻¹k̄ of the independently averaged key,
+     * and the update writes v* for k̄. Rules out the residual taken from the bare prompt's output
+     * (ROME's v* − Wkᵘ) and the denominator uᵀkᵘ; the old test compared the denominator with itself.
+     */
     @Test
-    void cRomeDenominatorIsThePositiveQuadraticFormAndWritesVStarForTheAveragedKey() {
+    void cRomeResidualIsFromTheMeanOutputAndItsDenominatorIsThePositiveQuadraticForm() {
         try (LanguageModel m = EditingFixture.model(2)) {
             int layer = 2;
             KeyCovariance c = EditingFixture.covariance(m, layer);
             ContextTemplates t = ContextTemplates.generateFromEndOfText(m, new int[][] {{5, 3}, {8, 3}}, 4);
             RomeEditor crome = new RomeEditor(EditingFixture.rome(layer, KeyMode.CONSISTENT), l -> c, t);
-            RomeEditor.Update up = crome.compute(m, c, EditingFixture.request());
-            double quadratic = Vectors.dot(up.kBar(), c.solve(up.kBar()));
-            assertThat(up.denominator()).isPositive().isCloseTo(quadratic, within(1e-9 * Math.abs(quadratic)));
-            assertThat(up.denominator()).isCloseTo(up.consistentDenominator(), within(1e-12));
+            EditRequest req = EditingFixture.request();
+            java.util.Map<HookPoint, double[][]> acts = templateActivations(m, t, req, layer);
+            double[] kBar = Vectors.mean(acts.get(HookPoint.mlpKey(layer)));
+            double[][] outs = acts.get(HookPoint.mlpOutput(layer));
+            double[] outBar = Vectors.mean(outs);
+            RomeEditor.Update up = crome.compute(m, c, req);
+            double[] expected = Vectors.sub(up.vStar(), outBar);
+            double[] bareResidual = Vectors.sub(up.vStar(), outs[0]);
+            assertThat(relativeDistance(bareResidual, expected)).as("the bare residual differs").isGreaterThan(1e-2);
+            assertThat(relativeDistance(up.residual(), expected)).isLessThan(1e-6);
+            double quadratic = Vectors.dot(kBar, c.solve(kBar));
+            assertThat(up.denominator()).isPositive().isCloseTo(quadratic, within(1e-6 * quadratic));
+            double mixed = Vectors.dot(c.solve(kBar), acts.get(HookPoint.mlpKey(layer))[0]);
+            assertThat(Math.abs(mixed - quadratic)).as("uᵀkᵘ differs").isGreaterThan(1e-3 * quadratic);
             Projection p = m.architecture().mlpDownProjection(layer);
-            double[] before = apply(m, p, up.kBar());
             // the averaged output equals the model output at the averaged key (W is linear)
-            assertClose(before, up.outBar(), 1e-4);
-            try (EditOutcome o = crome.apply(m, EditingFixture.request())) {
-                assertClose(apply(m, p, up.kBar()), up.vStar(), 1e-4);
+            assertClose(apply(m, p, kBar), outBar, 1e-4);
+            try (EditOutcome o = crome.apply(m, req)) {
+                assertClose(apply(m, p, kBar), up.vStar(), 1e-4);
             }
         }
     }
 
+    /**
+     * p-ROME: the bare prompt's key everywhere (read here through a hook): u = C⁻¹kᵘ, denominator
+     * kᵘᵀC⁻¹kᵘ and residual v* − Wkᵘ. Rules out ROME's C⁻¹k̄ direction and C-ROME's mean-output residual.
+     */
     @Test
     void pRomeUsesTheBarePromptKeyEverywhere() {
         try (LanguageModel m = EditingFixture.model(3)) {
             KeyCovariance c = EditingFixture.covariance(m, 0);
             ContextTemplates t = ContextTemplates.generateFromEndOfText(m, new int[][] {{5, 2}}, 5);
             RomeEditor prome = new RomeEditor(EditingFixture.rome(0, KeyMode.PROMPT_ONLY), l -> c, t);
-            RomeEditor.Update up = prome.compute(m, c, EditingFixture.request());
-            assertThat(up.denominator()).isCloseTo(Vectors.dot(up.kUnprefixed(), c.solve(up.kUnprefixed())),
-                    within(1e-9 * up.denominator()));
-            assertClose(up.u(), c.solve(up.kUnprefixed()), 1e-12);
+            EditRequest req = EditingFixture.request();
+            java.util.Map<HookPoint, double[][]> acts = templateActivations(m, t, req, 0);
+            double[] kU = acts.get(HookPoint.mlpKey(0))[0];
+            double[] kBar = Vectors.mean(acts.get(HookPoint.mlpKey(0)));
+            assertThat(relativeDistance(c.solve(kBar), c.solve(kU))).as("C⁻¹k̄ differs").isGreaterThan(1e-2);
+            RomeEditor.Update up = prome.compute(m, c, req);
+            assertThat(relativeDistance(up.u(), c.solve(kU))).isLessThan(1e-6);
+            double quadratic = Vectors.dot(kU, c.solve(kU));
+            assertThat(up.denominator()).isCloseTo(quadratic, within(1e-6 * quadratic));
+            assertThat(relativeDistance(up.residual(), Vectors.sub(up.vStar(), acts.get(HookPoint.mlpOutput(0))[0])))
+                    .isLessThan(1e-6);
         }
     }
 

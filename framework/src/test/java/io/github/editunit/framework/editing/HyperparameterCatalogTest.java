@@ -60,7 +60,7 @@ class HyperparameterCatalogTest {
 
     /** The sets whose values come from the reference repositories, traced value by value in {@code _source}. */
     static Stream<String> referenceSets() {
-        return Stream.of("gpt-j-6b", "llama-2-7b", "llama-3-8b");
+        return Stream.of("gpt2-xl", "gpt-j-6b", "llama-2-7b", "llama-3-8b");
     }
 
     /** The reference's {@code rewrite_module_tmp} per family (algorithms.md §1.1, §1.8, §2.1). */
@@ -181,7 +181,7 @@ class HyperparameterCatalogTest {
         assertThat(List.of(r.vNumGradSteps(), r.vLr(), r.vWeightDecay(), r.clampNormFactor(), r.klFactor()))
                 .containsExactly(25, 0.5, 0.001, 4.0, 0.0625);
         assertThat(r.mom2Adjustment()).isTrue();
-        for (String method : List.of("memit", "ft-l")) {
+        for (String method : List.of("memit", "ft-l", "ft")) {
             ObjectNode three = HyperparameterCatalog.load(method, "llama-3-8b", null);
             ObjectNode two = HyperparameterCatalog.load(method, "llama-2-7b", null);
             three.remove("_source");
@@ -200,7 +200,7 @@ class HyperparameterCatalogTest {
     @ParameterizedTest
     @MethodSource("referenceSets")
     void everyReferenceValueIsTracedInSource(String name) {
-        for (String method : List.of("rome", "memit", "ft-l")) {
+        for (String method : List.of("rome", "memit", "ft-l", "ft")) {
             ObjectNode file = HyperparameterCatalog.load(method, name, null);
             JsonNode source = file.get("_source");
             assertThat(source).as(name + "/" + method).isNotNull();
@@ -214,6 +214,7 @@ class HyperparameterCatalogTest {
             TreeSet<String> traced = new TreeSet<>();
             source.fieldNames().forEachRemaining(traced::add);
             traced.remove("module");
+            // the catalog resolves test_prefix to the method's value; the file states one per mode
             assertThat(traced).as(name + "/" + method).isEqualTo(values);
             source.fields().forEachRemaining(e -> assertThat(e.getValue().asText())
                     .as(name + "/" + method + " " + e.getKey()).isNotBlank());
@@ -250,6 +251,10 @@ class HyperparameterCatalogTest {
         for (int l : ftl(name).layers()) {
             layers.add(l);
         }
+        for (int l : HyperparameterCatalog.bind(HyperparameterCatalog.load("ft", name, null),
+                FineTuneHyperparameters.class).layers()) {
+            layers.add(l);
+        }
         for (int l : layers) {
             assertThat(l).as(name).isBetween(0, config.layers() - 1);
             Projection p = arch.mlpDownProjection(l);
@@ -259,7 +264,7 @@ class HyperparameterCatalogTest {
             assertThat(p.outDim()).as(name).isEqualTo(config.width());
         }
         if (referenceSets().anyMatch(name::equals)) {
-            for (String method : List.of("rome", "memit", "ft-l")) {
+            for (String method : List.of("rome", "memit", "ft-l", "ft")) {
                 assertThat(HyperparameterCatalog.load(method, name, null).get("_source").get("module").asText())
                         .as(name + "/" + method).contains(referenceModule(config));
             }
