@@ -306,21 +306,27 @@ final class EditCommand implements Callable<Integer> {
      * How the run went: cases that errored (the edit or its measurement threw), cases that failed
      * (collapsed: perplexity outside {@code --ppl-bound}), and whether every weight was restored.
      */
-    private record Verdict(int cases, int errors, int failed, boolean restored, String firstError) {
+    private record Verdict(int cases, int errors, int failed, int collapsed, int lost, boolean restored, String firstError) {
 
         static Verdict of(List<Map<String, Object>> rows, boolean restored) {
             int errors = 0;
             int failed = 0;
+            int collapsed = 0;
+            int lost = 0;
             String first = null;
             for (Map<String, Object> r : rows) {
                 if (r.containsKey("error")) {
                     errors++;
                     first = first == null ? r.get("caseId") + ": " + r.get("error") : first;
-                } else if (Boolean.TRUE.equals(r.get("collapsed")) || Boolean.FALSE.equals(r.get("canaryRetained"))) {
-                    failed++;
+                    continue;
                 }
+                boolean c = Boolean.TRUE.equals(r.get("collapsed"));
+                boolean l = Boolean.FALSE.equals(r.get("canaryRetained"));
+                collapsed += c ? 1 : 0;
+                lost += l ? 1 : 0;
+                failed += c || l ? 1 : 0;
             }
-            return new Verdict(rows.size(), errors, failed, restored, first);
+            return new Verdict(rows.size(), errors, failed, collapsed, lost, restored, first);
         }
 
         /** Says on stderr what went wrong and returns the exit code (see {@link EditUnitCli}). */
@@ -331,9 +337,11 @@ final class EditCommand implements Callable<Integer> {
             if (errors > 0) {
                 System.err.printf("[edit] %d of %d cases errored (not measured); first: %s%n", errors, cases, firstError);
             }
-            if (failed > 0) {
-                System.err.printf("[edit] %d of %d cases failed (perplexity outside --ppl-bound, or canary recall outside "
-                        + "--canary-bound)%n", failed, cases);
+            if (collapsed > 0) {
+                System.err.printf("[edit] %d of %d cases collapsed (perplexity outside --ppl-bound)%n", collapsed, cases);
+            }
+            if (lost > 0) {
+                System.err.printf("[edit] %d of %d cases lost knowledge (canary recall outside --canary-bound)%n", lost, cases);
             }
             if (errors > 0 || !restored) {
                 return EditUnitCli.EXIT_ERROR;

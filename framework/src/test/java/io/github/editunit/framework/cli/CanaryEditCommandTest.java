@@ -46,7 +46,8 @@ class CanaryEditCommandTest {
         assertThat(canaries.path("lost").asInt()).isPositive();
         assertThat(doc.path("summary").path("failed").asInt()).isEqualTo(canaries.path("lost").asInt());
         assertThat(run.rc()).isEqualTo(EditUnitCli.EXIT_FAILED);
-        assertThat(run.err()).contains("[edit] knowledge lost: recall of 300 untouched facts");
+        assertThat(run.err()).contains("[edit] knowledge lost: recall of 300 untouched facts")
+                .contains(canaries.path("lost").asInt() + " of 12 cases lost knowledge");
     }
 
     @Test

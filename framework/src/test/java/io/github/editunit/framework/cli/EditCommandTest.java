@@ -55,8 +55,9 @@ class EditCommandTest {
         // the original fields first, in their order; new ones only added after them
         assertThat(iterator(s)).containsExactly("cases", "efficacyScore", "paraphraseScore", "neighborhoodScore",
                 "pplBefore", "pplAfterMax", "collapsed", "weightsRestored", "failed", "errors", "editSeconds", "batches",
-                "bos", "bosToken", "pplSkipped");
+                "bos", "bosToken", "pplSkipped", "canaries");
         assertThat(s.get("pplSkipped").asBoolean()).as("perplexity was measured").isFalse();
+        assertThat(s.get("canaries").isNull()).as("no --canaries: null, not an empty measurement").isTrue();
         assertThat(s.get("cases").asInt()).isEqualTo(2);
         assertThat(s.get("weightsRestored").asBoolean()).isTrue();
         assertThat(s.get("pplBefore").asDouble()).isPositive();
