@@ -87,6 +87,8 @@ public final class ConfigurationResolver {
         }
         String statsDir = get(Constants.STATS_DIR).orElse(null);
         String statsCorpus = get(Constants.STATS_CORPUS).orElse(null);
+        String statsFile = get(Constants.STATS_FILE).orElse(null);
+        String statsSample = get(Constants.STATS_SAMPLE).orElse("first");
         List<String> expectationMethods = list(Constants.EXPECTATION_METHODS, a == null ? null : a.expectationMethods());
         if (expectationMethods.isEmpty()) {
             expectationMethods = List.of("rome");
@@ -98,7 +100,7 @@ public final class ConfigurationResolver {
                 ExpectedCollapseGate::parse);
         return new HardEditConfiguration(cases, model, device, dtype, memoryCheck, methods, mode, edited, patches, corpus, pplLimit, bound,
                 efficacy, generalisation, locality, testPrefix, seed, limit, hparams, Map.copyOf(overrides), statsDir,
-                statsCorpus, expectationMethods, gate);
+                statsCorpus, statsFile, statsSample, expectationMethods, gate);
     }
 
     /**
@@ -151,6 +153,17 @@ public final class ConfigurationResolver {
         }
         if (c.statsCorpus() != null) {
             missingFile(c.statsCorpus(), "statistics corpus", Constants.STATS_CORPUS, out);
+        }
+        try {
+            io.github.editunit.framework.stats.StatsSources.parsePublished(c.statsFile())
+                    .values().forEach(f -> missingFile(f.toString(), "published statistics file", Constants.STATS_FILE, out));
+        } catch (IllegalArgumentException e) {
+            out.add(Constants.STATS_FILE + ": " + e.getMessage());
+        }
+        try {
+            io.github.editunit.framework.stats.StatsSampling.parse(c.statsSample());
+        } catch (IllegalArgumentException e) {
+            out.add(Constants.STATS_SAMPLE + ": " + e.getMessage());
         }
         if (c.mode() == Mode.VERIFY) {
             if (c.verifyEdited() != null) {
