@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.editunit.framework.cli.CliRun;
 import io.github.editunit.framework.cli.EditUnitCli;
+import io.github.editunit.models.BundledModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -79,6 +80,39 @@ class StatsImportCommandTest {
         assertThat(info.json().path("weightsHash").isTextual()).as("existing fields kept").isTrue();
         CliRun text = CliRun.execute("model-info", "--model", "bundled", "--stats-dir", cache.toString());
         assertThat(text.out()).contains("layer 2: published " + npz.getFileName());
+    }
+
+    /**
+     * {@code edit --stats-file} imports on the fly and every case's diagnostics name the published file
+     * (rules out a run that silently computes C from the corpus instead: its provenance would be
+     * {@code computed}, and no {@code _published_} file would be cached).
+     */
+    @Test
+    void editWithStatsFileUsesThePublishedFileAndReportsItPerCase() throws Exception {
+        Path cache = tmp.resolve("cache-edit");
+        Path layer0 = NpzTestFiles.write(tmp.resolve("c_proj_0.npz"), NpzTestFiles.romeLayout(raw, DK, 600, "<f4"),
+                false);
+        CliRun r = CliRun.execute("edit", "--model", "bundled", "--cases",
+                BundledModels.tinySuite("single-edit.json").toString(), "--method", "rome", "--limit", "1",
+                "--no-ppl", "--stats-dir", cache.toString(), "--stats-file", "0=" + layer0, "--json");
+        assertThat(r.rc()).as(r.err()).isIn(0, 1);
+        JsonNode c = r.json().path("cases").get(0);
+        assertThat(c.has("error")).as(c.toString()).isFalse();
+        JsonNode p = c.path("diagnostics").path("statistics").path("0");
+        assertThat(p.path("kind").asText()).isEqualTo("published");
+        assertThat(p.path("sourceSha256").asText()).isEqualTo(PublishedStatistics.sha256(layer0));
+        assertThat(p.path("count").asLong()).isEqualTo(600);
+        assertThat(c.path("diagnostics").has("denominator")).as("existing diagnostics kept").isTrue();
+        assertThat(r.err()).contains("[stats] layer 0: published c_proj_0.npz");
+        try (var files = Files.walk(cache)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".mom2")).toList())
+                    .singleElement().asString().startsWith("layer0_published_");
+        }
+        CliRun bad = CliRun.execute("edit", "--model", "bundled", "--cases",
+                BundledModels.tinySuite("single-edit.json").toString(), "--method", "rome", "--limit", "1",
+                "--no-ppl", "--stats-dir", cache.toString(), "--stats-file", tmp.resolve("no-layer.npz").toString());
+        assertThat(bad.rc()).isEqualTo(EditUnitCli.EXIT_USAGE);
+        assertThat(bad.err()).contains("no-layer.npz").contains("L=FILE");
     }
 
     @Test

@@ -120,4 +120,19 @@ class StatsSamplingTest {
         assertThat(cache.fileFor(model.parameters().contentHash(), LAYER, first.contentHash(), N,
                 StatsSampling.random(1))).isNotEqualTo(e.file());
     }
+
+    /**
+     * The bundled models' corpus has exactly their {@code mom2_n_samples} (2000) texts: any seed then selects
+     * every text in corpus order, so switching them to {@code random} would not change their C (rules out a
+     * sample kept in shuffled order, whose float64 sums would differ in the last bits).
+     */
+    @Test
+    void randomOverTheWholeBundledCorpusIsTheFirstSample() {
+        int all = corpus.size();
+        StatsSample first = StatsSample.fromTexts(corpus, all, StatsSampling.FIRST, model.tokenizer(),
+                model.config().contextLength());
+        StatsSample random = StatsSample.fromTexts(corpus, all, StatsSampling.random(99), model.tokenizer(),
+                model.config().contextLength());
+        assertThat(random.contentHash()).isEqualTo(first.contentHash());
+    }
 }
