@@ -123,8 +123,9 @@ class StatsSamplingTest {
 
     /**
      * The bundled models' corpus has exactly their {@code mom2_n_samples} (2000) texts: any seed then selects
-     * every text in corpus order, so switching them to {@code random} would not change their C (rules out a
-     * sample kept in shuffled order, whose float64 sums would differ in the last bits).
+     * every text in corpus order, so switching them to {@code random} would not change their C. Rules out a
+     * sampler that hands back the whole corpus in shuffled order (same texts, different accumulation order,
+     * different hash and last bits of C).
      */
     @Test
     void randomOverTheWholeBundledCorpusIsTheFirstSample() {
