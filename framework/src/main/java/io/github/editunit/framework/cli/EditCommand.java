@@ -118,7 +118,9 @@ final class EditCommand implements Callable<Integer> {
             bos = model.tokenizer().addsBos();
             bosToken = model.tokenizer().bosToken();
             StatisticsCache cache = statsDir != null ? new StatisticsCache(statsDir) : StatisticsCache.atDefaultLocation();
-            EditingContext ctx = new EditingContext(model, modelOptions.model, cache, statsCorpus, statsSources());
+            StatsSources sources = statsSources();
+            importPublished(sources, model, cache);
+            EditingContext ctx = new EditingContext(model, modelOptions.model, cache, statsCorpus, sources);
             Editor editor = new EditorFactory(ctx).create(method, hparams, overrides);
             List<String> sentences = noPpl ? List.of() : SentenceCorpus.read(pplFile).limit(pplLimit).sentences();
             EditEvaluator evaluator = new EditEvaluator(model, sentences, 10, bound);
@@ -334,6 +336,25 @@ final class EditCommand implements Callable<Integer> {
         }
         published.values().forEach(f -> requireFile(f, "--stats-file"));
         return new StatsSources(sampling, published);
+    }
+
+    /**
+     * Imports every {@code --stats-file} before the first edit, so a refused file is an input error (exit 2)
+     * naming it, not an error row per case; the editors then read the imports from the cache.
+     */
+    private static void importPublished(StatsSources sources, LanguageModel model, StatisticsCache cache)
+            throws java.io.IOException {
+        for (Map.Entry<Integer, Path> e : sources.published().entrySet()) {
+            if (e.getKey() >= model.config().layers()) {
+                throw new InputException("--stats-file " + e.getValue() + ": layer " + e.getKey()
+                        + " does not exist (the model has layers 0.." + (model.config().layers() - 1) + ")");
+            }
+            try {
+                cache.importPublished(model, e.getKey(), e.getValue());
+            } catch (io.github.editunit.framework.stats.NpzFormatException ex) {
+                throw new InputException("--stats-file: " + ex.getMessage());
+            }
+        }
     }
 
     /** The statistics provenance per layer, for a case's diagnostics. */

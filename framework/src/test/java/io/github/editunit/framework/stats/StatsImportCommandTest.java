@@ -113,6 +113,15 @@ class StatsImportCommandTest {
                 "--no-ppl", "--stats-dir", cache.toString(), "--stats-file", tmp.resolve("no-layer.npz").toString());
         assertThat(bad.rc()).isEqualTo(EditUnitCli.EXIT_USAGE);
         assertThat(bad.err()).contains("no-layer.npz").contains("L=FILE");
+        // a mis-shaped file stops the run before any edit, naming file, layer and shape (not an error row per case)
+        Path small = NpzTestFiles.write(tmp.resolve("small.npz"), NpzTestFiles.romeLayout(new double[64 * 64], 64, 5,
+                "<f4"), true);
+        CliRun shape = CliRun.execute("edit", "--model", "bundled", "--cases",
+                BundledModels.tinySuite("single-edit.json").toString(), "--method", "rome", "--limit", "1",
+                "--no-ppl", "--stats-dir", cache.toString(), "--stats-file", "0=" + small, "--json");
+        assertThat(shape.rc()).isEqualTo(EditUnitCli.EXIT_USAGE);
+        assertThat(shape.err()).contains(small.toString()).contains("layer 0").contains("(64, 64)");
+        assertThat(shape.out()).isEmpty();
     }
 
     @Test
