@@ -112,6 +112,60 @@ try {
   const shownEnv = await page.getByText(/llama \(/).first().waitFor({ state: 'visible', timeout: 20000 })
     .then(() => true).catch(() => false);
   check(shownEnv, 'the overview shows the Llama family in its environment widget');
+
+  // 5. the Suites tree shows a case as a node with its four checks beneath it (marker class → "file · method"
+  //    → case → efficacy, generalisation, locality, non-collapse), each check named after its case
+  const kinds = ['efficacy', 'generalisation', 'locality', 'non-collapse'];
+  const caseNodes = [];
+  const groups = (node, depth) => (node.children || []).forEach(c => {
+    if (!c.children) return;
+    if (depth === 3) caseNodes.push(c); else groups(c, depth + 1);
+  });
+  groups(json('data/suites.json'), 1);
+  // every result sits in exactly one place of the tree (a second suite label would list it twice)
+  check(leaves.length === total, `the suites tree lists ${leaves.length} tests for ${total} results`);
+  const caseNode = caseNodes.find(n => n.children.length === 4 && n.children.every(l => !l.children)
+    && kinds.every(k => n.children.some(l => l.name === `${k} · ${n.name}`)));
+  check(!!caseNode, `the suites tree has a case node with its four checks (${caseNodes.length} case nodes)`);
+  if (caseNode) {
+    const first = caseNode.children.find(l => l.name.startsWith('efficacy'));
+    await page.goto(base + `index.html#suites/${caseNode.uid}/${first.uid}/`);
+    await page.locator('.tree__content .node__name', { hasText: caseNode.name }).first()
+      .waitFor({ state: 'visible', timeout: 20000 }).catch(() => {});
+    // the names shown beneath the case's node in the rendered tree
+    const beneath = await page.evaluate(name => {
+      const title = [...document.querySelectorAll('.tree__content .node__name')].find(e => e.textContent.trim() === name);
+      let up = title;
+      while (up && !(up.querySelector && up.querySelector('.node__children'))) up = up.parentElement;
+      const children = up ? up.querySelector('.node__children') : null;
+      return children ? [...children.querySelectorAll('.node__name')].map(e => e.textContent.trim()) : null;
+    }, caseNode.name);
+    const want = kinds.map(k => `${k} · ${caseNode.name}`);
+    check(!!beneath && beneath.length === 4 && want.every(w => beneath.includes(w)),
+      `the tree shows case "${caseNode.name}" with its four checks beneath it (${beneath ? beneath.length : 'none'} shown)`);
+    await page.screenshot({ path: path.join(shots, 'case-node.png'), fullPage: true });
+  }
+
+  // 6. steps carry real durations: the longest step (applying an edit takes seconds even on the bundled
+  //    models) lasts at least 100 ms, and the test's page shows that duration next to the step's name.
+  //    Steps stamped when the check reported them (the old way) last 0–2 ms and fail this.
+  const timed = leaves.flatMap(l => (detail(l).testStage?.steps || []).map(step => ({ l, step })))
+    .reduce((a, b) => (b.step.time?.duration || 0) > (a?.step.time?.duration || 0) ? b : a, null);
+  check(!!timed && timed.step.time.duration >= 100,
+    `the longest step lasts ${timed ? timed.step.time.duration : 0} ms in the report data (≥ 100 ms)`);
+  if (timed) {
+    await page.goto(base + `index.html#suites/${timed.l.parent.uid}/${timed.l.leaf.uid}/`);
+    await page.getByText(timed.step.name, { exact: true }).first().waitFor({ state: 'visible', timeout: 20000 }).catch(() => {});
+    const row = await page.evaluate(name => {
+      const el = [...document.querySelectorAll('.step__name, .step__title *')].find(e => e.textContent.trim() === name);
+      const title = el ? el.closest('.step__title') : null;
+      return title ? title.textContent.replace(/\s+/g, ' ').trim() : null;
+    }, timed.step.name);
+    const shownDuration = row ? (row.slice(row.indexOf(timed.step.name) + timed.step.name.length).match(/(\d+m )?(\d+s )?\d+(ms|s)/) || [null])[0] : null;
+    check(!!shownDuration && !/^0(ms|s)$/.test(shownDuration) && !/\(\d+(\.\d+)? ?s\)/.test(timed.step.name),
+      `step "${timed.step.name}" of "${timed.l.leaf.name}" shows its duration ${shownDuration} (${timed.step.time.duration} ms)`);
+    await page.screenshot({ path: path.join(shots, 'step-duration.png'), fullPage: true });
+  }
 } finally {
   await browser.close();
   server.close();

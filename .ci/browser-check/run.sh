@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real-browser check of the sample-suites Allure report (run after `mvn -pl sample-suites -am verify`):
+# Real-browser check of the sample-suites Allure report (run after `mvn -pl sample-suites -am verify -DskipUnitTests`):
 # serves the report on 127.0.0.1, opens it in headless Chromium (playwright-core), asserts the case
 # count, that a failed or expected-collapse case shows its message, and that the perplexity chart
 # renders. Screenshots go to sample-suites/target/browser-check/.
@@ -11,7 +11,7 @@ results="${2:-$root/sample-suites/target/allure-results}"
 shots="$root/sample-suites/target/browser-check"
 
 if [ ! -f "$report/index.html" ]; then
-  echo "browser-check: no report at $report (run: mvn -pl sample-suites -am verify)" >&2
+  echo "browser-check: no report at $report (run: mvn -pl sample-suites -am verify -DskipUnitTests)" >&2
   exit 2
 fi
 if ! command -v chromium >/dev/null 2>&1; then

@@ -51,8 +51,14 @@ public @interface HardEditCases {
     /** {@code hardedit.ppl.limit}. */
     int pplLimit() default -1;
 
-    /** {@code hardedit.ppl.bound}: {@code x1.5} or {@code abs:200}. */
+    /** {@code hardedit.ppl.bound}: {@code x1.5}, {@code abs:200} or two-sided {@code x0.5..x1.5}. */
     String pplBound() default "";
+
+    /** {@code hardedit.canary.source}: {@code none}, {@code world}, {@code neighbours} or a canary file. */
+    String canaries() default "";
+
+    /** {@code hardedit.canary.bound}: {@code drop:0.1} or {@code min:0.9}. */
+    String canaryBound() default "";
 
     /** {@code hardedit.threshold.efficacy}. */
     double efficacy() default -1;

@@ -3,6 +3,7 @@ package io.github.editunit.engine;
 import io.github.editunit.engine.config.ConfigurationResolver;
 import io.github.editunit.engine.config.Constants;
 import io.github.editunit.engine.discovery.HardEditDiscovery;
+import io.github.editunit.engine.discovery.PlatformVersionCheck;
 import io.github.editunit.engine.execution.ConsoleProgress;
 import io.github.editunit.engine.execution.HardEditExecutionContext;
 import io.github.editunit.engine.execution.RunState;
@@ -38,6 +39,7 @@ public final class HardEditTestEngine extends HierarchicalTestEngine<HardEditExe
 
     @Override
     public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
+        PlatformVersionCheck.enforce(System.err);
         return new HardEditDiscovery(request).discover(uniqueId);
     }
 

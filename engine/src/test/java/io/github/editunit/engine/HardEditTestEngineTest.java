@@ -60,7 +60,7 @@ class HardEditTestEngineTest {
         TestDescriptor rome = suite.getChildren().iterator().next();
         assertThat(rome.getChildren()).hasSize(2);
         CaseDescriptor c1 = (CaseDescriptor) rome.getChildren().iterator().next();
-        assertThat(c1.getDisplayName()).isEqualTo("c1 · Skouvol Jailtavoul → Oracle");
+        assertThat(c1.getDisplayName()).isEqualTo("c1 · Skouvol Jailtavoul → Oracle [rome]");
         ClasspathResourceSource src = (ClasspathResourceSource) c1.getSource().orElseThrow();
         assertThat(src.getClasspathResourceName()).isEqualTo("hardedit/cases.json");
         assertThat(src.getPosition().orElseThrow().getLine()).isEqualTo(2);

@@ -33,6 +33,24 @@ final class Suites {
     @HardEditCases(cases = "hardedit/cases.json", methods = "rome", limit = 1, hparamOverrides = "layer=99", pplBound = "x1000")
     static final class EditThrows {}
 
+    /** Knowledge canaries of the world, a generous bound: every knowledge-retained check passes. */
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", canaries = "world", canaryBound = "drop:0.5", pplBound = "x1000")
+    static final class CanariesRetained {}
+
+    /** Six sequential ROME edits of the bundled suite: the canaries fall past drop:0.1 while perplexity stays in ×1.5. */
+    @HardEditCases(cases = "bundled:sequential-100.json", methods = "rome", mode = "sequential", limit = 6, canaries = "world",
+            canaryBound = "drop:0.1", pplBound = "x1.5")
+    static final class CanariesLostInSequence {}
+
+    /** Verify mode on the unedited model: the model-level knowledge check passes. */
+    @HardEditCases(cases = "hardedit/cases.json", mode = "verify", verifyEdited = "bundled", limit = 1, canaries = "world",
+            canaryBound = "min:1.0", pplBound = "x1.5")
+    static final class CanariesVerify {}
+
+    /** A canary file with a record without its target: an invalid configuration naming file, line and field. */
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", canaries = "hardedit/canaries-broken.json")
+    static final class CanariesBroken {}
+
     @HardEditCases(cases = "hardedit/missing.json")
     static final class MissingFile {}
 

@@ -14,8 +14,9 @@ public final class Categories {
                   {"name": "Model collapse", "matchedStatuses": ["failed"], "messageRegex": "(?s).*(%s).*"},
                   {"name": "Edit not taken", "matchedStatuses": ["failed"], "messageRegex": "(?s).*(%s).*"},
                   {"name": "Locality broken", "matchedStatuses": ["failed"], "messageRegex": "(?s).*(%s).*"},
+                  {"name": "Knowledge lost", "matchedStatuses": ["failed"], "messageRegex": "(?s).*(%s).*"},
                   {"name": "Infrastructure", "matchedStatuses": ["broken"]}
                 ]
-                """.formatted(FailureKinds.COLLAPSE, FailureKinds.NOT_TAKEN, FailureKinds.LOCALITY);
+                """.formatted(FailureKinds.COLLAPSE, FailureKinds.NOT_TAKEN, FailureKinds.LOCALITY, FailureKinds.KNOWLEDGE_LOST);
     }
 }

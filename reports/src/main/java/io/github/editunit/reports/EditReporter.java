@@ -24,8 +24,20 @@ public interface EditReporter {
     /** A description shown with the current test (also on passing tests, e.g. an expected collapse). */
     void description(String markdown);
 
-    /** A finished step of the current test. */
-    void step(String name, boolean passed);
+    /**
+     * A finished step of the current test that took no measurable time (a check's verdict): it starts and
+     * stops now.
+     */
+    default void step(String name, boolean passed) {
+        long now = System.currentTimeMillis();
+        step(name, passed, now, now);
+    }
+
+    /**
+     * A finished step of the current test with the wall-clock times (epoch milliseconds) measured around
+     * the work it stands for; the name says what was done, not how long it took (the report shows that).
+     */
+    void step(String name, boolean passed, long startMillis, long stopMillis);
 
     /** An attachment of the current test. */
     void attach(String name, String mimeType, String extension, String content);

@@ -9,6 +9,8 @@ public final class FailureKinds {
     public static final String NOT_TAKEN = "edit not taken";
     /** Start of a locality failure. */
     public static final String LOCALITY = "locality broken";
+    /** Start of a knowledge-retained failure: "knowledge lost: recall of 300 untouched facts … fell from …". */
+    public static final String KNOWLEDGE_LOST = "knowledge lost";
 
     private FailureKinds() {}
 }

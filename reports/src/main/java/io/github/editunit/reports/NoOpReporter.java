@@ -19,7 +19,7 @@ enum NoOpReporter implements EditReporter {
     public void description(String markdown) {}
 
     @Override
-    public void step(String name, boolean passed) {}
+    public void step(String name, boolean passed, long startMillis, long stopMillis) {}
 
     @Override
     public void attach(String name, String mimeType, String extension, String content) {}

@@ -50,9 +50,15 @@ public final class Reporters {
         };
     }
 
-    /** The directory Allure writes to ({@code allure.results.directory}, default {@code allure-results}). */
+    /**
+     * The directory Allure writes to, resolved as Allure resolves it: the system property
+     * {@code allure.results.directory}, else that key in the first {@code allure.properties} on the class
+     * path (editunit-starter ships {@code target/allure-results}), else {@code allure-results}. The run
+     * files (categories, environment) must land next to the results Allure's listener writes.
+     */
     public static Path resultsDirectory() {
-        return Paths.get(System.getProperty(ALLURE_RESULTS_DIRECTORY, "allure-results"));
+        return Paths.get(io.qameta.allure.util.PropertiesUtils.loadAllureProperties()
+                .getProperty(ALLURE_RESULTS_DIRECTORY, "allure-results"));
     }
 
     private static boolean present(String className) {

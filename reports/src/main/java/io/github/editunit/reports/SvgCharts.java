@@ -41,6 +41,35 @@ public final class SvgCharts {
         return chart.render();
     }
 
+    /**
+     * Knowledge canaries next to perplexity over sequential steps, both relative to the unedited model so they
+     * share an axis: the perplexity ratio (bound: its upper limit) and the canary recall (bound: its floor).
+     *
+     * @param pplRatios perplexity / unedited perplexity after each step
+     * @param baselineRecall canary recall of the unedited model (drawn as step 0)
+     * @param recalls canary recall after each step
+     * @param pplBoundRatio the largest allowed ratio
+     * @param canaryFloor the lowest allowed recall
+     */
+    public static String canariesAndPerplexity(String title, List<Double> pplRatios, double baselineRecall, List<Double> recalls,
+            double pplBoundRatio, double canaryFloor) {
+        List<Double> ratios = new ArrayList<>(pplRatios.size() + 1);
+        ratios.add(1.0);
+        ratios.addAll(pplRatios);
+        List<Double> recall = new ArrayList<>(recalls.size() + 1);
+        recall.add(baselineRecall);
+        recall.addAll(recalls);
+        SvgLineChart chart = new SvgLineChart(title, "step (0 = unedited)", "relative to the unedited model", false).firstX(0)
+                .series("perplexity ratio", ratios).series("canary recall", recall);
+        if (Double.isFinite(pplBoundRatio)) {
+            chart.reference(pplBoundRatio, "perplexity bound ×" + num(pplBoundRatio));
+        }
+        if (Double.isFinite(canaryFloor)) {
+            chart.reference(canaryFloor, "canary floor " + num(canaryFloor));
+        }
+        return chart.render();
+    }
+
     /** Perplexity before and after one edit. */
     public static String beforeAfter(String title, double before, double after, double bound) {
         double max = Math.max(before, Double.isFinite(after) ? after : before * 2);

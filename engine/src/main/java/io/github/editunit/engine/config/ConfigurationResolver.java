@@ -2,6 +2,7 @@ package io.github.editunit.engine.config;
 
 import io.github.editunit.engine.HardEditCases;
 import io.github.editunit.framework.editing.EditorFactory;
+import io.github.editunit.framework.canary.CanaryBound;
 import io.github.editunit.framework.evaluation.CollapseBound;
 import io.github.editunit.framework.model.Precision;
 import io.github.editunit.framework.model.PrecisionSupport;
@@ -67,6 +68,12 @@ public final class ConfigurationResolver {
         int pplLimit = (int) num(Constants.PPL_LIMIT, a == null ? -1 : a.pplLimit(), 50);
         CollapseBound bound = parse(origin(Constants.PPL_BOUND, "pplBound", a != null && !a.pplBound().isBlank()),
                 str(Constants.PPL_BOUND, a == null ? null : a.pplBound(), "x1.5"), CollapseBound::parse);
+        String canarySource = str(Constants.CANARY_SOURCE, a == null ? null : a.canaries(), "none");
+        if (canarySource.equalsIgnoreCase("none")) {
+            canarySource = null;
+        }
+        CanaryBound canaryBound = parse(origin(Constants.CANARY_BOUND, "canaryBound", a != null && !a.canaryBound().isBlank()),
+                str(Constants.CANARY_BOUND, a == null ? null : a.canaryBound(), CanaryBound.DEFAULT.spec()), CanaryBound::parse);
         double efficacy = num(Constants.THRESHOLD_EFFICACY, a == null ? -1 : a.efficacy(), 1.0);
         double generalisation = num(Constants.THRESHOLD_GENERALISATION, a == null ? -1 : a.generalisation(), 0.5);
         double locality = num(Constants.THRESHOLD_LOCALITY, a == null ? -1 : a.locality(), 0.5);
@@ -99,7 +106,7 @@ public final class ConfigurationResolver {
                 str(Constants.GATE_EXPECTED_COLLAPSE, a == null ? null : a.expectedCollapse(), "assert"),
                 ExpectedCollapseGate::parse);
         return new HardEditConfiguration(cases, model, device, dtype, memoryCheck, methods, mode, edited, patches, corpus, pplLimit, bound,
-                efficacy, generalisation, locality, testPrefix, seed, limit, hparams, Map.copyOf(overrides), statsDir,
+                canarySource, canaryBound, efficacy, generalisation, locality, testPrefix, seed, limit, hparams, Map.copyOf(overrides), statsDir,
                 statsCorpus, statsFile, statsSample, expectationMethods, gate);
     }
 
@@ -164,6 +171,10 @@ public final class ConfigurationResolver {
             io.github.editunit.framework.stats.StatsSampling.parse(c.statsSample());
         } catch (IllegalArgumentException e) {
             out.add(Constants.STATS_SAMPLE + ": " + e.getMessage());
+        }
+        if (c.canariesEnabled() && modelOk) {
+            String from = origin(Constants.CANARY_SOURCE, "canaries", a != null && !a.canaries().isBlank());
+            CanarySource.problem(c.canarySource(), c.model()).ifPresent(p -> out.add(from + ": " + p));
         }
         if (c.mode() == Mode.VERIFY) {
             if (c.verifyEdited() != null) {

@@ -73,8 +73,28 @@ public final class Constants {
     /** Number of corpus sentences used. Default {@code 50} (ME-PPL_50). */
     public static final String PPL_LIMIT = "hardedit.ppl.limit";
 
-    /** Non-collapse bound: ratio to the unedited model ({@code x1.5}) or absolute ({@code abs:200}). Default {@code x1.5}. */
+    /**
+     * Non-collapse bound: ratio to the unedited model ({@code x1.5}) or absolute ({@code abs:200}), or two-sided
+     * with a lower limit ({@code x0.5..x1.5}: a fall below ×0.5 fails too). Default {@code x1.5} (one-sided; see
+     * docs/canaries.md for why).
+     */
     public static final String PPL_BOUND = "hardedit.ppl.bound";
+
+    /**
+     * Knowledge canaries, a check next to non-collapse ("knowledge retained"): facts the edits do not touch,
+     * measured on the unedited model and after each edit (single), each step (sequential) or on the edited
+     * model (verify). {@code none} (default): no canary check; {@code world}: 300 facts of
+     * {@code <model>/suites/facts.json} (the bundled models have it) whose subjects no case edits;
+     * {@code neighbours}: the cases' neighbourhood prompts; anything else: a canary file (path or classpath
+     * resource; see docs/canaries.md). Annotation: {@code canaries}.
+     */
+    public static final String CANARY_SOURCE = "hardedit.canary.source";
+
+    /**
+     * Bound of the canary check: {@code drop:D} (recall may fall by at most D from the unedited model's) or
+     * {@code min:M} (recall must stay at least M). Default {@code drop:0.1}. Annotation: {@code canaryBound}.
+     */
+    public static final String CANARY_BOUND = "hardedit.canary.bound";
 
     /**
      * Efficacy: minimum efficacy score ES (P(new) &gt; P(true) on the rewrite prompt), in [0, 1] like

@@ -1,5 +1,6 @@
 package io.github.editunit.engine.config;
 
+import io.github.editunit.framework.canary.CanaryBound;
 import io.github.editunit.framework.evaluation.CollapseBound;
 import io.github.editunit.framework.model.Precision;
 import java.util.List;
@@ -22,6 +23,8 @@ public record HardEditConfiguration(
         String pplCorpus,
         int pplLimit,
         CollapseBound pplBound,
+        String canarySource,
+        CanaryBound canaryBound,
         double efficacy,
         double generalisation,
         double locality,
@@ -41,7 +44,7 @@ public record HardEditConfiguration(
     public HardEditConfiguration withCases(List<String> files) {
         return new HardEditConfiguration(List.copyOf(files), model, device, dtype, memoryCheck, methods, mode,
                 verifyEdited, verifyPatches,
-                pplCorpus, pplLimit, pplBound, efficacy, generalisation, locality, testPrefix, seed, limit, hparams,
+                pplCorpus, pplLimit, pplBound, canarySource, canaryBound, efficacy, generalisation, locality, testPrefix, seed, limit, hparams,
                 hparamOverrides, statsDir, statsCorpus, statsFile, statsSample, expectationMethods, expectedCollapseGate);
     }
 
@@ -65,6 +68,11 @@ public record HardEditConfiguration(
     /** The parsed {@link Constants#MEMORY_CHECK}: true unless set to {@code false}. */
     public boolean memoryCheckEnabled() {
         return !"false".equalsIgnoreCase(memoryCheck == null ? "" : memoryCheck.trim());
+    }
+
+    /** Whether a knowledge-retained check runs ({@link Constants#CANARY_SOURCE} is not {@code none}). */
+    public boolean canariesEnabled() {
+        return canarySource != null;
     }
 
     /** Whether the data's {@code expect: collapse} applies to this method. */

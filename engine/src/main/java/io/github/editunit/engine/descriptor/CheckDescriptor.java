@@ -1,27 +1,42 @@
 package io.github.editunit.engine.descriptor;
 
 import io.github.editunit.engine.execution.Checks;
+import io.github.editunit.engine.execution.ConsoleProgress;
+import io.github.editunit.engine.execution.CountedTest;
 import io.github.editunit.engine.execution.HardEditExecutionContext;
 import java.util.Set;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.hierarchical.Node;
 
-/** One check of a case (efficacy, generalisation, locality, non-collapse): a test. */
-public final class CheckDescriptor extends AbstractTestDescriptor implements Node<HardEditExecutionContext> {
+/**
+ * One check of a case (efficacy, generalisation, locality, non-collapse): a test, named
+ * {@code <check> · <case name>} so that it is unique within its marker class (Surefire reports a test with a
+ * file source under its display name, in one flat list per class; two equal names would be folded into one
+ * test with "Run 1 / Run 2"). Its legacy reporting name is the same name, so a check with a class source
+ * (verify mode's model-level check) is reported by Surefire under the name the console and Allure show.
+ */
+public final class CheckDescriptor extends AbstractTestDescriptor implements CountedTest {
+
+    /** What verify mode's model-level non-collapse check checks: the edited model as a whole. */
+    public static final String EDITED_MODEL = "edited model [verify]";
 
     private final CheckKind kind;
     private final Set<TestTag> tags;
-    private final String legacyName;
 
-    public CheckDescriptor(UniqueId id, CheckKind kind, String subjectLine, String legacyPrefix, Set<TestTag> tags,
-            TestSource source) {
-        super(id, kind.id() + " · " + subjectLine, source);
+    /**
+     * @param owner the name of what is checked: the case's display name, or {@code edited model [verify]}
+     */
+    public CheckDescriptor(UniqueId id, CheckKind kind, String owner, Set<TestTag> tags, TestSource source) {
+        super(id, name(kind, owner), source);
         this.kind = kind;
         this.tags = tags;
-        this.legacyName = legacyPrefix + " · " + kind.id();
+    }
+
+    /** The name of a check everywhere (test tree, console, Surefire, Allure). */
+    public static String name(CheckKind kind, String owner) {
+        return kind.id() + " · " + owner;
     }
 
     public CheckKind kind() {
@@ -33,10 +48,15 @@ public final class CheckDescriptor extends AbstractTestDescriptor implements Nod
         return tags;
     }
 
-    /** Unique within a marker class: Surefire flattens the tree and reports this name. */
+    /** The display name: unique within a marker class already (it names the case and the method). */
     @Override
     public String getLegacyReportingName() {
-        return legacyName;
+        return getDisplayName();
+    }
+
+    @Override
+    public ConsoleProgress.TestKind testKind() {
+        return ConsoleProgress.TestKind.CHECK;
     }
 
     @Override

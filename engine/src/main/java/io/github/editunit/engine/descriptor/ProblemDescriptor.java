@@ -1,5 +1,7 @@
 package io.github.editunit.engine.descriptor;
 
+import io.github.editunit.engine.execution.ConsoleProgress;
+import io.github.editunit.engine.execution.CountedTest;
 import io.github.editunit.engine.execution.HardEditExecutionContext;
 import io.github.editunit.engine.execution.InvalidCaseFileException;
 import io.github.editunit.engine.execution.InvalidConfigurationException;
@@ -7,14 +9,13 @@ import io.github.editunit.hardedit.cases.CaseProblem;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.hierarchical.Node;
 
 /**
  * A record (or file) the case reader rejected, or a suite configuration that cannot work. Also
  * reported as a discovery issue; as a test it makes the run red with the message (file:line:column
  * and field, or the key or annotation attribute) while the other records and suites run.
  */
-public final class ProblemDescriptor extends AbstractTestDescriptor implements Node<HardEditExecutionContext> {
+public final class ProblemDescriptor extends AbstractTestDescriptor implements CountedTest {
 
     /** What is wrong. */
     public enum Kind {
@@ -47,6 +48,12 @@ public final class ProblemDescriptor extends AbstractTestDescriptor implements N
 
     public Kind kind() {
         return kind;
+    }
+
+    @Override
+    public ConsoleProgress.TestKind testKind() {
+        return kind == Kind.CONFIGURATION ? ConsoleProgress.TestKind.INVALID_CONFIGURATION
+                : ConsoleProgress.TestKind.INVALID_CASE_RECORD;
     }
 
     @Override

@@ -13,9 +13,14 @@ public final class SequenceDescriptor extends AbstractTestDescriptor implements 
 
     private final String fileName;
 
-    public SequenceDescriptor(UniqueId id, String fileName, TestSource source) {
-        super(id, "sequence " + fileName, source);
+    public SequenceDescriptor(UniqueId id, String fileName, String method, TestSource source) {
+        super(id, displayName(fileName, method), source);
         this.fileName = fileName;
+    }
+
+    /** {@code sequence <file> [method]}: distinct between the methods, like a case's name. */
+    public static String displayName(String fileName, String method) {
+        return "sequence " + fileName + " [" + method + "]";
     }
 
     public String fileName() {

@@ -4,10 +4,16 @@ import io.github.editunit.engine.config.HardEditConfiguration;
 import io.github.editunit.engine.execution.HardEditExecutionContext;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.hierarchical.Node;
 
-/** A marker class (with a {@code ClassSource}, which Surefire needs) or the directly selected files. */
+/**
+ * A marker class (with a {@code ClassSource}, which Surefire needs) or the directly selected files. It is
+ * the only container with a {@code ClassSource}, and its legacy reporting name is the marker class's
+ * fully qualified name: Surefire reports every test under the legacy name of the nearest ancestor with a
+ * {@code ClassSource}, so each check's {@code classname} in {@code TEST-*.xml} is the marker class.
+ */
 public final class SuiteDescriptor extends AbstractTestDescriptor implements Node<HardEditExecutionContext> {
 
     private final HardEditConfiguration configuration;
@@ -21,6 +27,12 @@ public final class SuiteDescriptor extends AbstractTestDescriptor implements Nod
 
     public HardEditConfiguration configuration() {
         return configuration;
+    }
+
+    @Override
+    public String getLegacyReportingName() {
+        return getSource().filter(ClassSource.class::isInstance).map(s -> ((ClassSource) s).getClassName())
+                .orElse(getDisplayName());
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class SuiteBuilder {
         }
         List<String> methods = config.mode() == Mode.VERIFY ? List.of("verify") : config.methods();
         for (String method : methods) {
-            MethodDescriptor m = new MethodDescriptor(UniqueIds.method(id, method), method, source);
+            MethodDescriptor m = new MethodDescriptor(UniqueIds.method(id, method), method);
             for (LoadedCaseFile f : files) {
                 List<EditCase> cases = limited(f.result().cases(), config.limit());
                 switch (config.mode()) {
@@ -73,16 +73,16 @@ public final class SuiteBuilder {
                         for (EditCase c : cases) {
                             if (shard.owns(f.key() + "#" + c.caseId())) {
                                 m.addChild(caseNode(m.getUniqueId(), f, c, method, config.mode() == Mode.VERIFY
-                                        ? CaseDescriptor.Role.VERIFY : CaseDescriptor.Role.SINGLE));
+                                        ? CaseDescriptor.Role.VERIFY : CaseDescriptor.Role.SINGLE, config, cases));
                             }
                         }
                     }
                     case SEQUENTIAL -> {
                         if (!cases.isEmpty() && shard.owns(f.key())) {
                             SequenceDescriptor seq = new SequenceDescriptor(UniqueIds.sequence(m.getUniqueId(), f.key()),
-                                    f.fileName(), f.fileSource());
+                                    f.fileName(), method, f.fileSource());
                             for (EditCase c : cases) {
-                                seq.addChild(caseNode(seq.getUniqueId(), f, c, method, CaseDescriptor.Role.STEP));
+                                seq.addChild(caseNode(seq.getUniqueId(), f, c, method, CaseDescriptor.Role.STEP, config, cases));
                             }
                             m.addChild(seq);
                         }
@@ -91,7 +91,11 @@ public final class SuiteBuilder {
             }
             if (config.mode() == Mode.VERIFY && !m.getChildren().isEmpty()) {
                 m.addChild(new CheckDescriptor(UniqueIds.check(m.getUniqueId(), CheckKind.NON_COLLAPSE),
-                        CheckKind.NON_COLLAPSE, "edited model", "verify · edited model", Set.of(), source));
+                        CheckKind.NON_COLLAPSE, CheckDescriptor.EDITED_MODEL, Set.of(), source));
+                if (config.canariesEnabled()) {
+                    m.addChild(new CheckDescriptor(UniqueIds.check(m.getUniqueId(), CheckKind.KNOWLEDGE),
+                            CheckKind.KNOWLEDGE, CheckDescriptor.EDITED_MODEL, Set.of(), source));
+                }
             }
             if (!m.getChildren().isEmpty()) {
                 suite.addChild(m);
@@ -126,17 +130,19 @@ public final class SuiteBuilder {
         return suite;
     }
 
-    private CaseDescriptor caseNode(UniqueId parent, LoadedCaseFile f, EditCase c, String method, CaseDescriptor.Role role) {
+    private CaseDescriptor caseNode(UniqueId parent, LoadedCaseFile f, EditCase c, String method, CaseDescriptor.Role role,
+            HardEditConfiguration config, List<EditCase> fileCases) {
         UniqueId id = role == CaseDescriptor.Role.STEP ? UniqueIds.step(parent, f.key(), c.caseId())
                 : UniqueIds.editCase(parent, f.key(), c.caseId());
         TestSource source = f.recordSource().apply(c.source());
-        CaseDescriptor node = new CaseDescriptor(id, c, f.fileName(), role, method, source);
+        CaseDescriptor node = new CaseDescriptor(id, c, f.fileName(), role, method, source, fileCases);
         EnumSet<CheckKind> kinds = role == CaseDescriptor.Role.VERIFY
                 ? EnumSet.of(CheckKind.EFFICACY, CheckKind.GENERALISATION, CheckKind.LOCALITY) : EnumSet.allOf(CheckKind.class);
-        String subjectLine = c.caseId() + " · " + c.subject() + " → " + c.targetNew() + " [" + method + "]";
-        String legacy = method + " · " + f.key() + "#" + c.caseId();
+        if (role != CaseDescriptor.Role.VERIFY && !config.canariesEnabled()) {
+            kinds.remove(CheckKind.KNOWLEDGE);
+        }
         for (CheckKind k : kinds) {
-            node.addChild(new CheckDescriptor(UniqueIds.check(id, k), k, subjectLine, legacy, Tags.of(c, method), source));
+            node.addChild(new CheckDescriptor(UniqueIds.check(id, k), k, node.getDisplayName(), Tags.of(c, method), source));
         }
         return node;
     }

@@ -1,5 +1,6 @@
 package io.github.editunit.engine.execution;
 
+import io.github.editunit.framework.canary.KnowledgeRetention;
 import io.github.editunit.framework.editing.EditOutcome;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
 import io.github.editunit.hardedit.cases.EditCase;
@@ -19,10 +20,19 @@ public final class CaseState {
     private final EditOutcome outcome;
     private final boolean collapseExpected;
     private final long startNanos;
+    private final CasePhases phases;
+    private final KnowledgeRetention knowledge;
     private final List<String> failed = new ArrayList<>();
 
     public CaseState(EditCase editCase, String fileName, String method, CaseEvaluation evaluation, EditOutcome outcome,
-            boolean collapseExpected, long startNanos) {
+            boolean collapseExpected, long startNanos, CasePhases phases) {
+        this(editCase, fileName, method, evaluation, outcome, collapseExpected, startNanos, phases, null);
+    }
+
+    /** @param knowledge the canaries after the edit (null without {@code hardedit.canary.source}) */
+    public CaseState(EditCase editCase, String fileName, String method, CaseEvaluation evaluation, EditOutcome outcome,
+            boolean collapseExpected, long startNanos, CasePhases phases, KnowledgeRetention knowledge) {
+        this.knowledge = knowledge;
         this.editCase = editCase;
         this.fileName = fileName;
         this.method = method;
@@ -30,6 +40,17 @@ public final class CaseState {
         this.outcome = outcome;
         this.collapseExpected = collapseExpected;
         this.startNanos = startNanos;
+        this.phases = phases;
+    }
+
+    /** When applying, measuring and restoring ran (the report's steps). */
+    public CasePhases phases() {
+        return phases;
+    }
+
+    /** The knowledge canaries measured after the edit, or null when none are configured. */
+    public KnowledgeRetention knowledge() {
+        return knowledge;
     }
 
     public EditCase editCase() {

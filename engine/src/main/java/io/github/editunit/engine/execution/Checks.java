@@ -3,7 +3,10 @@ package io.github.editunit.engine.execution;
 import io.github.editunit.engine.config.HardEditConfiguration;
 import io.github.editunit.engine.descriptor.CheckDescriptor;
 import io.github.editunit.engine.descriptor.CheckKind;
+import io.github.editunit.framework.canary.KnowledgeRetention;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
+import io.github.editunit.hardedit.text.Counts;
+import io.github.editunit.reports.FailureKinds;
 import io.github.editunit.framework.evaluation.CollapseBound;
 import io.github.editunit.hardedit.cases.EditCase;
 import org.opentest4j.AssertionFailedError;
@@ -21,7 +24,11 @@ public final class Checks {
     public static void run(HardEditExecutionContext ctx, CheckDescriptor d) throws Exception {
         CaseState cs = ctx.caseState();
         if (cs == null) {
-            modelNonCollapse(ctx);
+            if (d.kind() == CheckKind.KNOWLEDGE) {
+                modelKnowledge(ctx, d);
+            } else {
+                modelNonCollapse(ctx);
+            }
             return;
         }
         HardEditConfiguration cfg = ctx.configuration();
@@ -77,6 +84,45 @@ public final class Checks {
                 }
                 report.passed(d.kind(), "perplexity " + FailureMessages.pplChange(e.pplBefore(), e.pplAfter(), cfg.pplBound()));
             }
+            case KNOWLEDGE -> {
+                KnowledgeRetention k = cs.knowledge();
+                if (k == null) {
+                    throw new TestAbortedException("no knowledge canaries were measured for " + c.caseId());
+                }
+                String afterWhat = ctx.sequence() != null
+                        ? Counts.of(ctx.sequence().trajectory().size(), "sequential " + FailureMessages.methodName(method) + " edit")
+                        : "editing " + FailureMessages.edit(c) + " with " + FailureMessages.methodName(method);
+                if (!k.retained()) {
+                    fail(cs, report, d, FailureKinds.KNOWLEDGE_LOST + ": " + k.sentence(afterWhat) + "; perplexity "
+                            + FailureMessages.pplChange(e.pplBefore(), e.pplAfter(), cfg.pplBound())
+                            + (e.collapsed() ? ", outside its bound too" : ", still within its bound"));
+                }
+                report.passed(d.kind(), k.sentence(afterWhat));
+            }
+        }
+    }
+
+    /** Verify mode: the canaries on the edited model against the base (the subjects of every verified case left out). */
+    private static void modelKnowledge(HardEditExecutionContext ctx, CheckDescriptor d) throws Exception {
+        HardEditConfiguration cfg = ctx.configuration();
+        ModelSession base = ctx.run().sessions().base(cfg);
+        ModelSession edited = ctx.run().sessions().edited(cfg);
+        java.util.List<EditCase> cases = new java.util.ArrayList<>();
+        d.getParent().ifPresent(parent -> parent.getChildren().forEach(child -> {
+            if (child instanceof io.github.editunit.engine.descriptor.CaseDescriptor cd) {
+                cases.add(cd.editCase());
+            }
+        }));
+        long baseStart = CasePhases.now();
+        SuiteCanaries canaries = base.canaries(cfg, cases, "the verified cases");
+        long editedStart = CasePhases.now();
+        KnowledgeRetention k = canaries.retention(edited.model(), cfg.canaryBound());
+        long editedStop = CasePhases.now();
+        String what = cfg.verifyEdited() != null ? "edited model " + cfg.verifyEdited()
+                : "base model + " + String.join(" + ", cfg.verifyPatches());
+        CaseReport.modelKnowledge(ctx, k, what, baseStart, editedStart, editedStop);
+        if (!k.retained()) {
+            throw new AssertionFailedError(FailureKinds.KNOWLEDGE_LOST + ": " + k.sentence("the edits in the " + what));
         }
     }
 
@@ -91,12 +137,15 @@ public final class Checks {
         HardEditConfiguration cfg = ctx.configuration();
         ModelSession base = ctx.run().sessions().base(cfg);
         ModelSession edited = ctx.run().sessions().edited(cfg);
+        long baseStart = CasePhases.now();
         double before = base.evaluator(cfg, base.modelDir()).baseline();
+        long editedStart = CasePhases.now();
         double after = edited.evaluator(cfg, base.modelDir()).baseline();
+        long editedStop = CasePhases.now();
         CollapseBound bound = cfg.pplBound();
         String what = cfg.verifyEdited() != null ? "edited model " + cfg.verifyEdited()
                 : "base model + " + String.join(" + ", cfg.verifyPatches());
-        CaseReport.modelLevel(ctx, before, after, what);
+        CaseReport.modelLevel(ctx, before, after, what, baseStart, editedStart, editedStop);
         if (bound.violated(before, after)) {
             throw new AssertionFailedError(io.github.editunit.reports.FailureKinds.COLLAPSE + ": perplexity rose "
                     + FailureMessages.pplChange(before, after, bound) + " in the " + what);

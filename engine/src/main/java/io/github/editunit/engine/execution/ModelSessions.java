@@ -20,6 +20,12 @@ import java.util.Map;
 public final class ModelSessions implements AutoCloseable {
 
     private final Map<String, ModelSession> sessions = new LinkedHashMap<>();
+    private final ConsoleProgress progress;
+
+    /** @param progress where the load line of each model and its baseline perplexity lines go */
+    public ModelSessions(ConsoleProgress progress) {
+        this.progress = progress;
+    }
 
     /** The base model of a suite. */
     public ModelSession base(HardEditConfiguration config) {
@@ -70,7 +76,8 @@ public final class ModelSessions implements AutoCloseable {
                         .withPrecision(precision).withPatches(patches).withMemoryCheck(config.memoryCheckEnabled())
                         .withLog(System.err::println);
                 LanguageModel model = ModelFiles.load(dir, options);
-                s = new ModelSession(dir, model, (System.nanoTime() - t0) / 1e9);
+                s = new ModelSession(dir, patches, model, (System.nanoTime() - t0) / 1e9, progress);
+                progress.info(s.loadedLine());
             } catch (Exception e) {
                 throw new InfrastructureException("cannot load model " + dir + (patches.isEmpty() ? "" : " with patches "
                         + patches) + ": " + e.getMessage(), e);

@@ -6,18 +6,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Run-wide state: shared models, the reporter, console progress; closed when the engine finishes. */
 public final class RunState {
 
     private final EditReporter reporter;
     private final ConsoleProgress progress;
-    private final ModelSessions sessions = new ModelSessions();
+    private final ModelSessions sessions;
     private final Set<String> methods = new TreeSet<>();
+    private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
 
     public RunState(EditReporter reporter, ConsoleProgress progress) {
         this.reporter = reporter;
         this.progress = progress;
+        this.sessions = new ModelSessions(progress);
     }
 
     public EditReporter reporter() {
@@ -30,6 +33,16 @@ public final class RunState {
 
     public ModelSessions sessions() {
         return sessions;
+    }
+
+    /** Why a case or sequence container failed in {@code before}: its {@code after} prints the reason. */
+    public void failed(String uniqueId, Throwable error) {
+        failures.put(uniqueId, error);
+    }
+
+    /** The failure {@link #failed} recorded for this container, removed; null if none. */
+    public Throwable takeFailure(String uniqueId) {
+        return failures.remove(uniqueId);
     }
 
     public synchronized void usedMethod(String method) {

@@ -13,6 +13,16 @@ public final class SequenceRunner {
     private SequenceRunner() {}
 
     public static HardEditExecutionContext before(HardEditExecutionContext ctx, SequenceDescriptor d) throws Exception {
+        try {
+            return start(ctx, d);
+        } catch (Exception | Error e) {
+            // none of the steps will run: one ERROR line with the reason
+            ctx.run().progress().sequenceError(ctx.suiteName(), ctx.method(), d.getDisplayName(), e);
+            throw e;
+        }
+    }
+
+    private static HardEditExecutionContext start(HardEditExecutionContext ctx, SequenceDescriptor d) throws Exception {
         HardEditConfiguration cfg = ctx.configuration();
         CaseReport.sequenceContainer(ctx, d.getUniqueId().toString(), d.fileName());
         ModelSession s = ctx.run().sessions().base(cfg);

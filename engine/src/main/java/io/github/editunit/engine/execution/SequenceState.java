@@ -13,6 +13,9 @@ public final class SequenceState {
     private final List<EditOutcome> kept = new ArrayList<>();
     private final List<Double> trajectory = new ArrayList<>();
     private final List<String> stepNames = new ArrayList<>();
+    private final List<Double> canaryTrajectory = new ArrayList<>();
+    private volatile double canaryBaseline = Double.NaN;
+    private volatile double canaryFloor = Double.NaN;
 
     public SequenceState(String baseHash, double baseline, double boundValue) {
         this.baseHash = baseHash;
@@ -48,6 +51,26 @@ public final class SequenceState {
 
     public synchronized List<Double> trajectory() {
         return List.copyOf(trajectory);
+    }
+
+    /** Records the canaries after a step: the unedited recall and the bound's floor (the same every step) and the recall now. */
+    public synchronized void canaryStep(double baselineRecall, double floor, double recall) {
+        canaryBaseline = baselineRecall;
+        canaryFloor = floor;
+        canaryTrajectory.add(recall);
+    }
+
+    /** Canary recall after each step (empty without canaries). */
+    public synchronized List<Double> canaryTrajectory() {
+        return List.copyOf(canaryTrajectory);
+    }
+
+    public double canaryBaseline() {
+        return canaryBaseline;
+    }
+
+    public double canaryFloor() {
+        return canaryFloor;
     }
 
     public synchronized List<String> stepNames() {

@@ -6,6 +6,11 @@ import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
 import io.github.editunit.framework.editing.EditingContext;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
+import io.github.editunit.framework.canary.CanaryBound;
+import io.github.editunit.framework.canary.CanaryMeasurement;
+import io.github.editunit.framework.canary.CanarySetResolver;
+import io.github.editunit.framework.canary.KnowledgeCanaries;
+import io.github.editunit.framework.canary.KnowledgeRetention;
 import io.github.editunit.framework.evaluation.CollapseBound;
 import io.github.editunit.framework.evaluation.EditEvaluator;
 import io.github.editunit.framework.evaluation.EditRequests;
@@ -65,8 +70,20 @@ final class EditCommand implements Callable<Integer> {
     int pplLimit;
 
     @Option(names = "--ppl-bound", defaultValue = "x1.5", paramLabel = "BOUND",
-            description = "Collapse bound: ratio (x1.5) or absolute (abs:200).")
+            description = "Collapse bound: ratio (x1.5), absolute (abs:200), or two-sided (x0.5..x1.5: a fall below ×0.5 fails too).")
     String pplBound;
+
+    @Option(names = "--canaries", paramLabel = "SOURCE",
+            description = "Knowledge canaries: facts the edits must not touch, measured before and after: a canary file, "
+                    + "'world' (300 facts of <model>/suites/facts.json no case edits) or 'neighbours' (the cases' neighbourhood prompts).")
+    String canaries;
+
+    @Option(names = "--canary-bound", defaultValue = "drop:0.1", paramLabel = "BOUND",
+            description = "drop:D (recall may fall by at most D) or min:M (recall must stay ≥ M); default drop:0.1.")
+    String canaryBound;
+
+    /** The canaries {@code --canaries} names, read by {@link #checkOptions} before the model loads. */
+    private io.github.editunit.hardedit.canary.CanarySet canarySet;
 
     @Option(names = "--no-ppl", description = "Skip perplexity after each edit.")
     boolean noPpl;
@@ -111,6 +128,8 @@ final class EditCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Map<String, Object>> batches = new ArrayList<>();
         double pplBefore;
+        CanaryMeasurement canaryBefore;
+        String canaryName = null;
         boolean restoredAll = true;
         boolean bos;
         String bosToken;
@@ -125,6 +144,14 @@ final class EditCommand implements Callable<Integer> {
             List<String> sentences = noPpl ? List.of() : SentenceCorpus.read(pplFile).limit(pplLimit).sentences();
             EditEvaluator evaluator = new EditEvaluator(model, sentences, 10, bound);
             pplBefore = noPpl ? Double.NaN : evaluator.baseline();
+            KnowledgeCanaries canarySet = this.canarySet == null ? null : new KnowledgeCanaries(this.canarySet);
+            CanaryBound cBound = CanaryBound.parse(canaryBound);
+            canaryBefore = canarySet == null ? null : canarySet.measure(model);
+            if (canarySet != null) {
+                canaryName = canarySet.set().name();
+                System.err.printf(Locale.ROOT, "[edit] canaries: %d facts (%s), recall %.2f, mean log-probability %.2f (%.1fs)%n",
+                        canaryBefore.facts(), canaryName, canaryBefore.recall(), canaryBefore.meanLogProb(), canaryBefore.seconds());
+            }
             String baseHash = model.parameters().contentHash();
             EditSequence sequence = new EditSequence(model, editor);
             int done = 0;
@@ -181,6 +208,25 @@ final class EditCommand implements Callable<Integer> {
                             done, used.size(), method, chunk.get(i).caseId(), ev.es(), ev.ps(), ev.ns(), ppl,
                             ev.collapsed() ? " COLLAPSED" : "", ev.editSeconds() + ev.evalSeconds());
                 }
+                if (canarySet != null) {
+                    // the edited model (before restore): one batched pass over the canaries, shared by the chunk
+                    CanaryMeasurement after = canarySet.measure(model);
+                    KnowledgeRetention kept = new KnowledgeRetention(canaryName, canaryBefore, after, cBound);
+                    for (Map<String, Object> r : rows.subList(rows.size() - chunk.size(), rows.size())) {
+                        if (r.containsKey("error")) {
+                            continue;
+                        }
+                        r.put("canaryRecall", Json.number(after.recall()));
+                        r.put("canaryMeanLogProb", Json.number(after.meanLogProb()));
+                        r.put("canaryRetained", kept.retained());
+                        r.put("canarySeconds", after.seconds());
+                    }
+                    if (!kept.retained()) {
+                        System.err.println("[edit] knowledge lost: " + kept.sentence(sequential
+                                ? done + " sequential " + method + " edits" : "editing " + chunk.get(0).caseId()
+                                        + (chunk.size() > 1 ? " (batch of " + chunk.size() + ")" : "") + " with " + method));
+                    }
+                }
                 if (sequential) {
                     continue;
                 } else if (out != null) {
@@ -199,7 +245,7 @@ final class EditCommand implements Callable<Integer> {
             ctx.statisticsProvenance().forEach((l, p) -> System.err.printf("[stats] layer %d: %s%n", l, p.summary()));
         }
         Verdict verdict = Verdict.of(rows, restoredAll);
-        print(rows, batches, verdict, pplBefore, restoredAll, bos, bosToken);
+        print(rows, batches, verdict, pplBefore, restoredAll, bos, bosToken, canaryBefore, canaryName);
         return verdict.report();
     }
 
@@ -232,7 +278,20 @@ final class EditCommand implements Callable<Integer> {
         try {
             CollapseBound.parse(pplBound);
         } catch (RuntimeException e) {
-            throw new InputException("--ppl-bound " + pplBound + ": expected a ratio (x1.5) or an absolute bound (abs:200)");
+            throw new InputException("--ppl-bound " + pplBound + ": expected a ratio (x1.5), an absolute bound (abs:200) "
+                    + "or a two-sided one (x0.5..x1.5): " + e.getMessage());
+        }
+        try {
+            CanaryBound.parse(canaryBound);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--canary-bound: " + e.getMessage());
+        }
+        if (canaries != null) {
+            try {
+                canarySet = CanarySetResolver.resolve(canaries, used, cases.getFileName().toString(), modelOptions.model);
+            } catch (RuntimeException e) { // a missing file, a malformed one (file:line:field), no facts.json
+                throw new InputException("--canaries " + canaries + ": " + e.getMessage());
+            }
         }
         if (!noPpl && !Files.isRegularFile(pplFile)) {
             throw new InputException(pplFile + " not found: give --ppl-corpus or --no-ppl");
@@ -264,7 +323,7 @@ final class EditCommand implements Callable<Integer> {
                 if (r.containsKey("error")) {
                     errors++;
                     first = first == null ? r.get("caseId") + ": " + r.get("error") : first;
-                } else if (Boolean.TRUE.equals(r.get("collapsed"))) {
+                } else if (Boolean.TRUE.equals(r.get("collapsed")) || Boolean.FALSE.equals(r.get("canaryRetained"))) {
                     failed++;
                 }
             }
@@ -280,7 +339,8 @@ final class EditCommand implements Callable<Integer> {
                 System.err.printf("[edit] %d of %d cases errored (not measured); first: %s%n", errors, cases, firstError);
             }
             if (failed > 0) {
-                System.err.printf("[edit] %d of %d cases collapsed (perplexity outside --ppl-bound)%n", failed, cases);
+                System.err.printf("[edit] %d of %d cases failed (perplexity outside --ppl-bound, or canary recall outside "
+                        + "--canary-bound)%n", failed, cases);
             }
             if (errors > 0 || !restored) {
                 return EditUnitCli.EXIT_ERROR;
@@ -395,7 +455,8 @@ final class EditCommand implements Callable<Integer> {
     }
 
     private void print(List<Map<String, Object>> rows, List<Map<String, Object>> batches, Verdict verdict,
-            double pplBefore, boolean restored, boolean bos, String bosToken) {
+            double pplBefore, boolean restored, boolean bos, String bosToken, CanaryMeasurement canaryBefore,
+            String canaryName) {
         double es = mean(rows, "es");
         double ps = mean(rows, "ps");
         double ns = mean(rows, "ns");
@@ -433,6 +494,22 @@ final class EditCommand implements Callable<Integer> {
         // --no-ppl: pplBefore, pplAfterMax and each case's pplAfter/pplRatio are null because nothing was
         // measured (not because perplexity went non-finite); this says which
         summary.put("pplSkipped", noPpl);
+        // --canaries: the set, its bound and the unedited model's measurement (null without --canaries);
+        // each case has canaryRecall, canaryMeanLogProb, canaryRetained, canarySeconds
+        if (canaryBefore == null) {
+            summary.put("canaries", null);
+        } else {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("set", canaryName);
+            c.put("facts", canaryBefore.facts());
+            c.put("bound", CanaryBound.parse(canaryBound).spec());
+            c.put("recallBefore", Json.number(canaryBefore.recall()));
+            c.put("meanLogProbBefore", Json.number(canaryBefore.meanLogProb()));
+            c.put("recallAfterMin", Json.number(min(rows, "canaryRecall")));
+            c.put("lost", (int) rows.stream().filter(r -> Boolean.FALSE.equals(r.get("canaryRetained"))).count());
+            c.put("seconds", canaryBefore.seconds());
+            summary.put("canaries", c);
+        }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("summary", summary);
@@ -454,6 +531,9 @@ final class EditCommand implements Callable<Integer> {
             }
             String ppl = noPpl ? "perplexity skipped"
                     : String.format(Locale.ROOT, "ppl %.3f → max %.3f", pplBefore, maxPpl);
+            if (canaryBefore != null) {
+                ppl += String.format(Locale.ROOT, "  canary recall %.2f → min %.2f", canaryBefore.recall(), min(rows, "canaryRecall"));
+            }
             System.out.printf(Locale.ROOT, "%n%s  ES %.3f  PS %.3f  NS %.3f  %s  collapsed %d  "
                     + "errors %d  weights restored %s  edit %.1fs in %s  BOS %s%n", Counts.of(rows.size(), "case"),
                     es, ps, ns, ppl, collapsed, verdict.errors(), restored, editSeconds,
@@ -464,6 +544,16 @@ final class EditCommand implements Callable<Integer> {
 
     private static String fmt(Object o) {
         return o instanceof Number n ? String.format(Locale.ROOT, "%.3g", n.doubleValue()) : String.valueOf(o);
+    }
+
+    private static double min(List<Map<String, Object>> rows, String key) {
+        double m = Double.NaN;
+        for (Map<String, Object> r : rows) {
+            if (r.get(key) instanceof Number v) {
+                m = Double.isNaN(m) ? v.doubleValue() : Math.min(m, v.doubleValue());
+            }
+        }
+        return m;
     }
 
     private static double mean(List<Map<String, Object>> rows, String key) {

@@ -189,7 +189,9 @@ public final class FineTuneEditor implements Editor {
                         if (hp.constrained()) {
                             NDArray[] lohi = box.get(n);
                             NDArray clamped = p.maximum(lohi[0]).minimum(lohi[1]);
-                            p.set(clamped.toFloatArray());
+                            // an in-place index copy: NDArray.set(float[]) would reach DJL's torchSet and its
+                            // libtorch deprecation warning (see ParameterStore.set)
+                            p.set(new ai.djl.ndarray.index.NDIndex(":"), clamped);
                         }
                         g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
                     }

@@ -10,6 +10,7 @@ import io.github.editunit.framework.metrics.TokenAccuracy;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.perplexity.Perplexity;
 import io.github.editunit.framework.perplexity.PerplexityResult;
+import io.github.editunit.framework.progress.Progress;
 import io.github.editunit.hardedit.cases.EditCase;
 import io.github.editunit.hardedit.cases.NeighbourPrompt;
 import java.util.ArrayList;
@@ -32,10 +33,30 @@ public final class EditEvaluator {
     private String baselineHash;
 
     public EditEvaluator(LanguageModel model, List<String> pplSentences, int pplBatchSize, CollapseBound bound) {
+        this(model, List.copyOf(pplSentences), new Perplexity(pplBatchSize), bound);
+    }
+
+    private EditEvaluator(LanguageModel model, List<String> pplSentences, Perplexity perplexity, CollapseBound bound) {
         this.model = model;
-        this.pplSentences = List.copyOf(pplSentences);
-        this.perplexity = new Perplexity(pplBatchSize);
+        this.pplSentences = pplSentences;
+        this.perplexity = perplexity;
         this.bound = bound;
+    }
+
+    /**
+     * The same model and sentences with another collapse bound, sharing the baseline: computed already,
+     * it is not computed again (the bound does not change the unedited perplexity).
+     */
+    public synchronized EditEvaluator withBound(CollapseBound other) {
+        EditEvaluator e = new EditEvaluator(model, pplSentences, perplexity, other);
+        e.baseline = baseline;
+        e.baselineHash = baselineHash;
+        return e;
+    }
+
+    /** The sentences the perplexity is measured on. */
+    public int sentenceCount() {
+        return pplSentences.size();
     }
 
     public CollapseBound bound() {
@@ -48,10 +69,18 @@ public final class EditEvaluator {
     }
 
     /** The unedited perplexity, computed on first use (call it before editing). */
-    public synchronized double baseline() {
+    public double baseline() {
+        return baseline(Progress.silent());
+    }
+
+    /**
+     * The unedited perplexity, computed on first use (call it before editing); {@code progress} follows
+     * that computation (sentences scored so far) and is not touched when the value is already known.
+     */
+    public synchronized double baseline(Progress progress) {
         if (baseline == null) {
             baselineHash = model.parameters().contentHash();
-            PerplexityResult r = perplexityNow();
+            PerplexityResult r = perplexity.compute(model, pplSentences, progress);
             if (!pplSentences.isEmpty() && (r.nonFinite() > 0 || !Double.isFinite(r.ppl()))) {
                 throw new ArithmeticException("perplexity of the unedited model is not finite (" + r.nonFinite()
                         + " of " + pplSentences.size() + " sentences gave NaN or infinite log-probabilities): "

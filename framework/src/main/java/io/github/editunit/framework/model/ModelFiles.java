@@ -14,6 +14,7 @@ import io.github.editunit.framework.safetensors.TensorSource;
 import io.github.editunit.framework.storage.AtomicFiles;
 import io.github.editunit.framework.tokenizer.TextTokenizer;
 import io.github.editunit.models.ModelManifest;
+import io.github.editunit.framework.progress.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,7 +193,11 @@ public final class ModelFiles {
         List<String> unknown = new ArrayList<>();
         long[] rounded = new long[2]; // bfloat16 values changed by float16, their tensors
         try (TensorSource src = CheckpointFiles.open(dir)) {
+            // a large checkpoint takes a while: a line every two seconds, none for a quick one
+            Progress progress = Progress.periodic("[model] reading " + file + ": ", src.tensorNames().size(), "tensors",
+                    log, 2000);
             for (String name : src.tensorNames()) {
+                progress.advance(1, 0);
                 if (arch.isIgnoredTensor(name)) {
                     continue;
                 }

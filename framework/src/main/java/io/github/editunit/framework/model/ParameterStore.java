@@ -2,6 +2,7 @@ package io.github.editunit.framework.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -178,18 +179,25 @@ public final class ParameterStore implements AutoCloseable {
             throw new IllegalArgumentException("parameter \"" + name + "\" has " + target.getShape().size()
                     + " values, got " + values.length);
         }
-        if (target.getDataType() == DataType.FLOAT32) {
-            target.set(values);
-            return;
-        }
-        if (target.getDataType() != DataType.FLOAT16) {
+        if (target.getDataType() != DataType.FLOAT32 && target.getDataType() != DataType.FLOAT16) {
             throw new IllegalStateException("parameter \"" + name + "\" has type " + target.getDataType());
         }
-        ByteBuffer half = manager.allocateDirect(2 * values.length).order(ByteOrder.nativeOrder());
-        for (float v : values) {
-            half.putShort(HalfFloats.floatToHalf(v));
+        ByteBuffer half = null;
+        if (target.getDataType() == DataType.FLOAT16) {
+            half = manager.allocateDirect(2 * values.length).order(ByteOrder.nativeOrder());
+            for (float v : values) {
+                half.putShort(HalfFloats.floatToHalf(v));
+            }
+            half.flip();
         }
-        target.set(half.flip());
+        // an in-place copy (index_put_ on the full slice) of a tensor made from the values; NDArray.set(Buffer)
+        // goes through DJL's native torchSet, whose deprecated AutoNonVariableTypeMode guard makes libtorch print
+        // a deprecation warning on the first restore of every process
+        try (NDManager m = manager.newSubManager()) {
+            NDArray source = half != null ? m.create(half, target.getShape(), DataType.FLOAT16)
+                    : m.create(values, target.getShape());
+            target.set(new NDIndex(":"), source);
+        }
     }
 
     /** Adds {@code delta} (same shape as the stored tensor) in place. */

@@ -2,6 +2,7 @@ package io.github.editunit.framework.progress;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Progress of a long job on stderr: items done, throughput and ETA, at most a few lines per
@@ -9,10 +10,11 @@ import java.util.Locale;
  */
 public final class Progress {
 
-    private final String task;
+    private final String prefix;
     private final long total;
     private final String unit;
-    private final PrintStream out;
+    private final Consumer<String> out;
+    private final boolean finishLine;
     private final long intervalNanos;
     private final long start = System.nanoTime();
     private long lastPrint = start;
@@ -20,11 +22,27 @@ public final class Progress {
     private long tokens;
 
     public Progress(String task, long total, String unit, PrintStream out, long intervalMillis) {
-        this.task = task;
+        this("[" + task + "] ", total, unit, out == null ? null : out::println, true, intervalMillis);
+    }
+
+    private Progress(String prefix, long total, String unit, Consumer<String> out, boolean finishLine,
+            long intervalMillis) {
+        this.prefix = prefix;
         this.total = total;
         this.unit = unit;
         this.out = out;
+        this.finishLine = finishLine;
         this.intervalNanos = intervalMillis * 1_000_000L;
+    }
+
+    /**
+     * Lines {@code <prefix>20/50 sentences, …, 4s elapsed} to {@code sink}, one every {@code intervalMillis}
+     * while the job runs and none at the end: a job shorter than the interval prints nothing (the caller
+     * reports the result in its own line).
+     */
+    public static Progress periodic(String prefix, long total, String unit, Consumer<String> sink,
+            long intervalMillis) {
+        return new Progress(prefix, total, unit, sink, false, intervalMillis);
     }
 
     /** A progress line on stderr every two seconds; {@code null} stream disables output. */
@@ -42,16 +60,18 @@ public final class Progress {
         done += items;
         tokens += tokenCount;
         long now = System.nanoTime();
-        if (out != null && now - lastPrint >= intervalNanos) {
+        // a periodic progress says nothing once the job is complete: its caller's result line follows
+        boolean complete = !finishLine && total > 0 && done >= total;
+        if (out != null && !complete && now - lastPrint >= intervalNanos) {
             lastPrint = now;
-            out.println(line(now));
+            out.accept(line(now));
         }
     }
 
     /** Prints the final line. */
     public void finish() {
-        if (out != null) {
-            out.println(line(System.nanoTime()) + " done");
+        if (out != null && finishLine) {
+            out.accept(line(System.nanoTime()) + " done");
         }
     }
 
@@ -62,7 +82,7 @@ public final class Progress {
     private String line(long now) {
         double secs = Math.max((now - start) / 1e9, 1e-9);
         StringBuilder sb = new StringBuilder();
-        sb.append('[').append(task).append("] ").append(done);
+        sb.append(prefix).append(done);
         if (total > 0) {
             sb.append('/').append(total);
         }

@@ -244,6 +244,8 @@ final class CollapseStudyReport {
                             : f(rec.get(over)) + " (edit " + (over + 1) + ")"));
         });
 
+        sb.append(canaryTable(trajectories, recallTrajectories, seqBaseRecall));
+
         sb.append("\n## First-position activation\n\nRatio of the residual-stream norm at position 0 to the mean norm "
                 + "at later positions (block outputs). Pretrained GPT-2 models show ratios in the tens; that "
                 + "massive first-position activation is what drives first-token keys away from prefixed keys."
@@ -264,6 +266,43 @@ final class CollapseStudyReport {
         }
         sb.append("\n</details>\n");
         return sb.toString();
+    }
+
+    /**
+     * Knowledge canaries against perplexity: per method, the first sequential step the canary bound
+     * ({@link io.github.editunit.framework.canary.CanaryBound#DEFAULT}, recall of the untouched facts falls by more
+     * than 0.10) flags, the first step the perplexity bound flags, the first step both have flagged, and the
+     * recall at each (docs/canaries.md).
+     */
+    String canaryTable(Map<String, List<Double>> trajectories, Map<String, List<Double>> recallTrajectories,
+            double baseRecall) {
+        io.github.editunit.framework.canary.CanaryBound canary = io.github.editunit.framework.canary.CanaryBound.DEFAULT;
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%n**Knowledge canaries against perplexity.** The first sequential step each "
+                + "check flags: canaries (recall of the untouched facts, bound %s from %s), perplexity (bound %s), and "
+                + "both; recall of the untouched facts at that step in brackets.%n%n| method | canaries flag at edit | "
+                + "perplexity flags at edit | both have flagged at edit | edits earlier by canaries |%n|---|---|---|---|---|%n",
+                canary, f(baseRecall), options.bound()));
+        trajectories.forEach((method, traj) -> {
+            List<Double> rec = recallTrajectories.get(method);
+            int byCanary = -1;
+            for (int i = 0; i < rec.size(); i++) {
+                if (canary.violated(baseRecall, rec.get(i))) {
+                    byCanary = i;
+                    break;
+                }
+            }
+            int byPpl = firstOverBound(traj);
+            int both = byCanary < 0 || byPpl < 0 ? -1 : Math.max(byCanary, byPpl);
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", method, step(byCanary, rec),
+                    step(byPpl, rec), step(both, rec), byCanary < 0 ? "–"
+                            : byPpl < 0 ? "perplexity never flags" : Integer.toString(byPpl - byCanary)));
+        });
+        return sb.toString();
+    }
+
+    private static String step(int index, List<Double> recall) {
+        return index < 0 ? "never" : (index + 1) + " (" + f(recall.get(index)) + ")";
     }
 
     /** Index of the first sequential step whose perplexity violates the bound, or -1. */
