@@ -80,6 +80,34 @@ class ConfigurationTest {
                 .hasMessageContaining("hardedit.ppl.bound");
     }
 
+    /**
+     * The statistics keys are checked before any model loads, each problem naming its key (rules out a bad
+     * sampling silently falling back to "first", and a missing .npz found only when the edit needs C).
+     */
+    @Test
+    void statisticsKeysAreCheckedAndNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path npz = java.nio.file.Files.writeString(tmp.resolve("c_proj_3.npz"), "x");
+        ConfigurationResolver ok = new ConfigurationResolver(params(Map.of("hardedit.stats.file", "3=" + npz,
+                "hardedit.stats.sample", "random:7")));
+        HardEditConfiguration c = ok.resolve(null);
+        assertThat(c.statsFile()).isEqualTo("3=" + npz);
+        assertThat(c.statsSample()).isEqualTo("random:7");
+        assertThat(ok.problems(null, c)).noneMatch(p -> p.contains("hardedit.stats"));
+        assertThat(new ConfigurationResolver(params(Map.of())).resolve(null).statsSample()).isEqualTo("first");
+
+        ConfigurationResolver bad = new ConfigurationResolver(params(Map.of("hardedit.stats.file",
+                tmp.resolve("transformer.h.2.mlp.c_proj_float32_mom2_9.npz") + "," + npz,
+                "hardedit.stats.sample", "sometimes")));
+        java.util.List<String> problems = bad.problems(null, bad.resolve(null));
+        assertThat(problems).anyMatch(p -> p.startsWith("hardedit.stats.sample") && p.contains("'sometimes'"));
+        assertThat(problems).anyMatch(p -> p.startsWith("hardedit.stats.file") && p.contains("c_proj_3.npz")
+                && p.contains("L=FILE"));
+        ConfigurationResolver missing = new ConfigurationResolver(params(Map.of("hardedit.stats.file",
+                tmp.resolve("transformer.h.2.mlp.c_proj_float32_mom2_9.npz").toString())));
+        assertThat(missing.problems(null, missing.resolve(null))).anyMatch(p -> p.contains("hardedit.stats.file")
+                && p.contains("transformer.h.2.mlp.c_proj_float32_mom2_9.npz"));
+    }
+
     @Test
     void shardsPartitionDeterministically() {
         int n = 200;

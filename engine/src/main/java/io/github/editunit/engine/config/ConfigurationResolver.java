@@ -97,6 +97,8 @@ public final class ConfigurationResolver {
                 .ifPresent(p -> overrides.put(io.github.editunit.framework.editing.HyperparameterCatalog.PROFILE, p));
         String statsDir = get(Constants.STATS_DIR).orElse(null);
         String statsCorpus = get(Constants.STATS_CORPUS).orElse(null);
+        String statsFile = get(Constants.STATS_FILE).orElse(null);
+        String statsSample = get(Constants.STATS_SAMPLE).orElse("first");
         List<String> expectationMethods = list(Constants.EXPECTATION_METHODS, a == null ? null : a.expectationMethods());
         if (expectationMethods.isEmpty()) {
             expectationMethods = List.of("rome");
@@ -108,7 +110,7 @@ public final class ConfigurationResolver {
                 ExpectedCollapseGate::parse);
         return new HardEditConfiguration(cases, model, device, dtype, memoryCheck, methods, mode, edited, patches, corpus, pplLimit, bound,
                 canarySource, canaryBound, efficacy, generalisation, locality, testPrefix, seed, limit, hparams, Map.copyOf(overrides), statsDir,
-                statsCorpus, expectationMethods, gate);
+                statsCorpus, statsFile, statsSample, expectationMethods, gate);
     }
 
     /**
@@ -161,6 +163,17 @@ public final class ConfigurationResolver {
         }
         if (c.statsCorpus() != null) {
             missingFile(c.statsCorpus(), "statistics corpus", Constants.STATS_CORPUS, out);
+        }
+        try {
+            io.github.editunit.framework.stats.StatsSources.parsePublished(c.statsFile())
+                    .values().forEach(f -> missingFile(f.toString(), "published statistics file", Constants.STATS_FILE, out));
+        } catch (IllegalArgumentException e) {
+            out.add(Constants.STATS_FILE + ": " + e.getMessage());
+        }
+        try {
+            io.github.editunit.framework.stats.StatsSampling.parse(c.statsSample());
+        } catch (IllegalArgumentException e) {
+            out.add(Constants.STATS_SAMPLE + ": " + e.getMessage());
         }
         if (c.canariesEnabled() && modelOk) {
             String from = origin(Constants.CANARY_SOURCE, "canaries", a != null && !a.canaries().isBlank());

@@ -139,6 +139,21 @@ public final class Constants {
     public static final String STATS_CORPUS = "hardedit.stats.corpus";
 
     /**
+     * Published second-moment statistics ({@code .npz}, ROME's layout) to use instead of the corpus:
+     * {@code FILE} (layer read from ROME's name, {@code transformer.h.17.mlp.c_proj_float32_mom2_100000.npz}
+     * → 17) or {@code L=FILE}, comma-separated. Each is checked against the layer, imported into the
+     * statistics cache on first use and reported as {@code published} with its SHA-256. Default: none.
+     */
+    public static final String STATS_FILE = "hardedit.stats.file";
+
+    /**
+     * Which texts of {@link #STATS_CORPUS} computed statistics use: {@code first} (default; the first
+     * n texts, as always) or {@code random} / {@code random:SEED} (a seeded random n, ROME's
+     * {@code random_sample}; seed 1 unless given). Part of the statistics cache key.
+     */
+    public static final String STATS_SAMPLE = "hardedit.stats.sample";
+
+    /**
      * Methods the data's {@code "expect": "collapse"} applies to (e.g. first-token subjects
      * collapse ROME; C-ROME must not collapse on them), comma-separated. Default {@code rome}.
      */

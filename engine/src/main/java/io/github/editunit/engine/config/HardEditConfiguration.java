@@ -35,6 +35,8 @@ public record HardEditConfiguration(
         Map<String, String> hparamOverrides,
         String statsDir,
         String statsCorpus,
+        String statsFile,
+        String statsSample,
         List<String> expectationMethods,
         ExpectedCollapseGate expectedCollapseGate) {
 
@@ -43,7 +45,7 @@ public record HardEditConfiguration(
         return new HardEditConfiguration(List.copyOf(files), model, device, dtype, memoryCheck, methods, mode,
                 verifyEdited, verifyPatches,
                 pplCorpus, pplLimit, pplBound, canarySource, canaryBound, efficacy, generalisation, locality, testPrefix, seed, limit, hparams,
-                hparamOverrides, statsDir, statsCorpus, expectationMethods, expectedCollapseGate);
+                hparamOverrides, statsDir, statsCorpus, statsFile, statsSample, expectationMethods, expectedCollapseGate);
     }
 
     /** Hyperparameter overrides for the editors, including the test prefix and seed. */

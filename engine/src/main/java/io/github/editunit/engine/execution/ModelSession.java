@@ -15,6 +15,9 @@ import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.progress.Progress;
 import io.github.editunit.framework.stats.StatisticsCache;
 import io.github.editunit.hardedit.text.Counts;
+import io.github.editunit.framework.stats.StatsProvenance;
+import io.github.editunit.framework.stats.StatsSampling;
+import io.github.editunit.framework.stats.StatsSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +66,11 @@ public final class ModelSession implements AutoCloseable {
         return model;
     }
 
+    /** Provenance of the statistics this session's editors resolved, by layer (empty before any). */
+    public synchronized java.util.Map<Integer, StatsProvenance> statisticsProvenance() {
+        return editingContext == null ? java.util.Map.of() : editingContext.statisticsProvenance();
+    }
+
     /** Weights hash when loaded (every case must leave the model with it). */
     public String baseHash() {
         return baseHash;
@@ -92,14 +100,16 @@ public final class ModelSession implements AutoCloseable {
     }
     public synchronized Editor editor(String method, HardEditConfiguration config) {
         String key = method + "|" + config.hparams() + "|" + config.editorOverrides() + "|" + config.statsDir() + "|"
-                + config.statsCorpus();
+                + config.statsCorpus() + "|" + config.statsFile() + "|" + config.statsSample();
         Editor e = editors.get(key);
         if (e == null) {
             if (editingContext == null) {
                 StatisticsCache cache = config.statsDir() != null ? new StatisticsCache(Paths.get(config.statsDir()))
                         : StatisticsCache.atDefaultLocation();
                 editingContext = new EditingContext(model, modelDir, cache,
-                        config.statsCorpus() == null ? null : Paths.get(config.statsCorpus()));
+                        config.statsCorpus() == null ? null : Paths.get(config.statsCorpus()),
+                        new StatsSources(StatsSampling.parse(config.statsSample()),
+                                StatsSources.parsePublished(config.statsFile())));
             }
             e = new EditorFactory(editingContext).create(method, config.hparams() == null ? null : Paths.get(config.hparams()),
                     config.editorOverrides());

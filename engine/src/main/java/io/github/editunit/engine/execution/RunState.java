@@ -78,6 +78,8 @@ public final class RunState {
                         ? "yes (" + s.model().tokenizer().bosToken() + ")" : "no");
             }
             env.put("dtype" + suffix, s.model().precision().label());
+            // where each layer's C came from: published .npz (name, SHA-256, count, dtype) or computed sample
+            s.statisticsProvenance().forEach((layer, p) -> env.put("statistics.layer" + layer + suffix, p.summary()));
             i++;
         }
         env.put("methods", String.join(", ", methods));

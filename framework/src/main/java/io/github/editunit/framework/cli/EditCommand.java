@@ -21,6 +21,9 @@ import io.github.editunit.framework.model.WeightPatch;
 import io.github.editunit.framework.runtime.RunInterruptedException;
 import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.stats.StatisticsCache;
+import io.github.editunit.framework.stats.StatsProvenance;
+import io.github.editunit.framework.stats.StatsSampling;
+import io.github.editunit.framework.stats.StatsSources;
 import io.github.editunit.hardedit.cases.CaseFileReader;
 import io.github.editunit.hardedit.cases.EditCase;
 import io.github.editunit.hardedit.text.Counts;
@@ -105,6 +108,18 @@ final class EditCommand implements Callable<Integer> {
     @Option(names = "--stats-dir", paramLabel = "DIR", description = "Statistics cache directory.")
     Path statsDir;
 
+    @Option(names = "--stats-file", split = ",", paramLabel = "[L=]NPZ",
+            description = "Published statistics (.npz, ROME's layout) for a layer, imported into the cache on the fly "
+                    + "and used instead of the corpus for that layer (repeatable or comma-separated; without L= the "
+                    + "layer is read from ROME's name, e.g. transformer.h.17.mlp.c_proj_float32_mom2_100000.npz). "
+                    + "Same as -Dhardedit.stats.file.")
+    List<String> statsFiles = new ArrayList<>();
+
+    @Option(names = "--stats-sample", defaultValue = "first", paramLabel = "first|random[:SEED]",
+            description = "Which texts of the statistics corpus computed C uses: the first n (default) or a seeded "
+                    + "random n (ROME's random_sample; seed 1 unless given). Same as -Dhardedit.stats.sample.")
+    String statsSample;
+
     @Option(names = "--out", paramLabel = "PATCH", description = "Write the edit as a safetensors weight patch.")
     Path out;
 
@@ -130,7 +145,9 @@ final class EditCommand implements Callable<Integer> {
             bos = model.tokenizer().addsBos();
             bosToken = model.tokenizer().bosToken();
             StatisticsCache cache = statsDir != null ? new StatisticsCache(statsDir) : StatisticsCache.atDefaultLocation();
-            EditingContext ctx = new EditingContext(model, modelOptions.model, cache, statsCorpus);
+            StatsSources sources = statsSources();
+            importPublished(sources, model, cache);
+            EditingContext ctx = new EditingContext(model, modelOptions.model, cache, statsCorpus, sources);
             Map<String, String> settings = new LinkedHashMap<>(overrides);
             if (profile != null) {
                 settings.put(HyperparameterCatalog.PROFILE, profile);
@@ -193,7 +210,7 @@ final class EditCommand implements Callable<Integer> {
                     } else if (!noPpl) {
                         ev = ev.withPplAfter(pplAfter, evaluator.bound().violated(ev.pplBefore(), pplAfter));
                     }
-                    Map<String, Object> row = row(chunk.get(i), ev);
+                    Map<String, Object> row = row(chunk.get(i), ev, ctx.statisticsProvenance());
                     row.put("batch", batchIndex);
                     rows.add(row);
                     done++;
@@ -237,6 +254,7 @@ final class EditCommand implements Callable<Integer> {
                 }
                 restoredAll = sequence.restoreAll();
             }
+            ctx.statisticsProvenance().forEach((l, p) -> System.err.printf("[stats] layer %d: %s%n", l, p.summary()));
         }
         Verdict verdict = Verdict.of(rows, restoredAll);
         print(rows, batches, verdict, pplBefore, restoredAll, bos, bosToken, canaryBefore, canaryName);
@@ -291,6 +309,7 @@ final class EditCommand implements Callable<Integer> {
             throw new InputException(pplFile + " not found: give --ppl-corpus or --no-ppl");
         }
         requireFile(statsCorpus, "--stats-corpus");
+        statsSources();
         requireFile(hparams, "--hparams");
         modelOptions.check();
     }
@@ -381,7 +400,51 @@ final class EditCommand implements Callable<Integer> {
         return r;
     }
 
-    private Map<String, Object> row(EditCase c, CaseEvaluation ev) {
+    /** {@code --stats-file} and {@code --stats-sample}, checked (files exist, layers known). */
+    private StatsSources statsSources() {
+        StatsSampling sampling;
+        Map<Integer, Path> published;
+        try {
+            sampling = StatsSampling.parse(statsSample);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--stats-sample: " + e.getMessage());
+        }
+        try {
+            published = StatsSources.parsePublished(String.join(",", statsFiles));
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--stats-file: " + e.getMessage());
+        }
+        published.values().forEach(f -> requireFile(f, "--stats-file"));
+        return new StatsSources(sampling, published);
+    }
+
+    /**
+     * Imports every {@code --stats-file} before the first edit, so a refused file is an input error (exit 2)
+     * naming it, not an error row per case; the editors then read the imports from the cache.
+     */
+    private static void importPublished(StatsSources sources, LanguageModel model, StatisticsCache cache)
+            throws java.io.IOException {
+        for (Map.Entry<Integer, Path> e : sources.published().entrySet()) {
+            if (e.getKey() >= model.config().layers()) {
+                throw new InputException("--stats-file " + e.getValue() + ": layer " + e.getKey()
+                        + " does not exist (the model has layers 0.." + (model.config().layers() - 1) + ")");
+            }
+            try {
+                cache.importPublished(model, e.getKey(), e.getValue());
+            } catch (io.github.editunit.framework.stats.NpzFormatException ex) {
+                throw new InputException("--stats-file: " + ex.getMessage());
+            }
+        }
+    }
+
+    /** The statistics provenance per layer, for a case's diagnostics. */
+    static Map<String, Object> provenanceByLayer(Map<Integer, StatsProvenance> provenance) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        new java.util.TreeMap<>(provenance).forEach((l, p) -> out.put(String.valueOf(l), p.toMap()));
+        return out;
+    }
+
+    private Map<String, Object> row(EditCase c, CaseEvaluation ev, Map<Integer, StatsProvenance> statistics) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("caseId", c.caseId());
         r.put("subject", c.subject());
@@ -404,7 +467,10 @@ final class EditCommand implements Callable<Integer> {
         r.put("evaluationPrefix", ev.evaluationPrefix());
         r.put("editSeconds", ev.editSeconds());
         r.put("evalSeconds", ev.evalSeconds());
-        r.put("diagnostics", ev.diagnostics());
+        Map<String, Object> diagnostics = new LinkedHashMap<>(ev.diagnostics());
+        // the layers' C as resolved by the run so far: published file (SHA-256) or computed sample
+        diagnostics.put("statistics", provenanceByLayer(statistics));
+        r.put("diagnostics", diagnostics);
         return r;
     }
 

@@ -6,7 +6,12 @@ import io.github.editunit.framework.model.MemoryEstimate;
 import io.github.editunit.framework.model.ModelConfig;
 import io.github.editunit.framework.tokenizer.TextTokenizer;
 import io.github.editunit.framework.model.ModelFiles;
+import io.github.editunit.framework.stats.SecondMoment;
+import io.github.editunit.framework.stats.StatisticsCache;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,6 +26,11 @@ final class ModelInfoCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
+
+    @Option(names = "--stats-dir", paramLabel = "DIR", description = "Statistics cache whose entries for these "
+            + "weights are listed with their provenance (default: -Deditunit.stats.dir, $EDITUNIT_STATS_DIR or "
+            + "~/.cache/editunit/stats).")
+    Path statsDir;
 
     @Override
     public Integer call() throws Exception {
@@ -56,10 +66,30 @@ final class ModelInfoCommand implements Callable<Integer> {
             info.put("estimatedTotalBytes", est.totalBytes());
             info.put("availableMemoryBytes", budget == null ? null : budget.availableBytes());
             info.put("memoryEstimate", est.describe());
+            StatisticsCache cache = new StatisticsCache(statsDir != null ? statsDir : StatisticsCache.defaultDirectory(),
+                    SecondMoment.withDefaults(), System.err);
+            List<Map<String, Object>> stats = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
+            cache.list(model.parameters().contentHash()).forEach((file, m) -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("layer", m.layer());
+                row.put("file", file.toString());
+                row.put("provenance", m.provenance().toMap());
+                stats.add(row);
+                lines.add("layer " + m.layer() + ": " + m.provenance().summary() + " " + file.getFileName());
+            });
+            info.put("statistics", stats);
             if (json) {
                 Json.print(info);
             } else {
-                info.forEach((k, v) -> System.out.printf("%-20s %s%n", k, v));
+                info.forEach((k, v) -> {
+                    if (!k.equals("statistics")) {
+                        System.out.printf("%-20s %s%n", k, v);
+                    }
+                });
+                System.out.printf("%-20s %s%n", "statistics", lines.isEmpty() ? "none cached in " + cache.directory()
+                        : lines.size() + " cached in " + cache.directory());
+                lines.forEach(l -> System.out.printf("%-20s %s%n", "", l));
             }
         }
         return 0;

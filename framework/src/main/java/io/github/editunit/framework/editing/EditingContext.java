@@ -5,7 +5,9 @@ import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.progress.Progress;
 import io.github.editunit.framework.stats.SecondMomentStatistics;
 import io.github.editunit.framework.stats.StatisticsCache;
+import io.github.editunit.framework.stats.StatsProvenance;
 import io.github.editunit.framework.stats.StatsSample;
+import io.github.editunit.framework.stats.StatsSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,7 +18,8 @@ import java.util.Map;
 
 /**
  * What editors need besides the model: second-moment statistics (computed once from the
- * statistics corpus, cached on disk), and context templates (generated once with a seed,
+ * statistics corpus, first or seeded-random n texts, or imported from published {@code .npz} files;
+ * cached on disk; their provenance per layer is kept for reports), and context templates (generated once with a seed,
  * persisted next to the statistics with a checksum; a corrupt file is reported on the cache's log,
  * regenerated identically and rewritten). One context serves every edit of a run; statistics and
  * templates always belong to the unedited weights it was created with.
@@ -31,6 +34,8 @@ public final class EditingContext {
     private final Map<String, KeyCovariance> covariances = new HashMap<>();
     private final Map<String, ContextTemplates> templates = new HashMap<>();
     private final Map<Integer, StatsSample> samplesByCount = new HashMap<>();
+    private final StatsSources sources;
+    private final Map<Integer, StatsProvenance> provenance = new java.util.TreeMap<>();
 
     /**
      * @param model the unedited model
@@ -39,6 +44,16 @@ public final class EditingContext {
      * @param statsCorpus statistics corpus (ME-PPL json or text); null: the model's {@code stats-corpus.txt}
      */
     public EditingContext(LanguageModel model, Path modelDir, StatisticsCache cache, Path statsCorpus) {
+        this(model, modelDir, cache, statsCorpus, StatsSources.DEFAULT);
+    }
+
+    /**
+     * @param sources published {@code .npz} files per layer (used instead of the corpus for those layers,
+     *     whatever the sample count asked for) and the sampling of computed statistics
+     */
+    public EditingContext(LanguageModel model, Path modelDir, StatisticsCache cache, Path statsCorpus,
+            StatsSources sources) {
+        this.sources = sources;
         this.model = model;
         this.modelDir = modelDir;
         this.cache = cache;
@@ -60,6 +75,15 @@ public final class EditingContext {
 
     public StatisticsCache cache() {
         return cache;
+    }
+
+    public StatsSources statsSources() {
+        return sources;
+    }
+
+    /** Provenance of the statistics resolved so far, by layer (published file or computed sample). */
+    public synchronized Map<Integer, StatsProvenance> statisticsProvenance() {
+        return Map.copyOf(provenance);
     }
 
     /** The statistics corpus file actually used. */
@@ -106,12 +130,25 @@ public final class EditingContext {
                     + now.substring(0, 12) + "…): resolve them before the first edit");
         }
         try {
-            StatsSample sample = sample(samples);
-            Map<Integer, StatisticsCache.Entry> r = cache.resolve(model, sample, missing,
-                    Progress.toStderr("stats layers " + missing, sample.size(), "texts"));
+            Map<Integer, StatisticsCache.Entry> r = new HashMap<>();
+            List<Integer> toCompute = new java.util.ArrayList<>();
+            for (int layer : missing) {
+                Path npz = sources.published().get(layer);
+                if (npz != null) {
+                    r.put(layer, cache.importPublished(model, layer, npz));
+                } else {
+                    toCompute.add(layer);
+                }
+            }
+            if (!toCompute.isEmpty()) {
+                StatsSample sample = sample(samples);
+                r.putAll(cache.resolve(model, sample, toCompute,
+                        Progress.toStderr("stats layers " + toCompute, sample.size(), "texts")));
+            }
             for (int layer : missing) {
                 KeyCovariance c = KeyCovariance.of(r.get(layer).statistics());
                 covariances.put(layer + "/" + samples, c);
+                provenance.put(layer, r.get(layer).statistics().metadata().provenance());
                 out.put(layer, c);
             }
         } catch (IOException e) {
@@ -125,7 +162,8 @@ public final class EditingContext {
         StatsSample s = samplesByCount.get(samples);
         if (s == null) {
             SentenceCorpus corpus = SentenceCorpus.read(statsCorpusFile());
-            s = StatsSample.fromTexts(corpus, samples, model.tokenizer(), model.config().contextLength());
+            s = StatsSample.fromTexts(corpus, samples, sources.sampling(), model.tokenizer(),
+                    model.config().contextLength());
             samplesByCount.put(samples, s);
         }
         return s;

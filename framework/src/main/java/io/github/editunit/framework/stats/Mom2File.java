@@ -23,7 +23,9 @@ import java.util.Arrays;
  * 8 bytes   magic "EUMOM2\r\n"
  * 4 bytes   header length H, uint32 little-endian
  * H bytes   UTF-8 JSON header: format version, modelHash, corpusName, corpusHash, layer,
- *           sampleCount, tokenCount, dim, dtype ("float64")
+ *           sampleCount, tokenCount, dim, dtype ("float64"), provenance {kind, source,
+ *           sourceSha256, count, sourceDtype, sampling, seed, sampleSize} (optional: files
+ *           without it were computed from the first sampleCount texts)
  * 8·dim²    the matrix, row-major float64 little-endian
  * 32 bytes  SHA-256 of every preceding byte
  * </pre>
@@ -94,6 +96,19 @@ public final class Mom2File {
         h.put("tokenCount", m.tokenCount());
         h.put("dim", m.dim());
         h.put("dtype", m.dtype());
+        StatsProvenance p = m.provenance();
+        ObjectNode ph = h.putObject("provenance");
+        ph.put("kind", p.kind());
+        ph.put("source", p.source());
+        if (p.sourceSha256() != null) {
+            ph.put("sourceSha256", p.sourceSha256());
+        }
+        ph.put("count", p.count());
+        ph.put("sourceDtype", p.sourceDtype());
+        if (p.sampling() != null) {
+            ph.put("sampling", p.sampling().toString());
+        }
+        ph.put("sampleSize", p.sampleSize());
         return h;
     }
 
@@ -147,6 +162,27 @@ public final class Mom2File {
         }
     }
 
+    /**
+     * The header of a file, without reading or verifying the matrix (for listings such as
+     * {@code model-info}); {@link #read} is what verifies a file before use.
+     */
+    public static StatsMetadata readMetadata(Path file) throws IOException {
+        long size = Files.size(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer start = readFully(ch, MAGIC.length + 4, file, "the magic and header length");
+            byte[] magic = new byte[MAGIC.length];
+            start.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new StatsFileException(file, "not a .mom2 file (wrong magic bytes)");
+            }
+            long headerLength = Integer.toUnsignedLong(start.order(ByteOrder.LITTLE_ENDIAN).getInt());
+            if (headerLength == 0 || headerLength > MAX_HEADER || headerLength > size) {
+                throw new StatsFileException(file, "implausible header length " + headerLength);
+            }
+            return parseHeader(file, readFully(ch, (int) headerLength, file, "the header"));
+        }
+    }
+
     private static StatsMetadata parseHeader(Path file, ByteBuffer bytes) throws StatsFileException {
         JsonNode h;
         try {
@@ -166,16 +202,48 @@ public final class Mom2File {
                 throw new StatsFileException(file, "header lacks \"" + f + "\"");
             }
         }
-        StatsMetadata m = new StatsMetadata(h.get("modelHash").asText(), h.get("corpusName").asText(),
+        StatsMetadata base = new StatsMetadata(h.get("modelHash").asText(), h.get("corpusName").asText(),
                 h.get("corpusHash").asText(), h.get("layer").asInt(), h.get("sampleCount").asInt(),
                 h.get("tokenCount").asLong(), h.get("dim").asInt(), h.get("dtype").asText());
+        StatsMetadata m = h.has("provenance") ? new StatsMetadata(base.modelHash(), base.corpusName(),
+                base.corpusHash(), base.layer(), base.sampleCount(), base.tokenCount(), base.dim(), base.dtype(),
+                parseProvenance(file, h.get("provenance"))) : base;
         if (!StatsMetadata.FLOAT64.equals(m.dtype())) {
             throw new StatsFileException(file, "dtype " + m.dtype() + ", expected float64");
         }
-        if (m.dim() <= 0 || m.tokenCount() <= 0 || m.sampleCount() <= 0) {
+        boolean published = m.provenance().isPublished();
+        if (m.dim() <= 0 || m.tokenCount() <= 0 || m.sampleCount() < (published ? 0 : 1)) {
             throw new StatsFileException(file, "header has non-positive dim, token or sample count");
         }
         return m;
+    }
+
+    private static StatsProvenance parseProvenance(Path file, JsonNode p) throws StatsFileException {
+        if (p == null || !p.isObject()) {
+            throw new StatsFileException(file, "header field \"provenance\" is not an object");
+        }
+        String kind = p.path("kind").asText("");
+        if (!kind.equals(StatsProvenance.PUBLISHED) && !kind.equals(StatsProvenance.COMPUTED)) {
+            throw new StatsFileException(file, "provenance.kind '" + kind + "' is not published or computed");
+        }
+        for (String f : new String[] {"source", "count", "sourceDtype", "sampleSize"}) {
+            if (!p.hasNonNull(f)) {
+                throw new StatsFileException(file, "header lacks \"provenance." + f + "\"");
+            }
+        }
+        StatsSampling sampling = null;
+        if (kind.equals(StatsProvenance.COMPUTED)) {
+            try {
+                sampling = StatsSampling.parse(p.path("sampling").asText(""));
+            } catch (IllegalArgumentException e) {
+                throw new StatsFileException(file, "provenance.sampling: " + e.getMessage());
+            }
+        } else if (!p.hasNonNull("sourceSha256")) {
+            throw new StatsFileException(file, "header lacks \"provenance.sourceSha256\"");
+        }
+        return new StatsProvenance(kind, p.get("source").asText(),
+                p.hasNonNull("sourceSha256") ? p.get("sourceSha256").asText() : null, p.get("count").asLong(),
+                p.get("sourceDtype").asText(), sampling, p.get("sampleSize").asInt());
     }
 
     private static ByteBuffer readFully(FileChannel ch, int n, Path file, String what) throws IOException {

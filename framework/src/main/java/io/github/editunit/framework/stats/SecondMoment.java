@@ -102,7 +102,8 @@ public final class SecondMoment {
                 }
             }
             StatsMetadata meta = new StatsMetadata(modelHash, sample.name(), corpusHash, sorted.get(i),
-                    sample.size(), tokens, dk, StatsMetadata.FLOAT64);
+                    sample.size(), tokens, dk, StatsMetadata.FLOAT64,
+                    StatsProvenance.computed(sample.name(), tokens, sample.sampling(), sample.size()));
             out.put(sorted.get(i), new SecondMomentStatistics(meta, c));
         }
         return out;

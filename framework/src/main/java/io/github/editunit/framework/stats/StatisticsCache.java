@@ -16,7 +16,9 @@ import java.util.TreeSet;
 
 /**
  * Second-moment statistics cached on disk, one {@link Mom2File} per (model weights, layer,
- * corpus sample, sample count) under {@code {dir}/{modelHash16}/layer{L}_{corpusHash12}_{n}.mom2}.
+ * corpus sample, sample count, sampling) under {@code {dir}/{modelHash16}/layer{L}_{corpusHash12}_{n}.mom2}
+ * ({@code ..._{n}_random{SEED}.mom2} for a seeded random sample), and per (model weights, layer,
+ * published {@code .npz} SHA-256) under {@code {dir}/{modelHash16}/layer{L}_published_{sha12}.mom2}.
  *
  * <p>Every file read is verified (checksum, size, header against the requested key). A file
  * that fails is reported on the log stream with its path and the problem, deleted and
@@ -80,10 +82,69 @@ public final class StatisticsCache {
         return log;
     }
 
-    /** The file of one key. */
+    /** The file of one key (texts chosen by {@link StatsSampling#FIRST}). */
     public Path fileFor(String modelHash, int layer, String corpusHash, int sampleCount) {
-        return dir.resolve(prefix(modelHash, 16))
-                .resolve("layer" + layer + "_" + prefix(corpusHash, 12) + "_" + sampleCount + ".mom2");
+        return fileFor(modelHash, layer, corpusHash, sampleCount, StatsSampling.FIRST);
+    }
+
+    /**
+     * The file of one key: {@code layer{L}_{corpusHash12}_{n}.mom2} for the first n texts (the name
+     * caches have always had), {@code layer{L}_{corpusHash12}_{n}_random{SEED}.mom2} for a seeded
+     * random sample.
+     */
+    public Path fileFor(String modelHash, int layer, String corpusHash, int sampleCount, StatsSampling sampling) {
+        return dir.resolve(prefix(modelHash, 16)).resolve("layer" + layer + "_" + prefix(corpusHash, 12) + "_"
+                + sampleCount + (sampling.random() ? "_random" + sampling.seed() : "") + ".mom2");
+    }
+
+    /** The file of statistics imported from a published {@code .npz} with SHA-256 {@code npzSha256}. */
+    public Path publishedFileFor(String modelHash, int layer, String npzSha256) {
+        return dir.resolve(prefix(modelHash, 16)).resolve("layer" + layer + "_published_" + prefix(npzSha256, 12)
+                + ".mom2");
+    }
+
+    /**
+     * Statistics of {@code layer} imported from a published {@code .npz} ({@link PublishedStatistics}):
+     * read from the cache when this file (same SHA-256) was imported for these weights before, else
+     * validated, converted and stored (atomically; a file that fails validation leaves the cache
+     * untouched).
+     *
+     * @throws NpzFormatException when the file is unreadable, pickled, mis-shaped or non-finite
+     */
+    public Entry importPublished(LanguageModel model, int layer, Path npz) throws IOException {
+        long t0 = System.nanoTime();
+        String modelHash = model.parameters().contentHash();
+        int dim = model.config().innerWidth();
+        String sha = PublishedStatistics.sha256(npz);
+        Path file = publishedFileFor(modelHash, layer, sha);
+        SecondMomentStatistics cached = load(file, modelHash, sha, layer, -1, dim, null);
+        if (cached != null) {
+            return new Entry(cached, file, true, (System.nanoTime() - t0) / 1e9);
+        }
+        SecondMomentStatistics s = PublishedStatistics.load(npz, modelHash, layer, dim);
+        Mom2File.write(s, file);
+        return new Entry(s, file, false, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Headers of every statistics file cached for the weights {@code modelHash}, by file. */
+    public Map<Path, StatsMetadata> list(String modelHash) {
+        Map<Path, StatsMetadata> out = new java.util.TreeMap<>();
+        Path d = dir.resolve(prefix(modelHash, 16));
+        if (!Files.isDirectory(d)) {
+            return out;
+        }
+        try (var files = Files.list(d)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".mom2"))::iterator) {
+                try {
+                    out.put(f, Mom2File.readMetadata(f));
+                } catch (IOException | RuntimeException e) {
+                    warn("unreadable cached statistics " + f + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            warn("cannot list " + d + ": " + e.getMessage());
+        }
+        return out;
     }
 
     private static String prefix(String hash, int n) {
@@ -116,8 +177,8 @@ public final class StatisticsCache {
         List<Integer> missing = new ArrayList<>();
         for (int layer : new TreeSet<>(layers)) {
             long t0 = System.nanoTime();
-            Path file = fileFor(modelHash, layer, corpusHash, sample.size());
-            SecondMomentStatistics s = load(file, modelHash, corpusHash, layer, sample.size(), dim);
+            Path file = fileFor(modelHash, layer, corpusHash, sample.size(), sample.sampling());
+            SecondMomentStatistics s = load(file, modelHash, corpusHash, layer, sample.size(), dim, sample.sampling());
             if (s == null) {
                 missing.add(layer);
             } else {
@@ -130,7 +191,7 @@ public final class StatisticsCache {
             Map<Integer, SecondMomentStatistics> computed = computer.compute(model, modelHash, sample, missing, p);
             double seconds = (System.nanoTime() - t0) / 1e9;
             for (Map.Entry<Integer, SecondMomentStatistics> e : computed.entrySet()) {
-                Path file = fileFor(modelHash, e.getKey(), corpusHash, sample.size());
+                Path file = fileFor(modelHash, e.getKey(), corpusHash, sample.size(), sample.sampling());
                 try {
                     Mom2File.write(e.getValue(), file);
                 } catch (IOException ex) {
@@ -144,9 +205,12 @@ public final class StatisticsCache {
         return sorted;
     }
 
-    /** The verified statistics in {@code file}, or null when absent or unusable (then deleted). */
+    /**
+     * The verified statistics in {@code file}, or null when absent or unusable (then deleted).
+     * {@code samples < 0} and {@code sampling == null}: published statistics (any sample count).
+     */
     private SecondMomentStatistics load(Path file, String modelHash, String corpusHash, int layer, int samples,
-            int dim) {
+            int dim, StatsSampling sampling) {
         SecondMomentStatistics s;
         try {
             s = Mom2File.read(file);
@@ -160,8 +224,13 @@ public final class StatisticsCache {
         String problem = !m.modelHash().equals(modelHash) ? "model hash " + m.modelHash() + " differs"
                 : !m.corpusHash().equals(corpusHash) ? "corpus hash " + m.corpusHash() + " differs"
                 : m.layer() != layer ? "layer " + m.layer() + " instead of " + layer
-                : m.sampleCount() != samples ? "sample count " + m.sampleCount() + " instead of " + samples
+                : samples >= 0 && m.sampleCount() != samples ? "sample count " + m.sampleCount() + " instead of "
+                        + samples
                 : m.dim() != dim ? "dim " + m.dim() + " instead of " + dim
+                : sampling == null != m.provenance().isPublished() ? "provenance " + m.provenance().kind()
+                        + " instead of " + (sampling == null ? StatsProvenance.PUBLISHED : StatsProvenance.COMPUTED)
+                : sampling != null && !sampling.equals(m.provenance().sampling()) ? "sampling "
+                        + m.provenance().sampling() + " instead of " + sampling
                 : null;
         if (problem != null) {
             discard(file, "header does not match the requested statistics: " + problem);

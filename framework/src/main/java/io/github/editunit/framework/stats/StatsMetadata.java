@@ -12,6 +12,7 @@ package io.github.editunit.framework.stats;
  * @param tokenCount number of (non-padding) tokens averaged over
  * @param dim key width {@code d_k}
  * @param dtype element type of the stored matrix (always {@code float64})
+ * @param provenance where it came from (published file or computed sample)
  */
 public record StatsMetadata(
         String modelHash,
@@ -21,7 +22,15 @@ public record StatsMetadata(
         int sampleCount,
         long tokenCount,
         int dim,
-        String dtype) {
+        String dtype,
+        StatsProvenance provenance) {
 
     public static final String FLOAT64 = "float64";
+
+    /** Statistics computed from the first {@code sampleCount} texts (provenance derived). */
+    public StatsMetadata(String modelHash, String corpusName, String corpusHash, int layer, int sampleCount,
+            long tokenCount, int dim, String dtype) {
+        this(modelHash, corpusName, corpusHash, layer, sampleCount, tokenCount, dim, dtype,
+                StatsProvenance.computed(corpusName, tokenCount, StatsSampling.FIRST, sampleCount));
+    }
 }

@@ -24,11 +24,17 @@ import java.util.List;
  * @param name where the texts came from (for reports and the cache header)
  * @param sequences non-empty token sequences, at most the context length each
  * @param truncated how many texts were longer than the context and were cut
+ * @param sampling how the texts were chosen from the corpus (first n, or seeded random n)
  */
-public record StatsSample(String name, List<int[]> sequences, int truncated) {
+public record StatsSample(String name, List<int[]> sequences, int truncated, StatsSampling sampling) {
+
+    public StatsSample(String name, List<int[]> sequences, int truncated) {
+        this(name, sequences, truncated, StatsSampling.FIRST);
+    }
 
     public StatsSample {
         sequences = List.copyOf(sequences);
+        java.util.Objects.requireNonNull(sampling, "sampling");
         if (sequences.isEmpty()) {
             throw new IllegalArgumentException("statistics sample '" + name + "' has no texts");
         }
@@ -41,10 +47,21 @@ public record StatsSample(String name, List<int[]> sequences, int truncated) {
 
     /** The first {@code sampleCount} texts of {@code corpus} (all when {@code <= 0}), tokenised. */
     public static StatsSample fromTexts(SentenceCorpus corpus, int sampleCount, TokenCodec tokenizer, int context) {
+        return fromTexts(corpus, sampleCount, StatsSampling.FIRST, tokenizer, context);
+    }
+
+    /**
+     * {@code sampleCount} texts of {@code corpus} (all when {@code <= 0}) chosen by {@code sampling}
+     * ({@link StatsSampling#select}), in corpus order, tokenised.
+     */
+    public static StatsSample fromTexts(SentenceCorpus corpus, int sampleCount, StatsSampling sampling,
+            TokenCodec tokenizer, int context) {
         List<int[]> out = new ArrayList<>();
         int truncated = 0;
         int prefix = tokenizer.sequencePrefix().length;
-        for (String text : corpus.limit(sampleCount).sentences()) {
+        List<String> all = corpus.sentences();
+        for (int index : sampling.select(all.size(), sampleCount)) {
+            String text = all.get(index);
             int[] ids = tokenizer.encodeInput(text);
             if (ids.length == prefix) {
                 continue; // no text tokens
@@ -55,7 +72,7 @@ public record StatsSample(String name, List<int[]> sequences, int truncated) {
             }
             out.add(ids);
         }
-        return new StatsSample(corpus.name(), out, truncated);
+        return new StatsSample(corpus.name(), out, truncated, sampling);
     }
 
     /** Pre-tokenised sequences, truncated to {@code context}. */

@@ -9,9 +9,14 @@
  *       metadata; {@code solve(k)} and {@code inverse()} go through a float64 Cholesky factor.
  *   <li>{@link io.github.editunit.framework.stats.StatisticsCache} stores one
  *       {@link io.github.editunit.framework.stats.Mom2File} per key under
- *       {@code {dir}/{modelHash16}/layer{L}_{corpusHash12}_{n}.mom2}; files are written
+ *       {@code {dir}/{modelHash16}/layer{L}_{corpusHash12}_{n}.mom2} ({@code ..._random{SEED}} for a
+ *       seeded random sample, {@link io.github.editunit.framework.stats.StatsSampling}); files are written
  *       atomically, verified on read (SHA-256, size, header), and corrupt or mismatching ones
  *       are reported, deleted and recomputed.
+ *   <li>{@link io.github.editunit.framework.stats.PublishedStatistics} imports published {@code .npz}
+ *       files (ROME's layout, read by {@link io.github.editunit.framework.stats.NpzReader} and
+ *       {@link io.github.editunit.framework.stats.NpyReader}) into the same cache; every cached C
+ *       carries its {@link io.github.editunit.framework.stats.StatsProvenance}.
  * </ul>
  *
  * <p><b>Regularisation.</b> {@code C} is typically ill-conditioned (condition numbers around 1e6
