@@ -14,12 +14,26 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportFilesTest {
 
     @Test
-    void categoriesAreValidJsonWithTheFourCategories() throws Exception {
+    void categoriesAreValidJsonWithTheFiveCategories() throws Exception {
         var tree = new ObjectMapper().readTree(Categories.json());
-        assertThat(tree).hasSize(4);
+        assertThat(tree).hasSize(5);
         assertThat(tree.get(0).get("name").asText()).isEqualTo("Model collapse");
         assertThat("model collapsed: perplexity rose").matches(tree.get(0).get("messageRegex").asText());
-        assertThat(tree.get(3).get("matchedStatuses").get(0).asText()).isEqualTo("broken");
+        assertThat(tree.get(3).get("name").asText()).isEqualTo("Knowledge lost");
+        String lost = "knowledge lost: recall of 300 untouched facts (canaries.json) fell from 1.00 to 0.84";
+        assertThat(lost).matches(tree.get(3).get("messageRegex").asText());
+        // a knowledge loss is not filed as a collapse, nor a collapse as a knowledge loss
+        assertThat(lost).doesNotMatch(tree.get(0).get("messageRegex").asText());
+        assertThat("model collapsed: perplexity rose").doesNotMatch(tree.get(3).get("messageRegex").asText());
+        assertThat(tree.get(4).get("matchedStatuses").get(0).asText()).isEqualTo("broken");
+    }
+
+    @Test
+    void canaryChartIsWellFormedSvgWithBothBounds() throws Exception {
+        String svg = SvgCharts.canariesAndPerplexity("canaries", List.of(1.0, 1.02, 1.04), 1.0, List.of(0.95, 0.85, 0.8), 1.5, 0.9);
+        javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(svg).contains("perplexity ratio", "canary recall", "perplexity bound ×1.5", "canary floor 0.9");
     }
 
     @Test

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             EditBenchCommand.class,
             SoakCommand.class,
             EvalFactsCommand.class,
+            MineCommand.class,
             StatsCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The one SVG line chart of EditUnit (no scripts, no external fonts): series over steps, a linear or
- * log y axis, an optional dashed reference line (the perplexity bound) and optional point markers
+ * log y axis, optional dashed reference lines (bounds; each call of {@link #reference} adds one) and optional point markers
  * that turn red above a threshold. Used for the collapse study's documents and the Allure
  * perplexity trajectories. Non-finite values are drawn at the top edge; their tooltips say ∞.
  */
@@ -21,8 +21,8 @@ public final class SvgLineChart {
     private final String yLabel;
     private final boolean logY;
     private final Map<String, List<Double>> series = new LinkedHashMap<>();
-    private Double reference;
-    private String referenceLabel;
+    private final List<Double> references = new java.util.ArrayList<>();
+    private final List<String> referenceLabels = new java.util.ArrayList<>();
     private int firstX = 1;
     private boolean markers;
     private double markAbove = Double.NaN;
@@ -42,8 +42,8 @@ public final class SvgLineChart {
 
     /** A dashed horizontal line, e.g. the perplexity bound. */
     public SvgLineChart reference(double value, String label) {
-        this.reference = value;
-        this.referenceLabel = label;
+        references.add(value);
+        referenceLabels.add(label);
         return this;
     }
 
@@ -79,7 +79,7 @@ public final class SvgLineChart {
                 }
             }
         }
-        if (reference != null) {
+        for (double reference : references) {
             min = Math.min(min, reference);
             max = Math.max(max, reference);
         }
@@ -124,7 +124,9 @@ public final class SvgLineChart {
                 left + pw / 2, h - 12, esc(xLabel)));
         sb.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" "
                 + "text-anchor=\"middle\">%s</text>%n", top + ph / 2, top + ph / 2, esc(yLabel)));
-        if (reference != null) {
+        for (int r = 0; r < references.size(); r++) {
+            double reference = references.get(r);
+            String referenceLabel = referenceLabels.get(r);
             double rv = logY ? Math.log10(reference) : reference;
             double y = top + ph - ph * (rv - lo) / (hi - lo);
             sb.append(String.format(Locale.ROOT, "<line class=\"reference\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
