@@ -45,6 +45,9 @@ public final class MineCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--cases", required = true, paramLabel = "FILE", description = "Candidate edit cases (any accepted format).")
     Path cases;
 
@@ -124,10 +127,13 @@ public final class MineCommand implements Callable<Integer> {
         List<EditCase> suite = MinedSuite.of(ranked, k);
         AtomicFiles.write(out, tmp -> CaseFileWriter.write(suite, CaseFileWriter.Format.EXTENDED, tmp));
         Path reportFile = report != null ? report : out.resolveSibling(out.getFileName().toString().replaceAll("\\.json$", "") + ".md");
-        String command = "./editunit mine --model " + modelOptions.model + " --cases " + cases + " --method " + method
-                + (limit > 0 ? " --limit " + limit : "") + (top > 0 ? " --top " + top : "") + " --out " + out;
+        // the command as typed (the model as named, e.g. "bundled", not the directory it resolved to)
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        String command = "./editunit mine " + String.join(" ", args);
+        String modelArg = args.indexOf("--model") >= 0 && args.indexOf("--model") + 1 < args.size()
+                ? args.get(args.indexOf("--model") + 1) : String.valueOf(modelOptions.model.getFileName());
         String what = String.format(Locale.ROOT, "Model `%s`, method %s, perplexity bound %s on %d sentences of `%s`, "
-                + "canaries: %d facts (%s), bound %s.", modelOptions.model, method, bound, pplLimit, corpus.getFileName(),
+                + "canaries: %d facts (%s), bound %s.", modelArg, method, bound, pplLimit, corpus.getFileName(),
                 canarySet.size(), canarySet.name(), cBound);
         AtomicFiles.writeString(reportFile, MiningReport.markdown(command, what, ranked, Math.max(k, 10)));
         System.err.printf(Locale.ROOT, "[mine] %d of %d candidates damaging; wrote %d cases to %s and the report %s%n",
