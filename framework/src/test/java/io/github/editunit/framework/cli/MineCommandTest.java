@@ -45,7 +45,7 @@ class MineCommandTest {
         }
         String report = Files.readString(dir.resolve("mined.md"));
         // the command as typed, so the report can be rerun anywhere (rules out: the bundled model's cache directory)
-        assertThat(report).contains("# Mined hard cases", "./editunit mine --model bundled", "Model `bundled`",
+        assertThat(report).contains("# Mined hard cases", "`./editunit mine --model bundled --cases ", "Model `bundled`",
                 "## The pre-check as a classifier",
                 "shipped pre-check (collapseProne)");
         assertThat(run.err()).contains("[mine] 3/3");
