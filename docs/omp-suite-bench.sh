@@ -32,5 +32,3 @@ pair() {
 (export OMP_WAIT_POLICY=PASSIVE; pair PASSIVE) > /dev/null
 (unset OMP_WAIT_POLICY; pair "")
 (export OMP_WAIT_POLICY=PASSIVE; pair PASSIVE)
-(unset OMP_WAIT_POLICY; pair "")
-(export OMP_WAIT_POLICY=PASSIVE; pair PASSIVE)
