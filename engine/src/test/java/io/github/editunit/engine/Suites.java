@@ -33,6 +33,14 @@ final class Suites {
     @HardEditCases(cases = "hardedit/cases.json", methods = "rome", limit = 1, hparamOverrides = "layer=99", pplBound = "x1000")
     static final class EditThrows {}
 
+    /** The suite `editunit mine` wrote for the bundled GPT-2 (models/editunit-tiny/suites/hard-rome.json). */
+    @HardEditCases(cases = "bundled:hard-rome.json", methods = "rome")
+    static final class MinedGpt2 {}
+
+    /** The suite `editunit mine` wrote for the bundled Llama, with its expected collapse. */
+    @HardEditCases(cases = "bundled:editunit-tiny-llama/hard-rome.json", model = "editunit-tiny-llama", methods = "rome")
+    static final class MinedLlama {}
+
     /** Knowledge canaries of the world, a generous bound: every knowledge-retained check passes. */
     @HardEditCases(cases = "hardedit/cases.json", methods = "rome", canaries = "world", canaryBound = "drop:0.5", pplBound = "x1000")
     static final class CanariesRetained {}
