@@ -49,7 +49,7 @@ public final class BundledModels {
     public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json", "vocab.json",
             "merges.txt", "tokenizer_config.json", "MODEL_CARD.md", "stats-corpus.txt", "suites/single-edit.json",
             "suites/single-edit.extended.json", "suites/sequential-100.json", "suites/sequential-100.extended.json",
-            "suites/heldout-ppl.json", "suites/facts.json");
+            "suites/heldout-ppl.json", "suites/facts.json", "suites/hard-rome.json");
 
     private BundledModels() {}
 
