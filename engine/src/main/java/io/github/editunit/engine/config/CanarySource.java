@@ -25,25 +25,13 @@ public final class CanarySource {
 
     private CanarySource() {}
 
-    /** Why {@code spec} cannot give canaries for {@code model}, or empty; a malformed file is read here, so its error (file:line:field) is reported at discovery. */
+    /**
+     * Why {@code spec} cannot give canaries for {@code model}, or empty: the same reading {@link #read} does (a
+     * malformed file's error names file:line:field), so it is reported at discovery instead of at the first case.
+     */
     public static Optional<String> problem(String spec, String model) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        if (s.equals("neighbours") || s.equals("neighbors")) {
-            return Optional.empty();
-        }
-        if (s.equals("world")) {
-            Path facts = modelDir(model).resolve("suites/facts.json");
-            return Files.isRegularFile(facts) ? Optional.empty()
-                    : Optional.of("'world' needs " + facts.toAbsolutePath() + ", which does not exist (only models trained on "
-                            + "a fact world have it); give a canary file or 'neighbours'");
-        }
-        Optional<Path> file = locate(spec);
-        if (file.isEmpty()) {
-            return Optional.of("canary file " + spec + ": no such file or classpath resource (working directory "
-                    + Paths.get("").toAbsolutePath() + ")");
-        }
         try {
-            CanarySetResolver.resolve(file.get().toString(), List.of(), "", modelDir(model));
+            read(spec, List.of(), "", model);
             return Optional.empty();
         } catch (RuntimeException e) {
             return Optional.of(e.getMessage());
@@ -55,7 +43,8 @@ public final class CanarySource {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         boolean keyword = s.equals("world") || s.equals("neighbours") || s.equals("neighbors");
         String resolved = keyword ? spec : locate(spec).orElseThrow(() -> new IllegalArgumentException(
-                "canary file " + spec + ": no such file or classpath resource")).toString();
+                "canary file " + spec + ": no such file or classpath resource (working directory "
+                        + Paths.get("").toAbsolutePath() + ")")).toString();
         return CanarySetResolver.resolve(resolved, cases, casesName, modelDir(model));
     }
 
