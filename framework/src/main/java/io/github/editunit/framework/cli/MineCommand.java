@@ -12,7 +12,7 @@ import io.github.editunit.framework.mining.HardCaseMiner;
 import io.github.editunit.framework.mining.MinedCase;
 import io.github.editunit.framework.mining.MinedSuite;
 import io.github.editunit.framework.mining.MiningReport;
-import io.github.editunit.framework.mining.PreCheckEvaluation;
+import io.github.editunit.framework.diagnostics.PreCheckEvaluation;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.stats.StatisticsCache;
@@ -157,7 +157,7 @@ public final class MineCommand implements Callable<Integer> {
                 rows.add(r);
             }
             doc.put("ranking", rows);
-            PreCheckEvaluation.Confusion shipped = PreCheckEvaluation.curve(ranked).get(0);
+            PreCheckEvaluation.Confusion shipped = PreCheckEvaluation.curve(ranked.stream().map(MinedCase::preCheckSample).toList()).get(0);
             doc.put("preCheckPrecision", Json.number(shipped.precision()));
             doc.put("preCheckRecall", Json.number(shipped.recall()));
             Json.print(doc);

@@ -1,6 +1,7 @@
 package io.github.editunit.framework.mining;
 
 import io.github.editunit.framework.canary.KnowledgeRetention;
+import io.github.editunit.framework.diagnostics.PreCheckSample;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
 import io.github.editunit.hardedit.cases.EditCase;
 
@@ -51,6 +52,11 @@ public record MinedCase(EditCase editCase, CaseEvaluation evaluation, KnowledgeR
     /** ‖ΔW‖/‖W‖ of the edited matrix (NaN when the editor does not report it). */
     public double relativeUpdateNorm() {
         return diagnostic("relativeUpdateNorm");
+    }
+
+    /** This edit as the pre-check's classifier sees it. */
+    public PreCheckSample preCheckSample() {
+        return new PreCheckSample(editCase.caseId(), flaggedByPreCheck(), denominatorRatio(), relativeUpdateNorm(), damaged());
     }
 
     private double diagnostic(String key) {

@@ -1,5 +1,7 @@
 package io.github.editunit.framework.mining;
 
+import io.github.editunit.framework.diagnostics.PreCheckEvaluation;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -44,7 +46,7 @@ public final class MiningReport {
                 + "Precision: the share of flagged edits that were damaging; recall: the share of damaging edits that were "
                 + "flagged (– when undefined).\n\n| rule | flagged damaging | flagged harmless | missed | correctly passed "
                 + "| precision | recall |\n|---|---|---|---|---|---|---|\n");
-        for (PreCheckEvaluation.Confusion c : PreCheckEvaluation.curve(ranked)) {
+        for (PreCheckEvaluation.Confusion c : PreCheckEvaluation.curve(ranked.stream().map(MinedCase::preCheckSample).toList())) {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s |%n", c.rule(), c.truePositives(),
                     c.falsePositives(), c.falseNegatives(), c.trueNegatives(), f(c.precision()), f(c.recall())));
         }

@@ -2,11 +2,14 @@ package io.github.editunit.framework.study;
 
 import io.github.editunit.framework.storage.AtomicFiles;
 import io.github.editunit.framework.runtime.RunInterruptedException;
+import io.github.editunit.framework.canary.CanaryBound;
+import io.github.editunit.framework.diagnostics.PreCheckSample;
 import io.github.editunit.framework.diagnostics.ResidualNormProfile;
 import io.github.editunit.framework.editing.EditOutcome;
 import io.github.editunit.framework.editing.EditSequence;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
+import io.github.editunit.framework.editing.RomeEditor;
 import io.github.editunit.framework.editing.EditingContext;
 import io.github.editunit.framework.evaluation.CaseEvaluation;
 import io.github.editunit.framework.evaluation.CollapseBound;
@@ -101,8 +104,13 @@ public final class CollapseStudy {
                 untouchedByCase.put(c.caseId(), untouched(facts, Set.of(c.subject()), options.recallFacts()));
             }
             List<Row> rows = new ArrayList<>();
+            double[] preCheckThresholds = {Double.NaN, Double.NaN};
             for (String mode : List.of("rome", "c-rome", "p-rome")) {
                 Editor editor = factory.create(mode, null, Map.of());
+                if (editor instanceof RomeEditor rome && mode.equals("rome")) {
+                    preCheckThresholds[0] = rome.hyperparameters().collapseDenominatorRatio();
+                    preCheckThresholds[1] = rome.hyperparameters().collapseUpdateRatio();
+                }
                 int i = 0;
                 for (EditCase c : single) {
                     List<PromptTarget> untouched = untouchedByCase.get(c.caseId());
@@ -127,6 +135,7 @@ public final class CollapseStudy {
 
             Map<String, List<Double>> trajectories = new LinkedHashMap<>();
             Map<String, List<Double>> recallTrajectories = new LinkedHashMap<>();
+            Map<String, List<PreCheckSample>> sequentialPreCheck = new LinkedHashMap<>();
             Set<String> sequentialSubjects = new HashSet<>();
             sequential.forEach(c -> sequentialSubjects.add(c.subject()));
             List<PromptTarget> seqRecallFacts = untouched(facts, sequentialSubjects, options.recallFacts());
@@ -135,15 +144,19 @@ public final class CollapseStudy {
                 Editor editor = factory.create(method, null, Map.of());
                 List<Double> traj = new ArrayList<>();
                 List<Double> rec = new ArrayList<>();
+                List<Map<String, Object>> stepDiagnostics = new ArrayList<>();
                 try (EditSequence seq = new EditSequence(model, editor)) {
                     for (EditCase c : sequential) {
+                        Map<String, Object> diagnostics = null;
                         try {
-                            seq.apply(EditRequests.of(c));
+                            EditOutcome o = seq.apply(EditRequests.of(c));
+                            diagnostics = o.diagnostics() == null ? null : o.diagnostics().toMap();
                         } catch (RunInterruptedException e) {
                             throw e;
                         } catch (RuntimeException e) {
                             System.err.println("[study] " + method + " " + c.caseId() + ": " + e.getMessage());
                         }
+                        stepDiagnostics.add(diagnostics);
                         var r = evaluator.perplexityNow();
                         traj.add(r.nonFinite() > 0 ? Double.POSITIVE_INFINITY : r.ppl());
                         rec.add(recall.evaluate(seqRecallFacts).top1());
@@ -158,6 +171,14 @@ public final class CollapseStudy {
                 }
                 trajectories.put(method, traj);
                 recallTrajectories.put(method, rec);
+                List<PreCheckSample> samples = new ArrayList<>();
+                for (int i = 0; i < traj.size(); i++) {
+                    // damaged at this step: either bound, as the engine's sequential checks judge it
+                    boolean damaged = options.bound().violated(baselinePpl, traj.get(i))
+                            || CanaryBound.DEFAULT.violated(seqBaseRecall, rec.get(i));
+                    samples.add(PreCheckSample.of(method + " step " + (i + 1), stepDiagnostics.get(i), damaged));
+                }
+                sequentialPreCheck.put(method, samples);
             }
 
             List<int[]> texts = new ArrayList<>();
@@ -177,7 +198,7 @@ public final class CollapseStudy {
             // written atomically: an interrupted study never leaves a half-written report
             AtomicFiles.writeString(markdown, new CollapseStudyReport(modelDir.toString(), markdown.toString(), model,
                     single.size(), sequential.size(), baselinePpl, rows, baselineRecall, trajectories,
-                    recallTrajectories, seqBaseRecall, ratios, chartName, options).render());
+                    recallTrajectories, seqBaseRecall, sequentialPreCheck, preCheckThresholds, ratios, chartName, options).render());
         }
     }
 

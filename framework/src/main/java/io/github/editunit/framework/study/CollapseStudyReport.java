@@ -1,5 +1,8 @@
 package io.github.editunit.framework.study;
 
+import io.github.editunit.framework.canary.CanaryBound;
+import io.github.editunit.framework.diagnostics.PreCheckEvaluation;
+import io.github.editunit.framework.diagnostics.PreCheckSample;
 import io.github.editunit.framework.model.LanguageModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +25,16 @@ final class CollapseStudyReport {
     private final Map<String, List<Double>> trajectories;
     private final Map<String, List<Double>> recallTrajectories;
     private final double seqBaseRecall;
+    private final Map<String, List<PreCheckSample>> sequentialPreCheck;
+    private final double[] preCheckThresholds;
     private final double[] ratios;
     private final String chart;
     private final CollapseStudy.Options options;
 
     CollapseStudyReport(String modelArg, String outArg, LanguageModel model, int singleCases, int sequentialSteps, double baselinePpl,
             List<CollapseStudy.Row> rows, Map<String, Double> baselineRecall, Map<String, List<Double>> trajectories,
-            Map<String, List<Double>> recallTrajectories, double seqBaseRecall, double[] ratios, String chart,
+            Map<String, List<Double>> recallTrajectories, double seqBaseRecall,
+            Map<String, List<PreCheckSample>> sequentialPreCheck, double[] preCheckThresholds, double[] ratios, String chart,
             CollapseStudy.Options options) {
         this.modelArg = modelArg;
         this.outArg = outArg;
@@ -41,6 +47,8 @@ final class CollapseStudyReport {
         this.trajectories = trajectories;
         this.recallTrajectories = recallTrajectories;
         this.seqBaseRecall = seqBaseRecall;
+        this.sequentialPreCheck = sequentialPreCheck;
+        this.preCheckThresholds = preCheckThresholds;
         this.ratios = ratios;
         this.chart = chart;
         this.options = options;
@@ -245,6 +253,7 @@ final class CollapseStudyReport {
         });
 
         sb.append(canaryTable(trajectories, recallTrajectories, seqBaseRecall));
+        sb.append(preCheckSection(singlePreCheck(), sequentialPreCheck));
 
         sb.append("\n## First-position activation\n\nRatio of the residual-stream norm at position 0 to the mean norm "
                 + "at later positions (block outputs). Pretrained GPT-2 models show ratios in the tens; that "
@@ -299,6 +308,99 @@ final class CollapseStudyReport {
                             : byPpl < 0 ? "perplexity never flags" : Integer.toString(byPpl - byCanary)));
         });
         return sb.toString();
+    }
+
+    /** Every single edit as a pre-check sample: damaged when the perplexity bound or the canary bound is violated. */
+    List<PreCheckSample> singlePreCheck() {
+        List<PreCheckSample> out = new ArrayList<>();
+        for (CollapseStudy.Row r : rows) {
+            Double base = baselineRecall.get(r.c().caseId());
+            boolean lost = base != null && CanaryBound.DEFAULT.violated(base, r.recall());
+            out.add(PreCheckSample.of(r.mode() + " " + r.c().caseId(), r.ev().diagnostics(), r.ev().collapsed() || lost));
+        }
+        return out;
+    }
+
+    /**
+     * The editors' collapse pre-check ({@code collapseProne}: denominator ratio below
+     * {@code collapse_denominator_ratio} or ‖ΔW‖/‖W‖ above {@code collapse_update_ratio}) measured as a classifier
+     * of actual damage over the single edits and over every sequential step of the methods that have it, with the
+     * threshold curve of each input, and where in each sequence it first fires against where damage first shows.
+     */
+    String preCheckSection(List<PreCheckSample> single, Map<String, List<PreCheckSample>> sequential) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%n## The collapse pre-check as a classifier%n%nROME's modes flag an edit as "
+                + "collapse-prone before any perplexity run when its denominator ratio is below the hyperparameter "
+                + "`collapse_denominator_ratio` or ‖ΔW‖/‖W‖ is above `collapse_update_ratio` (this model's ROME file: %s and %s). "
+                + "Positive: the edit left the model damaged — perplexity bound %s or canary bound %s violated. "
+                + "Precision: the share of flagged edits that were damaging; recall: the share of damaging edits that "
+                + "were flagged (– when undefined); F1 their harmonic mean. Each threshold row uses one input alone.%n",
+                f(preCheckThresholds[0]), f(preCheckThresholds[1]), options.bound(), CanaryBound.DEFAULT));
+        List<PreCheckSample> seqAll = new ArrayList<>();
+        sequential.values().forEach(l -> l.stream().filter(PreCheckSample::hasPreCheck).forEach(seqAll::add));
+        sb.append(String.format(Locale.ROOT, "%n**Single edits** (%d edits, all ROME modes; %d damaging).%n%n",
+                single.size(), single.stream().filter(PreCheckSample::damaged).count()));
+        sb.append(confusionTable(single));
+        sb.append(String.format(Locale.ROOT, "%n**Sequential steps** (%d steps of %s; a step is damaging when the model "
+                + "after it violates either bound; %d damaging).%n%n", seqAll.size(), String.join(", ",
+                sequential.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(PreCheckSample::hasPreCheck))
+                        .map(Map.Entry::getKey).toList()), seqAll.stream().filter(PreCheckSample::damaged).count()));
+        sb.append(seqAll.isEmpty() ? "No sequential method with a pre-check was run.\n" : confusionTable(seqAll));
+        sb.append("\n| method | pre-check first fires at edit | damage first shows at edit | flagged steps |\n"
+                + "|---|---|---|---|\n");
+        sequential.forEach((method, samples) -> {
+            boolean has = samples.stream().anyMatch(PreCheckSample::hasPreCheck);
+            int flag = indexOf(samples, PreCheckSample::flagged);
+            int damage = indexOf(samples, PreCheckSample::damaged);
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", method,
+                    has ? (flag < 0 ? "never" : Integer.toString(flag + 1)) : "no pre-check",
+                    damage < 0 ? "never" : Integer.toString(damage + 1),
+                    has ? Long.toString(samples.stream().filter(PreCheckSample::flagged).count()) : "–"));
+        });
+        sb.append("\n**Finding.** ").append(preCheckFinding("single edits", single)).append(' ')
+                .append(seqAll.isEmpty() ? "" : preCheckFinding("sequential steps", seqAll)).append("\n");
+        return sb.toString();
+    }
+
+    private static String confusionTable(List<PreCheckSample> samples) {
+        StringBuilder sb = new StringBuilder("| rule | flagged damaging | flagged harmless | missed | correctly passed "
+                + "| precision | recall | F1 |\n|---|---|---|---|---|---|---|---|\n");
+        for (PreCheckEvaluation.Confusion c : PreCheckEvaluation.curve(samples)) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s | %s |%n", c.rule(), c.truePositives(),
+                    c.falsePositives(), c.falseNegatives(), c.trueNegatives(), f(c.precision()), f(c.recall()), f(c.f1())));
+        }
+        return sb.toString();
+    }
+
+    /** What the shipped rule catches and misses on these samples, and the best single-input threshold by F1. */
+    static String preCheckFinding(String what, List<PreCheckSample> samples) {
+        List<PreCheckEvaluation.Confusion> curve = PreCheckEvaluation.curve(samples);
+        PreCheckEvaluation.Confusion shipped = curve.get(0);
+        int damaged = shipped.truePositives() + shipped.falseNegatives();
+        if (damaged == 0) {
+            return String.format(Locale.ROOT, "On the %s no edit was damaging, so recall is undefined; the shipped rule "
+                    + "flagged %d harmless edits.", what, shipped.falsePositives());
+        }
+        PreCheckEvaluation.Confusion best = null;
+        for (PreCheckEvaluation.Confusion c : curve.subList(1, curve.size())) {
+            if (!Double.isNaN(c.f1()) && (best == null || c.f1() > best.f1())) {
+                best = c;
+            }
+        }
+        return String.format(Locale.ROOT, "On the %s the shipped rule catches %d of %d damaging edits (recall %s) and "
+                + "flags %d harmless ones (precision %s); it misses %d. The best single threshold by F1 is `%s` "
+                + "(F1 %s against the shipped %s).", what, shipped.truePositives(), damaged, f(shipped.recall()),
+                shipped.falsePositives(), f(shipped.precision()), shipped.falseNegatives(),
+                best == null ? "–" : best.rule(), best == null ? "–" : f(best.f1()), f(shipped.f1()));
+    }
+
+    private static int indexOf(List<PreCheckSample> samples, Predicate<PreCheckSample> p) {
+        for (int i = 0; i < samples.size(); i++) {
+            if (p.test(samples.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String step(int index, List<Double> recall) {

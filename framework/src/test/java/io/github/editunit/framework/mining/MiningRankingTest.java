@@ -1,5 +1,8 @@
 package io.github.editunit.framework.mining;
 
+import io.github.editunit.framework.diagnostics.PreCheckEvaluation;
+import io.github.editunit.framework.diagnostics.PreCheckSample;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.editunit.framework.canary.CanaryBound;
@@ -61,16 +64,17 @@ class MiningRankingTest {
     void preCheckConfusion() {
         List<MinedCase> cases = List.of(mined("a", 40, true, 0.95, true, 0.05), mined("b", 10.1, false, 0.7, false, 0.9),
                 mined("c", 12, false, 0.99, true, 0.2), mined("d", 10, false, 1.0, false, 0.95));
-        PreCheckEvaluation.Confusion shipped = PreCheckEvaluation.curve(cases).get(0);
+        List<PreCheckSample> samples = cases.stream().map(MinedCase::preCheckSample).toList();
+        PreCheckEvaluation.Confusion shipped = PreCheckEvaluation.curve(samples).get(0);
         assertThat(shipped.truePositives()).isEqualTo(1);
         assertThat(shipped.falsePositives()).isEqualTo(1);
         assertThat(shipped.falseNegatives()).isEqualTo(1); // b lost knowledge, unflagged
         assertThat(shipped.trueNegatives()).isEqualTo(1);
         assertThat(shipped.precision()).isEqualTo(0.5);
         assertThat(shipped.recall()).isEqualTo(0.5);
-        PreCheckEvaluation.Confusion strict = PreCheckEvaluation.of("denominator < 0.1", cases, m -> m.denominatorRatio() < 0.1);
+        PreCheckEvaluation.Confusion strict = PreCheckEvaluation.of("denominator < 0.1", samples, m -> m.denominatorRatio() < 0.1);
         assertThat(strict.precision()).isEqualTo(1.0);
         assertThat(strict.recall()).isEqualTo(0.5);
-        assertThat(PreCheckEvaluation.of("never", cases, m -> false).precision()).isNaN();
+        assertThat(PreCheckEvaluation.of("never", samples, m -> false).precision()).isNaN();
     }
 }

@@ -1,4 +1,4 @@
-package io.github.editunit.framework.mining;
+package io.github.editunit.framework.diagnostics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,8 +6,9 @@ import java.util.function.Predicate;
 
 /**
  * The editors' collapse pre-check measured as a classifier of actual damage (perplexity bound or canary
- * bound violated) over mined edits: its confusion counts, precision and recall, and the same for a range
- * of thresholds on each of its two inputs (ROME's denominator ratio, ‖ΔW‖/‖W‖).
+ * bound violated) over measured edits: its confusion counts, precision and recall, and the same for a range
+ * of thresholds on each of its two inputs (ROME's denominator ratio, ‖ΔW‖/‖W‖). Used by {@code mine} and the
+ * collapse study.
  */
 public final class PreCheckEvaluation {
 
@@ -23,6 +24,19 @@ public final class PreCheckEvaluation {
             int damaged = truePositives + falseNegatives;
             return damaged == 0 ? Double.NaN : (double) truePositives / damaged;
         }
+
+        /** Harmonic mean of precision and recall; 0 when nothing damaging was flagged, NaN when nothing was damaged. */
+        public double f1() {
+            if (truePositives + falseNegatives == 0) {
+                return Double.NaN;
+            }
+            if (truePositives == 0) {
+                return 0;
+            }
+            double p = precision();
+            double r = recall();
+            return 2 * p * r / (p + r);
+        }
     }
 
     /** Denominator-ratio thresholds of the curve (flag when the ratio is below). */
@@ -33,12 +47,12 @@ public final class PreCheckEvaluation {
 
     private PreCheckEvaluation() {}
 
-    public static Confusion of(String rule, List<MinedCase> cases, Predicate<MinedCase> flagged) {
+    public static Confusion of(String rule, List<PreCheckSample> cases, Predicate<PreCheckSample> flagged) {
         int tp = 0;
         int fp = 0;
         int fn = 0;
         int tn = 0;
-        for (MinedCase m : cases) {
+        for (PreCheckSample m : cases) {
             boolean f = flagged.test(m);
             boolean d = m.damaged();
             tp += f && d ? 1 : 0;
@@ -50,9 +64,9 @@ public final class PreCheckEvaluation {
     }
 
     /** The shipped pre-check, then each threshold of each input alone. */
-    public static List<Confusion> curve(List<MinedCase> cases) {
+    public static List<Confusion> curve(List<PreCheckSample> cases) {
         List<Confusion> out = new ArrayList<>();
-        out.add(of("shipped pre-check (collapseProne)", cases, MinedCase::flaggedByPreCheck));
+        out.add(of("shipped pre-check (collapseProne)", cases, PreCheckSample::flagged));
         for (double t : DENOMINATOR_THRESHOLDS) {
             out.add(of("denominator ratio < " + t, cases, m -> m.denominatorRatio() < t));
         }
