@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
             SoakCommand.class,
             EvalFactsCommand.class,
             MineCommand.class,
+            TraceCommand.class,
             StatsCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -128,7 +128,8 @@ public final class Gpt2Architecture implements Architecture {
         int hd = config.headWidth();
 
         NDArray positions = m.arange(0, (int) len, 1, DataType.INT64);
-        NDArray x = Blocks.take(w.get(P + "wte.weight"), ids, m).add(Blocks.take(w.get(P + "wpe.weight"), positions, m));
+        NDArray x = Blocks.hook(hooks, HookPoint.tokenEmbedding(), Blocks.take(w.get(P + "wte.weight"), ids, m))
+                .add(Blocks.take(w.get(P + "wpe.weight"), positions, m));
         NDArray bias = Blocks.causalBias(mask, len, m);
         double eps = config.layerNormEpsilon();
         NDArray scale = Scalars.of(m, (float) (1.0 / Math.sqrt(hd)), type);
@@ -141,7 +142,8 @@ public final class Gpt2Architecture implements Architecture {
             NDArray k = Blocks.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd);
             NDArray v = Blocks.splitHeads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd);
             NDArray attn = Blocks.attention(q, k, v, bias, scale);
-            x = x.add(attn.matMul(w.get(b + "attn.c_proj.weight")).add(w.get(b + "attn.c_proj.bias")));
+            x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
+                    attn.matMul(w.get(b + "attn.c_proj.weight")).add(w.get(b + "attn.c_proj.bias"))));
 
             NDArray h = Blocks.layerNorm(x, w.get(b + "ln_2.weight"), w.get(b + "ln_2.bias"), eps);
             NDArray key = Blocks.geluNew(h.matMul(w.get(b + "mlp.c_fc.weight")).add(w.get(b + "mlp.c_fc.bias")));

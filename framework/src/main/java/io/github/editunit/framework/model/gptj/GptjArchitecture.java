@@ -138,7 +138,7 @@ public final class GptjArchitecture implements Architecture {
         int hd = config.width() / heads;
         double eps = config.layerNormEpsilon();
 
-        NDArray x = Blocks.take(w.get(P + "wte.weight"), ids, m);
+        NDArray x = Blocks.hook(hooks, HookPoint.tokenEmbedding(), Blocks.take(w.get(P + "wte.weight"), ids, m));
         NDArray bias = Blocks.causalBias(mask, len, m);
         NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), type);
         Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.INTERLEAVED, type);
@@ -152,7 +152,8 @@ public final class GptjArchitecture implements Architecture {
             NDArray k = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "k_proj.weight"), null),
                     batch, len, heads, hd));
             NDArray v = Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), null), batch, len, heads, hd);
-            NDArray attn = Blocks.linear(Blocks.attention(q, k, v, bias, scale), w.get(a + "out_proj.weight"), null);
+            NDArray attn = Blocks.hook(hooks, HookPoint.attentionOutput(l),
+                    Blocks.linear(Blocks.attention(q, k, v, bias, scale), w.get(a + "out_proj.weight"), null));
 
             String f = b + "mlp.";
             NDArray key = Blocks.geluNew(Blocks.linear(h, w.get(f + "fc_in.weight"), w.get(f + "fc_in.bias")));

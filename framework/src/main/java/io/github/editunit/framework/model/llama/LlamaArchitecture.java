@@ -171,7 +171,7 @@ public final class LlamaArchitecture implements Architecture {
         int hd = s.headDim();
         double eps = config.layerNormEpsilon();
 
-        NDArray x = Blocks.take(w.get(P + "embed_tokens.weight"), ids, m);
+        NDArray x = Blocks.hook(hooks, HookPoint.tokenEmbedding(), Blocks.take(w.get(P + "embed_tokens.weight"), ids, m));
         NDArray bias = Blocks.causalBias(mask, len, m);
         NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), type);
         Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.ROTATE_HALF, type);
@@ -189,7 +189,8 @@ public final class LlamaArchitecture implements Architecture {
             q = rope.apply(q);
             k = rope.apply(k);
             NDArray attn = Blocks.attention(q, Blocks.repeatKv(k, heads), Blocks.repeatKv(v, heads), bias, scale);
-            x = x.add(Blocks.linear(attn, w.get(a + "o_proj.weight"), opt(w, a + "o_proj.bias")));
+            x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
+                    Blocks.linear(attn, w.get(a + "o_proj.weight"), opt(w, a + "o_proj.bias"))));
 
             String f = b + "mlp.";
             NDArray g = Blocks.rmsNorm(x, w.get(b + "post_attention_layernorm.weight"), eps);
