@@ -161,6 +161,7 @@ public final class TraceReport {
     }
 
     private static String f(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.4f", v);
+        // a rounding-level negative prints as 0.0000, not -0.0000
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.4f", Math.abs(v) < 5e-5 ? 0.0 : v);
     }
 }
