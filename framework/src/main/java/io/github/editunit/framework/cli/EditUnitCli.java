@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
             EvalFactsCommand.class,
             MineCommand.class,
             TraceCommand.class,
+            TuneCommand.class,
             StatsCommand.class,
             CommandLine.HelpCommand.class
         })

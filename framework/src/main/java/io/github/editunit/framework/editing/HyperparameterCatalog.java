@@ -208,7 +208,15 @@ public final class HyperparameterCatalog {
      */
     public static ObjectNode load(String method, ModelConfig config, Path modelDir, Path explicitFile,
             Map<String, String> overrides) {
-        String profile = profileOf(overrides);
+        return finish(method, raw(method, config, modelDir, explicitFile, profileOf(overrides)), overrides);
+    }
+
+    /**
+     * The hyperparameter file {@link #load} would use, as written: no overrides applied, nothing derived from
+     * the method (per-mode {@code test_prefix} objects and {@code key_mode} as in the file). {@code editunit tune}
+     * starts from it and writes it back with its settings.
+     */
+    public static ObjectNode raw(String method, ModelConfig config, Path modelDir, Path explicitFile, String profile) {
         ObjectNode node;
         Path inModel = modelDir == null ? null : modelFile(modelDir, method);
         if (explicitFile != null || inModel != null) {
@@ -233,7 +241,7 @@ public final class HyperparameterCatalog {
             }
             node = shipped(name, profile, method);
         }
-        return finish(method, node, overrides);
+        return node;
     }
 
     /**
@@ -336,6 +344,16 @@ public final class HyperparameterCatalog {
             throw new IllegalArgumentException("invalid hyperparameters for " + type.getSimpleName() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** An override value as the catalog applies it: JSON when it parses ({@code 10}, {@code [0,1]}, {@code true}), else text. */
+    public static JsonNode overrideValue(String v) {
+        return parse(v);
+    }
+
+    /** The file a method's hyperparameters live in: {@code rome.json} for ROME, C-ROME and p-ROME, else {@code <method>.json}. */
+    public static String fileName(String method) {
+        return fileOf(method);
     }
 
     private static JsonNode parse(String v) {
