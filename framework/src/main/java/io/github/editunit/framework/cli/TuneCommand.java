@@ -160,10 +160,23 @@ public final class TuneCommand implements Callable<Integer> {
             CoordinateSearch.Outcome outcome = new CoordinateSearch(space, s -> runner.run(s, split.tune()), maxOverShare,
                     maxTrials, deadline).run((n, max, r, best) -> {
                         double per = (System.nanoTime() - t0) / 1e9 / n;
+                        if (r.error() != null) {
+                            System.err.printf(Locale.ROOT, "[tune] trial %d/%d %s failed: %s, ETA %.0fs%n", n, max,
+                                    r.settings(), r.error(), per * (max - n));
+                            return;
+                        }
                         System.err.printf(Locale.ROOT, "[tune] trial %d/%d %s: ES %.3f PS %.3f NS %.3f score %.3f, "
                                 + "ppl over ×%.2f on %.0f%%%s, ETA %.0fs%n", n, max, r.settings(), r.es(), r.ps(), r.ns(),
                                 r.score(), maxPplRatio, 100 * r.pplOverShare(), best ? " (best)" : "", per * (max - n));
                     });
+            if (!outcome.best().admissible(maxOverShare)) {
+                System.err.printf(Locale.ROOT, "[tune] no setting of %d trials was admissible (measured, and perplexity "
+                        + "past ×%.2f on at most %.0f%% of edits); nothing written. Start: %s%n", outcome.trials().size(),
+                        maxPplRatio, 100 * maxOverShare, outcome.trials().get(0).error() != null
+                                ? outcome.trials().get(0).error()
+                                : String.format(Locale.ROOT, "ppl over on %.0f%%", 100 * outcome.trials().get(0).pplOverShare()));
+                return EditUnitCli.EXIT_FAILED;
+            }
             System.err.printf(Locale.ROOT, "[tune] %s; scoring the start and the choice on %d held-out cases%n",
                     outcome.stopped(), split.heldout().size());
             TrialResult startHeldout = runner.run(Map.of(), split.heldout());

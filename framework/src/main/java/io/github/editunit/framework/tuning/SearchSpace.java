@@ -74,13 +74,31 @@ public record SearchSpace(Map<String, List<String>> dimensions) {
         d.forEach((k, values) -> {
             Set<String> v = new LinkedHashSet<>();
             JsonNode own = start.get(k);
-            if (own != null && !own.isNull()) {
+            // a start value for a layer this model does not have (a GPT-2 XL file on a 4-layer model) is no candidate
+            if (own != null && !own.isNull() && fits(k, own, layers)) {
                 v.add(literal(own));
             }
             values.forEach(x -> v.add(literal(io.github.editunit.framework.editing.HyperparameterCatalog.overrideValue(x))));
             out.put(k, List.copyOf(v));
         });
         return new SearchSpace(out);
+    }
+
+    private static boolean fits(String key, JsonNode value, int layers) {
+        if (key.equals("layer")) {
+            return value.asInt(-1) >= 0 && value.asInt() < layers;
+        }
+        if (key.equals("layers")) {
+            if (!value.isArray() || value.isEmpty()) {
+                return false;
+            }
+            for (JsonNode l : value) {
+                if (l.asInt(-1) < 0 || l.asInt() >= layers) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The canonical JSON literal of a value, so 10 and 10.0, [0, 1] and [0,1] count once. */

@@ -14,13 +14,20 @@ import java.util.Map;
  * @param pplOverShare   share of edits whose perplexity ratio exceeded the tuning's limit
  * @param medianPplRatio median perplexity ratio after an edit
  * @param seconds        wall time of the trial
+ * @param error          why the setting could not be measured (an edit threw: invalid layer, non-finite value), or null
  */
 public record TrialResult(Map<String, String> settings, int cases, double es, double ps, double ns, double score,
-        double pplOverShare, double medianPplRatio, double seconds) {
+        double pplOverShare, double medianPplRatio, double seconds, String error) {
 
-    /** Admissible: at most {@code maxShare} of the edits moved perplexity past the limit. */
+    /** A setting that could not be measured: never admissible. */
+    public static TrialResult failed(Map<String, String> settings, int cases, double seconds, String error) {
+        return new TrialResult(settings, cases, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1.0, Double.NaN, seconds,
+                error);
+    }
+
+    /** Admissible: measured, and at most {@code maxShare} of the edits moved perplexity past the limit. */
     public boolean admissible(double maxShare) {
-        return pplOverShare <= maxShare;
+        return error == null && pplOverShare <= maxShare;
     }
 
     /** Harmonic mean of the defined values among ES, PS, NS; 0 when one of them is 0. */

@@ -29,6 +29,7 @@ public final class TrialRunner {
     private final Path startFile;
     private final int batch;
     private final double pplLimit;
+    private final String hashAtStart;
 
     /**
      * @param startFile the hyperparameter file the settings override (null: the model's own or the catalog's)
@@ -43,12 +44,32 @@ public final class TrialRunner {
         this.startFile = startFile;
         this.batch = Math.max(1, batch);
         this.pplLimit = pplLimit;
+        this.hashAtStart = model.parameters().contentHash();
     }
 
+    /**
+     * Measures {@code settings} on {@code cases}. A setting the editor refuses or that fails mid-edit (a layer the
+     * model does not have, a non-finite value) is a failed trial with the reason, not the end of the search;
+     * an interrupted run still stops.
+     */
     public TrialResult run(Map<String, String> settings, List<EditCase> cases) {
         long t0 = System.nanoTime();
+        try {
+            return measure(settings, cases, t0);
+        } catch (io.github.editunit.framework.runtime.RunInterruptedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!model.parameters().contentHash().equals(hashAtStart)) {
+                throw new IllegalStateException("weights not restored after a failed " + method + " trial", e);
+            }
+            return TrialResult.failed(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings)),
+                    cases.size(), (System.nanoTime() - t0) / 1e9, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private TrialResult measure(Map<String, String> settings, List<EditCase> cases, long t0) {
         Editor editor = factory.create(method, startFile, settings);
-        String hash = model.parameters().contentHash();
+        String hash = hashAtStart;
         double es = 0;
         double ps = 0;
         double ns = 0;
@@ -90,7 +111,7 @@ public final class TrialRunner {
         double mns = nns == 0 ? Double.NaN : ns / nns;
         double over = ratios.stream().filter(r -> !(r <= pplLimit)).count() / (double) Math.max(1, ratios.size());
         return new TrialResult(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings)), n, mes, mps, mns, TrialResult.harmonic(mes, mps, mns), over,
-                median(ratios), (System.nanoTime() - t0) / 1e9);
+                median(ratios), (System.nanoTime() - t0) / 1e9, null);
     }
 
     private static double median(List<Double> values) {

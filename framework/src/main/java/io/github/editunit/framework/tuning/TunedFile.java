@@ -88,6 +88,9 @@ public final class TunedFile {
         put(o, "pplOverShare", t.pplOverShare());
         put(o, "medianPplRatio", t.medianPplRatio());
         put(o, "seconds", t.seconds());
+        if (t.error() != null) {
+            o.put("error", t.error());
+        }
         return o;
     }
 

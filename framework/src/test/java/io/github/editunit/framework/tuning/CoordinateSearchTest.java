@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class CoordinateSearchTest {
 
     static TrialResult result(Map<String, String> s, double score, double over) {
-        return new TrialResult(s, 10, score, score, score, score, over, 1.0, 0.1);
+        return new TrialResult(s, 10, score, score, score, score, over, 1.0, 0.1, null);
     }
 
     static SearchSpace space() {
@@ -52,6 +52,19 @@ class CoordinateSearchTest {
         assertThat(o.best().settings()).containsEntry("layer", "0").containsEntry("clamp_norm_factor", "4");
         assertThat(bestAt).containsExactly(1, 4);
         assertThat(o.stopped()).isEqualTo("search space covered");
+    }
+
+    @Test
+    @DisplayName("a setting that fails to run is recorded with its reason and never chosen (rules out: one bad "
+            + "setting ending the search, a failed trial with NaN scores compared as if it were measured)")
+    void failedTrials() {
+        Function<Map<String, String>, TrialResult> measure = s -> s.get("layer").equals("2")
+                ? TrialResult.failed(s, 10, 0.1, "IllegalArgumentException: layer 2 out of range")
+                : result(s, s.get("clamp_norm_factor").equals("4") ? 0.7 : 0.5, 0);
+        CoordinateSearch.Outcome o = new CoordinateSearch(space(), measure, 0.1, 0, Long.MAX_VALUE).run((n, m, r, b) -> {});
+        assertThat(o.trials()).hasSize(4);
+        assertThat(o.trials().get(2).error()).contains("out of range");
+        assertThat(o.best().settings()).containsEntry("layer", "0").containsEntry("clamp_norm_factor", "4");
     }
 
     @Test
@@ -90,6 +103,9 @@ class CoordinateSearchTest {
         assertThat(s.dimensions().get("layer")).containsExactly("3", "0", "1", "2");
         assertThat(s.dimensions().get("clamp_norm_factor")).containsExactly("10", "4", "20");
         assertThat(s.maxTrials()).isEqualTo(1 + 3 + 2 + 1 + 1 + 1 + 1);
+        ObjectNode xl = (ObjectNode) new ObjectMapper().readTree("{\"layer\": 17, \"clamp_norm_factor\": 0.75}");
+        // rules out: GPT-2 XL's layer 17 tried on a 6-layer model
+        assertThat(SearchSpace.forMethod("rome", 6, 1, xl).dimensions().get("layer")).containsExactly("0", "1", "2");
         SearchSpace memit = SearchSpace.forMethod("memit", 4, 3, (ObjectNode) new ObjectMapper().readTree("{\"layers\": [0, 1]}"));
         assertThat(memit.dimensions().get("layers")).containsExactly("[0,1]", "[3]", "[2,3]");
     }
