@@ -78,11 +78,23 @@ public @interface HardEditCases {
     /** {@code hardedit.limit}. */
     int limit() default -1;
 
-    /** {@code hardedit.hparams}. */
+    /**
+     * {@code hardedit.hparams}: a hyperparameter file, or a directory of them where each method reads
+     * {@code <dir>/<method>.json} (c-rome and p-rome {@code rome.json}; a model directory stands for its
+     * {@code editunit-hparams/}). A path relative to the working directory. A directory without the file
+     * of a method the suite runs is an invalid configuration naming the directory, the method and the file.
+     */
     String hparams() default "";
 
     /** {@code hardedit.hparams.overrides}: {@code key=value} entries. */
     String[] hparamOverrides() default {};
+
+    /**
+     * {@code hardedit.stats.corpus}: the corpus the key covariance C is computed from (ME-PPL json or
+     * text lines), a path relative to the working directory like {@link #pplCorpus()}. Default: the
+     * model's {@code stats-corpus.txt}. A file that does not exist is an invalid configuration.
+     */
+    String statsCorpus() default "";
 
     /** {@code hardedit.expectation.methods}. */
     String[] expectationMethods() default {};

@@ -30,6 +30,15 @@ final class AllureRun {
     private AllureRun() {}
 
     static void run(Path results, DiscoverySelector selector, TestExecutionListener... more) {
+        run(results, Map.of(), List.of(selector), more);
+    }
+
+    /**
+     * As {@link #run(Path, DiscoverySelector, TestExecutionListener...)}, several selectors in one run and
+     * {@code parameters} set over the defaults.
+     */
+    static void run(Path results, Map<String, String> parameters, List<DiscoverySelector> selectors,
+            TestExecutionListener... more) {
         AllureLifecycle previous = Allure.getLifecycle();
         AllureLifecycle lifecycle = new AllureLifecycle(new FileSystemResultsWriter(results));
         Allure.setLifecycle(lifecycle);
@@ -42,12 +51,13 @@ final class AllureRun {
                 config.addTestExecutionListeners(l);
             }
             Launcher launcher = LauncherFactory.create(config.build());
-            launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selector)
+            launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
                     .filters(EngineFilter.includeEngines("hardedit"))
                     .configurationParameter("hardedit.reporter", "allure")
                     .configurationParameter("hardedit.progress", "false")
                     .configurationParameter("hardedit.ppl.limit", "8")
                     .configurationParameter("hardedit.model", System.getProperty("editunit.test.model", "bundled"))
+                    .configurationParameters(parameters)
                     .build());
         } finally {
             Allure.setLifecycle(previous);

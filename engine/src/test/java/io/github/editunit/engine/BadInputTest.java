@@ -33,7 +33,7 @@ class BadInputTest {
     private static final String VALID_METHODS = "valid methods are rome, c-rome, p-rome, memit, ft-l, ft";
 
     /** Discovers, checks the single issue and that no case was built, runs, and checks the single failing test. */
-    private static DiscoveryIssue reportedOnce(EngineTestKit.Builder kit, Class<? extends Throwable> type, String fragment) {
+    static DiscoveryIssue reportedOnce(EngineTestKit.Builder kit, Class<? extends Throwable> type, String fragment) {
         EngineDiscoveryResults d = kit.discover();
         List<DiscoveryIssue> issues = d.getDiscoveryIssues();
         assertThat(issues).singleElement().satisfies(i -> assertThat(i.message()).contains(fragment));

@@ -96,4 +96,25 @@ final class Suites {
     @HardEditCases(cases = "hardedit/shards.json", methods = "rome", pplBound = "x1000")
     static final class Sharded {}
 
+    // HyperparameterDirectoryTest: relative paths (the working directory is the module's), created by the test
+    /** Where HyperparameterDirectoryTest lays out its hyperparameter directories and corpora. */
+    static final String HPARAMS_WORK = "target/hparams-directory-test";
+
+    /** A tuned directory (rome.json editing layer 1, with _provenance) and its own statistics corpus. */
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", limit = 1, pplBound = "x1000",
+            hparams = HPARAMS_WORK + "/tuned", statsCorpus = HPARAMS_WORK + "/engine-test-stats.txt")
+    static final class TunedDirectory {}
+
+    /** The same directory, the statistics corpus of the run's key: its own statistics, not TunedDirectory's. */
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", limit = 1, pplBound = "x1000",
+            hparams = HPARAMS_WORK + "/tuned")
+    static final class TunedDirectoryKeyCorpus {}
+
+    /** A directory that holds memit.json only: the rome suite has no file. */
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", limit = 1, hparams = HPARAMS_WORK + "/memit-only")
+    static final class DirectoryWithoutRome {}
+
+    @HardEditCases(cases = "hardedit/cases.json", methods = "rome", limit = 1,
+            statsCorpus = HPARAMS_WORK + "/no-such-stats-corpus.txt")
+    static final class MissingStatsCorpus {}
 }

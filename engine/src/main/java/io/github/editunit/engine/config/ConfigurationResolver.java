@@ -2,6 +2,7 @@ package io.github.editunit.engine.config;
 
 import io.github.editunit.engine.HardEditCases;
 import io.github.editunit.framework.editing.EditorFactory;
+import io.github.editunit.framework.editing.HyperparameterCatalog;
 import io.github.editunit.framework.canary.CanaryBound;
 import io.github.editunit.framework.evaluation.CollapseBound;
 import io.github.editunit.framework.model.Precision;
@@ -94,9 +95,9 @@ public final class ConfigurationResolver {
         }
         // the profile travels with the overrides under the catalog's selector key (not a hyperparameter value)
         get(Constants.HPARAM_PROFILE).map(String::trim).filter(p -> !p.isEmpty())
-                .ifPresent(p -> overrides.put(io.github.editunit.framework.editing.HyperparameterCatalog.PROFILE, p));
+                .ifPresent(p -> overrides.put(HyperparameterCatalog.PROFILE, p));
         String statsDir = get(Constants.STATS_DIR).orElse(null);
-        String statsCorpus = get(Constants.STATS_CORPUS).orElse(null);
+        String statsCorpus = str(Constants.STATS_CORPUS, a == null ? null : a.statsCorpus(), null);
         String statsFile = get(Constants.STATS_FILE).orElse(null);
         String statsSample = get(Constants.STATS_SAMPLE).orElse("first");
         List<String> expectationMethods = list(Constants.EXPECTATION_METHODS, a == null ? null : a.expectationMethods());
@@ -116,8 +117,8 @@ public final class ConfigurationResolver {
     /**
      * What cannot work in a resolved configuration, found before any model loads: unknown methods,
      * device or dtype (and bfloat16, which the runtime cannot represent), a memory check that is not
-     * true/false, thresholds outside [0, 1], missing model directories, corpora, hyperparameter files and
-     * weight patches. Each message names the annotation attribute or key the value came from.
+     * true/false, thresholds outside [0, 1], missing model directories, corpora, hyperparameter files
+     * (and, in a hyperparameter directory, the file of a method the suite runs) and weight patches. Each message names the annotation attribute or key the value came from.
      */
     public List<String> problems(HardEditCases a, HardEditConfiguration c) {
         List<String> out = new ArrayList<>();
@@ -158,11 +159,19 @@ public final class ConfigurationResolver {
                     + Constants.PPL_CORPUS + " or @HardEditCases(pplCorpus)");
         }
         if (c.hparams() != null) {
-            missingFile(c.hparams(), "hyperparameter file", origin(Constants.HPARAMS, "hparams",
-                    a != null && !a.hparams().isBlank()), out);
+            String from = origin(Constants.HPARAMS, "hparams", a != null && !a.hparams().isBlank());
+            Path hparams = Paths.get(c.hparams());
+            if (Files.isDirectory(hparams)) {
+                if (c.mode() != Mode.VERIFY) {
+                    missingHyperparameters(hparams, c.methods(), from, out);
+                }
+            } else {
+                missingFile(c.hparams(), "hyperparameter file", from, out);
+            }
         }
         if (c.statsCorpus() != null) {
-            missingFile(c.statsCorpus(), "statistics corpus", Constants.STATS_CORPUS, out);
+            missingFile(c.statsCorpus(), "statistics corpus", origin(Constants.STATS_CORPUS, "statsCorpus",
+                    a != null && !a.statsCorpus().isBlank()), out);
         }
         try {
             io.github.editunit.framework.stats.StatsSources.parsePublished(c.statsFile())
@@ -222,6 +231,15 @@ public final class ConfigurationResolver {
         for (String m : methods) {
             if (!EditorFactory.METHODS.contains(m)) {
                 out.add(from + ": unknown method '" + m + "'; valid methods are " + String.join(", ", EditorFactory.METHODS));
+            }
+        }
+    }
+
+    /** A hyperparameter directory must hold the file of every (known) method the suite runs. */
+    private static void missingHyperparameters(Path dir, List<String> methods, String from, List<String> out) {
+        for (String m : methods) {
+            if (EditorFactory.METHODS.contains(m) && HyperparameterCatalog.fileInDirectory(dir, m) == null) {
+                out.add(from + ": " + HyperparameterCatalog.missingInDirectory(dir, m));
             }
         }
     }

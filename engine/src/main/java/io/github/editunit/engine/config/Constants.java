@@ -120,7 +120,16 @@ public final class Constants {
     /** Use only the first N cases of each file ({@code 0}: all). Default {@code 0}. */
     public static final String LIMIT = "hardedit.limit";
 
-    /** Hyperparameter file; default: the catalog entry for the model and method. */
+    /**
+     * Hyperparameter file, or a directory of them: each method then reads {@code <dir>/<method>.json}
+     * (c-rome and p-rome read {@code rome.json}; ft reads {@code ft.json}, else {@code ft-l.json}), and a
+     * model directory that has an {@code editunit-hparams/} (where {@code ./editunit tune} writes) stands
+     * for that subdirectory. A directory without the file of a method the suite runs is a configuration
+     * problem reported at discovery, naming the directory, the method and the file. Default: the model's
+     * own {@code editunit-hparams/}, else the catalog entry for the model and method. Annotation:
+     * {@code hparams}. The file used per model and method is printed when its editor is made and recorded
+     * in the Allure environment ({@code hparams.<method>}, {@code hparams.<method>.source}).
+     */
     public static final String HPARAMS = "hardedit.hparams";
 
     /** Hyperparameter overrides {@code key=value,key=value}, applied to every method. */
@@ -135,7 +144,11 @@ public final class Constants {
     /** Covariance statistics cache directory. Default {@code ~/.cache/editunit/stats}. */
     public static final String STATS_DIR = "hardedit.stats.dir";
 
-    /** Corpus for the key covariance. Default {@code <model>/stats-corpus.txt}. */
+    /**
+     * Corpus for the key covariance (ME-PPL json or text lines). Default {@code <model>/stats-corpus.txt}.
+     * Annotation: {@code statsCorpus}. A file that does not exist is a configuration problem reported at
+     * discovery.
+     */
     public static final String STATS_CORPUS = "hardedit.stats.corpus";
 
     /**

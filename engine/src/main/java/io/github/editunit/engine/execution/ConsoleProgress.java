@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.junit.platform.engine.TestExecutionResult;
 
 /**
- * What the engine prints on stderr (never stdout): the model load and baseline perplexity lines
+ * What the engine prints on stderr (never stdout): the model load, hyperparameter file and baseline perplexity lines
  * (with a progress line every two seconds while the baseline takes long), one line per case (name,
  * verdict, time; the exception's message and type for an ERROR) and a final summary whose test
  * counts are Surefire's: every test the engine reports (checks, invalid case records, invalid

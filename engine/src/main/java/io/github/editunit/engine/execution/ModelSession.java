@@ -9,13 +9,13 @@ import io.github.editunit.hardedit.cases.EditCase;
 import io.github.editunit.framework.editing.EditingContext;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
+import io.github.editunit.framework.editing.ResolvedHyperparameters;
 import io.github.editunit.framework.evaluation.EditEvaluator;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.progress.Progress;
 import io.github.editunit.framework.stats.StatisticsCache;
 import io.github.editunit.hardedit.text.Counts;
-import io.github.editunit.framework.stats.StatsProvenance;
 import io.github.editunit.framework.stats.StatsSampling;
 import io.github.editunit.framework.stats.StatsSources;
 import java.io.IOException;
@@ -23,9 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -41,11 +45,14 @@ public final class ModelSession implements AutoCloseable {
     private final ConsoleProgress progress;
     private final String baseHash;
     private final double loadSeconds;
-    private EditingContext editingContext;
+    /** Statistics settings (cache, corpus, published files, sampling) → the editing context using them. */
+    private final Map<String, EditingContext> editingContexts = new LinkedHashMap<>();
     private final Map<String, Editor> editors = new HashMap<>();
     private final Map<String, EditEvaluator> evaluators = new HashMap<>();
     /** Corpus and limit → the evaluator whose baseline was computed on them. */
     private final Map<String, EditEvaluator> baselines = new HashMap<>();
+    /** The hyperparameter files (or shipped sets) the editors used, per method. */
+    private final UsedHyperparameters hyperparameters = new UsedHyperparameters();
     /** Canary source and case file → the canaries and their unedited measurement. */
     private final Map<String, SuiteCanaries> canaries = new HashMap<>();
 
@@ -58,6 +65,14 @@ public final class ModelSession implements AutoCloseable {
         this.loadSeconds = loadSeconds;
     }
 
+    /**
+     * Per method used so far, the hyperparameter file (or shipped set) and its provenance, as Allure
+     * environment entries ({@code hparams.rome}, {@code hparams.rome.source}, each ending in {@code suffix}).
+     */
+    public Map<String, String> hyperparameterEnvironment(String suffix) {
+        return hyperparameters.environment(suffix);
+    }
+
     public Path modelDir() {
         return modelDir;
     }
@@ -66,9 +81,20 @@ public final class ModelSession implements AutoCloseable {
         return model;
     }
 
-    /** Provenance of the statistics this session's editors resolved, by layer (empty before any). */
-    public synchronized java.util.Map<Integer, StatsProvenance> statisticsProvenance() {
-        return editingContext == null ? java.util.Map.of() : editingContext.statisticsProvenance();
+    /**
+     * Provenance of the statistics this session's editors resolved, by layer, in one line each (empty
+     * before any). Suites with other statistics settings (their own {@code statsCorpus}, say) have their
+     * own editing context: a layer resolved differently by two of them lists both, separated by {@code "; "}.
+     */
+    public synchronized Map<Integer, String> statisticsProvenance() {
+        Map<Integer, Set<String>> byLayer = new TreeMap<>();
+        for (EditingContext c : editingContexts.values()) {
+            c.statisticsProvenance().forEach((layer, p) -> byLayer.computeIfAbsent(layer, l -> new LinkedHashSet<>())
+                    .add(p.summary()));
+        }
+        Map<Integer, String> out = new TreeMap<>();
+        byLayer.forEach((layer, summaries) -> out.put(layer, String.join("; ", summaries)));
+        return out;
     }
 
     /** Weights hash when loaded (every case must leave the model with it). */
@@ -98,21 +124,33 @@ public final class ModelSession implements AutoCloseable {
                 model.parameters().parameterCount(), model.precision().label(), device, loadSeconds,
                 modelDir.toAbsolutePath().normalize());
     }
+
+    /**
+     * The editor of a method under a suite's settings, made once per hyperparameters, overrides and
+     * statistics settings; the first time a method uses a hyperparameter file (or shipped set) on this
+     * model, a line names it and its provenance.
+     */
     public synchronized Editor editor(String method, HardEditConfiguration config) {
-        String key = method + "|" + config.hparams() + "|" + config.editorOverrides() + "|" + config.statsDir() + "|"
-                + config.statsCorpus() + "|" + config.statsFile() + "|" + config.statsSample();
+        String statsKey = config.statsDir() + "|" + config.statsCorpus() + "|" + config.statsFile() + "|"
+                + config.statsSample();
+        String key = method + "|" + config.hparams() + "|" + config.editorOverrides() + "|" + statsKey;
         Editor e = editors.get(key);
         if (e == null) {
-            if (editingContext == null) {
+            EditingContext editingContext = editingContexts.computeIfAbsent(statsKey, k -> {
                 StatisticsCache cache = config.statsDir() != null ? new StatisticsCache(Paths.get(config.statsDir()))
                         : StatisticsCache.atDefaultLocation();
-                editingContext = new EditingContext(model, modelDir, cache,
+                return new EditingContext(model, modelDir, cache,
                         config.statsCorpus() == null ? null : Paths.get(config.statsCorpus()),
                         new StatsSources(StatsSampling.parse(config.statsSample()),
                                 StatsSources.parsePublished(config.statsFile())));
+            });
+            EditorFactory factory = new EditorFactory(editingContext);
+            ResolvedHyperparameters hp = factory.resolve(method, config.hparams() == null ? null
+                    : Paths.get(config.hparams()), config.editorOverrides());
+            e = factory.create(hp);
+            if (hyperparameters.add(hp)) {
+                progress.info(UsedHyperparameters.line(name(), hp));
             }
-            e = new EditorFactory(editingContext).create(method, config.hparams() == null ? null : Paths.get(config.hparams()),
-                    config.editorOverrides());
             editors.put(key, e);
         }
         return e;

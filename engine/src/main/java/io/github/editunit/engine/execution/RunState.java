@@ -79,7 +79,9 @@ public final class RunState {
             }
             env.put("dtype" + suffix, s.model().precision().label());
             // where each layer's C came from: published .npz (name, SHA-256, count, dtype) or computed sample
-            s.statisticsProvenance().forEach((layer, p) -> env.put("statistics.layer" + layer + suffix, p.summary()));
+            s.statisticsProvenance().forEach((layer, p) -> env.put("statistics.layer" + layer + suffix, p));
+            // which hyperparameter file (or shipped set) each method used, and where the file says it came from
+            env.putAll(s.hyperparameterEnvironment(suffix));
             i++;
         }
         env.put("methods", String.join(", ", methods));

@@ -24,16 +24,25 @@ public final class EditorFactory {
 
     /**
      * @param method method name
-     * @param hparamsFile explicit hyperparameter file, or null for the catalog
+     * @param hparamsFile explicit hyperparameter file (or directory of them), or null for the catalog
      * @param overrides hyperparameter overrides by reference name (values in JSON syntax)
      */
     public Editor create(String method, Path hparamsFile, Map<String, String> overrides) {
-        String m = method.toLowerCase(Locale.ROOT);
-        if (!METHODS.contains(m)) {
-            throw new IllegalArgumentException("unknown method \"" + method + "\"; use one of " + METHODS);
-        }
-        ObjectNode node = HyperparameterCatalog.load(m, context.model().config(), context.modelDir(), hparamsFile,
-                overrides);
+        return create(resolve(method, hparamsFile, overrides));
+    }
+
+    /**
+     * The hyperparameters {@link #create(String, Path, Map)} would use, with their origin
+     * ({@link HyperparameterCatalog#resolve} for the context's model and directory).
+     */
+    public ResolvedHyperparameters resolve(String method, Path hparamsFile, Map<String, String> overrides) {
+        return HyperparameterCatalog.resolve(known(method), context.model().config(), context.modelDir(), hparamsFile, overrides);
+    }
+
+    /** The editor of resolved hyperparameters ({@link #resolve}). */
+    public Editor create(ResolvedHyperparameters resolved) {
+        String m = known(resolved.method());
+        ObjectNode node = resolved.node();
         switch (m) {
             case "rome":
             case "c-rome":
@@ -54,5 +63,14 @@ public final class EditorFactory {
             default:
                 return new FineTuneEditor(HyperparameterCatalog.bind(node, FineTuneHyperparameters.class));
         }
+    }
+
+    /** The method name in lower case; an unknown one is an error listing {@link #METHODS}. */
+    private static String known(String method) {
+        String m = method.toLowerCase(Locale.ROOT);
+        if (!METHODS.contains(m)) {
+            throw new IllegalArgumentException("unknown method \"" + method + "\"; use one of " + METHODS);
+        }
+        return m;
     }
 }

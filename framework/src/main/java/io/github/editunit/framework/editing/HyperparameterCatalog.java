@@ -22,8 +22,10 @@ import java.util.Map;
  * Hyperparameter files per model and method: reference values for GPT-2 XL, GPT-J 6B, Llama-2 7B
  * and Llama-3 8B and tuned values for the bundled model ship as resources
  * ({@code hparams/<model>/<method>.json}, each value traced in the file's {@code _source});
- * a model directory may carry its own {@code editunit-hparams/<method>.json}; any file can be
- * given explicitly; and every value can be overridden by name ({@code v_lr=0.2}).
+ * a model directory may carry its own {@code editunit-hparams/<method>.json}; any file, or a
+ * directory of such files, can be given explicitly; and every value can be overridden by name
+ * ({@code v_lr=0.2}). {@link #resolve} also says which file (or shipped set) was used and what it
+ * says of its own provenance.
  */
 public final class HyperparameterCatalog {
 
@@ -204,11 +206,27 @@ public final class HyperparameterCatalog {
     /**
      * Loads the hyperparameters of {@code method} for a model: explicit file first, then the model
      * directory's {@code editunit-hparams/}, then the catalog entry of the model's configuration
-     * ({@link #modelName}).
+     * ({@link #modelName}). The values of {@link #resolve}.
      */
     public static ObjectNode load(String method, ModelConfig config, Path modelDir, Path explicitFile,
             Map<String, String> overrides) {
-        return finish(method, raw(method, config, modelDir, explicitFile, profileOf(overrides)), overrides);
+        return resolve(method, config, modelDir, explicitFile, overrides).node();
+    }
+
+    /**
+     * Resolves the hyperparameters of {@code method} for a model as {@link #load} does, and says where
+     * they came from: the explicit file (a directory stands for its file of the method,
+     * {@link #fileInDirectory}), else the model directory's {@code editunit-hparams/}, else the catalog
+     * entry of the model's configuration ({@link #modelName}).
+     *
+     * @param explicit a hyperparameter file or directory, or null
+     * @throws IllegalArgumentException when {@code explicit} is a directory without the method's file
+     *     ({@link #missingInDirectory}), and for the other errors of {@link #load}
+     */
+    public static ResolvedHyperparameters resolve(String method, ModelConfig config, Path modelDir, Path explicit,
+            Map<String, String> overrides) {
+        Found f = find(method, config, modelDir, explicit, profileOf(overrides));
+        return new ResolvedHyperparameters(method, finish(method, f.node(), overrides), f.origin(), f.source());
     }
 
     /**
@@ -216,32 +234,78 @@ public final class HyperparameterCatalog {
      * the method (per-mode {@code test_prefix} objects and {@code key_mode} as in the file). {@code editunit tune}
      * starts from it and writes it back with its settings.
      */
-    public static ObjectNode raw(String method, ModelConfig config, Path modelDir, Path explicitFile, String profile) {
-        ObjectNode node;
+    public static ObjectNode raw(String method, ModelConfig config, Path modelDir, Path explicit, String profile) {
+        return find(method, config, modelDir, explicit, profile).node();
+    }
+
+    /** A file found for a method, before overrides and per-method adjustments, with its origin and source. */
+    private record Found(ObjectNode node, String origin, String source) {}
+
+    private static Found find(String method, ModelConfig config, Path modelDir, Path explicit, String profile) {
         Path inModel = modelDir == null ? null : modelFile(modelDir, method);
-        if (explicitFile != null || inModel != null) {
-            Path file = explicitFile != null ? explicitFile : inModel;
+        if (explicit != null || inModel != null) {
+            Path file = explicit != null ? explicitFile(explicit, method) : inModel;
             if (profile != null) {
                 throw new IllegalArgumentException("profile=" + profile + " selects a shipped hyperparameter set, but "
-                        + method + " reads " + file + (explicitFile != null ? " (--hparams / hardedit.hparams)"
+                        + method + " reads " + file + (explicit != null ? " (--hparams / hardedit.hparams)"
                         : " (the model's editunit-hparams/)") + "; drop one of the two");
             }
-            node = readObject(file, method);
-        } else {
-            String name = modelName(config);
-            if (name == null) {
-                List<String> known = new ArrayList<>();
-                for (JsonNode m : models()) {
-                    known.add(describe(m));
-                }
-                throw new IllegalArgumentException("no " + method + " hyperparameters for this model ("
-                        + describe(config) + "): pass a file with --hparams or put one in <model>/editunit-hparams/"
-                        + fileOf(method) + "; the shipped files are starting points, matched on model_type and size: "
-                        + String.join(", ", known));
-            }
-            node = shipped(name, profile, method);
+            ObjectNode node = readObject(file, method);
+            return new Found(node, file.toAbsolutePath().normalize().toString(), ResolvedHyperparameters.sourceOf(node));
         }
-        return node;
+        String name = modelName(config);
+        if (name == null) {
+            List<String> known = new ArrayList<>();
+            for (JsonNode m : models()) {
+                known.add(describe(m));
+            }
+            throw new IllegalArgumentException("no " + method + " hyperparameters for this model ("
+                    + describe(config) + "): pass a file with --hparams or put one in <model>/editunit-hparams/"
+                    + fileOf(method) + "; the shipped files are starting points, matched on model_type and size: "
+                    + String.join(", ", known));
+        }
+        ObjectNode node = shipped(name, profile, method);
+        String origin = "catalog:" + name + (profile == null || profile.equals("reference") ? "" : "/" + profile);
+        return new Found(node, origin, ResolvedHyperparameters.sourceOf(node));
+    }
+
+    /** An explicit file as it is; a directory: its file of the method, which must exist. */
+    private static Path explicitFile(Path explicit, String method) {
+        if (!Files.isDirectory(explicit)) {
+            return explicit;
+        }
+        Path file = fileInDirectory(explicit, method);
+        if (file == null) {
+            throw new IllegalArgumentException(missingInDirectory(explicit, method));
+        }
+        return file;
+    }
+
+    /**
+     * The file of {@code method} in a directory of hyperparameter files, named as in a model's
+     * {@code editunit-hparams/} ({@link #modelFile}: c-rome and p-rome read {@code rome.json}, ft falls
+     * back to {@code ft-l.json}); a model directory that has an {@code editunit-hparams/} stands for it.
+     * Null: the directory has no file for the method.
+     */
+    public static Path fileInDirectory(Path dir, String method) {
+        return fileIn(hyperparameterDirectory(dir), method);
+    }
+
+    /**
+     * Why {@link #fileInDirectory} found nothing: names the directory searched, the method and the
+     * file it expected there.
+     */
+    public static String missingInDirectory(Path dir, String method) {
+        Path searched = hyperparameterDirectory(dir).toAbsolutePath().normalize();
+        String m = method.toLowerCase(Locale.ROOT);
+        return "hyperparameter directory " + searched + " has no " + fileOf(m) + " for method " + m
+                + (m.equals("ft") ? " (nor ft-l.json)" : "") + ": expected " + searched.resolve(fileOf(m));
+    }
+
+    /** {@code dir/editunit-hparams} when {@code dir} is a model directory that has one, else {@code dir}. */
+    private static Path hyperparameterDirectory(Path dir) {
+        Path inModel = dir.resolve("editunit-hparams");
+        return Files.isDirectory(inModel) ? inModel : dir;
     }
 
     /**
@@ -249,7 +313,11 @@ public final class HyperparameterCatalog {
      * own file is newer, {@code ft-l.json} when there is no {@code ft.json} (its ε is dropped). Null: none.
      */
     private static Path modelFile(Path modelDir, String method) {
-        Path dir = modelDir.resolve("editunit-hparams");
+        return fileIn(modelDir.resolve("editunit-hparams"), method);
+    }
+
+    /** {@code dir/<method's file>}, or {@code dir/ft-l.json} for ft without {@code ft.json}; null: neither. */
+    private static Path fileIn(Path dir, String method) {
         if (Files.isRegularFile(dir.resolve(fileOf(method)))) {
             return dir.resolve(fileOf(method));
         }

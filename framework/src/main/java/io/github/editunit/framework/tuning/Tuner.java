@@ -14,7 +14,6 @@ import io.github.editunit.framework.tracing.TokenRole;
 import io.github.editunit.framework.tracing.TraceSite;
 import io.github.editunit.framework.tracing.TraceSummary;
 import io.github.editunit.hardedit.cases.EditCase;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -96,9 +95,7 @@ public final class Tuner {
         int perEdit = config.batch() > 0 ? config.batch() : m.equals("memit") ? split.tune().size() : 1;
         ObjectNode start = HyperparameterCatalog.raw(m.endsWith("rome") ? "rome" : m, model.config(), modelDir,
                 config.startFile(), null);
-        String origin = config.startFile() != null ? config.startFile().toString()
-                : Files.isRegularFile(defaultTarget(modelDir, m)) ? modelLabel + "/editunit-hparams/" + HyperparameterCatalog.fileName(m)
-                        : "catalog:" + HyperparameterCatalog.modelName(model.config());
+        String origin = HyperparameterCatalog.resolve(m, model.config(), modelDir, config.startFile(), Map.of()).origin();
         int peak = config.trace() ? tracedPeak(split.tune()) : -1;
         SearchSpace space = SearchSpace.forMethod(m, model.config().layers(), peak, start);
         EditEvaluator evaluator = new EditEvaluator(model, pplSentences, 10, CollapseBound.ratio(1.5));
