@@ -36,8 +36,9 @@ public final class TunedFile {
         ObjectNode node = start.deepCopy();
         run.search().best().settings().forEach((k, v) -> node.set(k, HyperparameterCatalog.overrideValue(v)));
         node.put("_source", String.format(Locale.ROOT, "editunit tune %s on %s, %s: held-out ES %.3f PS %.3f NS %.3f "
-                + "(start: ES %.3f)", run.method(), run.model(), run.date(), run.bestHeldout().es(), run.bestHeldout().ps(),
-                run.bestHeldout().ns(), run.startHeldout().es()));
+                + "(start: %s)", run.method(), run.model(), run.date(), run.bestHeldout().es(), run.bestHeldout().ps(),
+                run.bestHeldout().ns(), run.startHeldout().error() != null ? "could not run"
+                        : String.format(Locale.ROOT, "ES %.3f", run.startHeldout().es())));
         ObjectNode p = node.putObject("_provenance");
         p.put("tool", "editunit tune");
         p.put("date", run.date());

@@ -95,7 +95,14 @@ public final class Tuner {
         int perEdit = config.batch() > 0 ? config.batch() : m.equals("memit") ? split.tune().size() : 1;
         ObjectNode start = HyperparameterCatalog.raw(m.endsWith("rome") ? "rome" : m, model.config(), modelDir,
                 config.startFile(), null);
+        // named as the user named it: the start file as given, the model's own file under the model's label
         String origin = HyperparameterCatalog.resolve(m, model.config(), modelDir, config.startFile(), Map.of()).origin();
+        String modelPath = modelDir.toAbsolutePath().normalize().toString();
+        if (config.startFile() != null) {
+            origin = config.startFile().toString();
+        } else if (origin.startsWith(modelPath)) {
+            origin = modelLabel + origin.substring(modelPath.length());
+        }
         int peak = config.trace() ? tracedPeak(split.tune()) : -1;
         SearchSpace space = SearchSpace.forMethod(m, model.config().layers(), peak, start);
         EditEvaluator evaluator = new EditEvaluator(model, pplSentences, 10, CollapseBound.ratio(1.5));
@@ -136,9 +143,11 @@ public final class Tuner {
         TrialResult bestHeldout = startWon ? startHeldout : runner.run(outcome.best().settings(), split.heldout());
         TunedFile.Run run = new TunedFile.Run(m, modelLabel, model.parameters().contentHash(), casesName, origin, split,
                 space, peak, outcome, startHeldout, bestHeldout, config.maxPplRatio(), config.maxOverShare(), date);
-        log.accept(String.format(Locale.ROOT, "[tune] held-out: start ES %.3f PS %.3f NS %.3f, chosen ES %.3f PS %.3f "
-                + "NS %.3f (%s)", startHeldout.es(), startHeldout.ps(), startHeldout.ns(), bestHeldout.es(),
-                bestHeldout.ps(), bestHeldout.ns(), outcome.best().settings()));
+        log.accept(String.format(Locale.ROOT, "[tune] held-out: start %s, chosen ES %.3f PS %.3f NS %.3f (%s)",
+                startHeldout.error() != null ? "could not run (" + startHeldout.error() + ")"
+                        : String.format(Locale.ROOT, "ES %.3f PS %.3f NS %.3f", startHeldout.es(), startHeldout.ps(),
+                                startHeldout.ns()),
+                bestHeldout.es(), bestHeldout.ps(), bestHeldout.ns(), outcome.best().settings()));
         return new Result(run, TunedFile.content(start, run));
     }
 
