@@ -91,7 +91,9 @@ final class EditCommand implements Callable<Integer> {
     @Option(names = "--no-ppl", description = "Skip perplexity after each edit.")
     boolean noPpl;
 
-    @Option(names = "--hparams", paramLabel = "FILE", description = "Hyperparameter JSON (default: catalog for the model).")
+    @Option(names = "--hparams", paramLabel = "FILE|DIR", description = "Hyperparameter JSON, or a directory of them "
+            + "(<method>.json, rome.json for the ROME modes; a model directory stands for its editunit-hparams/). "
+            + "Default: the model's editunit-hparams/, else the catalog's entry.")
     Path hparams;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a hyperparameter (repeatable).")
@@ -310,7 +312,15 @@ final class EditCommand implements Callable<Integer> {
         }
         requireFile(statsCorpus, "--stats-corpus");
         statsSources();
-        requireFile(hparams, "--hparams");
+        if (hparams != null && Files.isDirectory(hparams)) {
+            // a directory of tuned files (or a model directory with editunit-hparams/): the method's file must be there
+            if (io.github.editunit.framework.editing.HyperparameterCatalog.fileInDirectory(hparams, method) == null) {
+                throw new InputException("--hparams " + io.github.editunit.framework.editing.HyperparameterCatalog
+                        .missingInDirectory(hparams, method));
+            }
+        } else {
+            requireFile(hparams, "--hparams");
+        }
         modelOptions.check();
     }
 

@@ -133,6 +133,26 @@ class EditCommandTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("--hparams names a directory of tuned files: the method's file is used, a "
+            + "directory without it is an input error naming the expected file (rules out: the directory refused as "
+            + "'not a file', the catalog's file used instead of the directory's)")
+    void hparamsDirectory() throws Exception {
+        Path dir = tmp.resolve("tuned");
+        Files.createDirectories(dir);
+        String shipped = new String(getClass().getResourceAsStream(
+                "/io/github/editunit/framework/hparams/editunit-tiny/rome.json").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("memit.json"), "{}");
+        String err = inputError("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "c-rome",
+                "--limit", "1", "--hparams", dir.toString());
+        assertThat(err).contains("has no rome.json for method c-rome", dir.resolve("rome.json").toAbsolutePath().toString());
+        Files.writeString(dir.resolve("rome.json"), shipped.replace("\"layer\": 0", "\"layer\": 1"));
+        JsonNode doc = run("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
+                "--limit", "1", "--no-ppl", "--hparams", dir.toString(), "--stats-dir", sharedStats.toString(), "--json");
+        assertThat(doc.get("cases").get(0).path("diagnostics").path("layer").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aCollapseExitsWithOneAndCountsAsFailedNotAsAnError() throws Exception {
         CliRun r = CliRun.execute("edit", "--model", "bundled", "--cases", suite("single-edit.json"), "--method", "rome",
                 "--limit", "1", "--ppl-limit", "10", "--ppl-bound", "abs:1", "--stats-dir", sharedStats.toString(),
