@@ -1,0 +1,63 @@
+package io.github.editunit.framework.tuning;
+
+import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.ModelFiles;
+import io.github.editunit.framework.perplexity.SentenceCorpus;
+import io.github.editunit.framework.stats.StatisticsCache;
+import io.github.editunit.hardedit.cases.EditCase;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The last step of {@code train --cases}: tune each method on the sandbox's own cases and write the files into
+ * its {@code editunit-hparams/}, so the model directory carries working hyperparameters. Uses the sandbox's
+ * held-out perplexity corpus and its statistics corpus, and returns one line per method for the model card.
+ */
+public final class SandboxTuning {
+
+    /** What one method's tuning left in the model directory. */
+    public record Tuned(String method, boolean written, String summary) {}
+
+    private SandboxTuning() {}
+
+    /**
+     * @param modelDir   the finished sandbox (with {@code suites/heldout-ppl.json} and {@code stats-corpus.txt})
+     * @param cases      its cases
+     * @param methods    methods to tune, in order (rome's file also serves C-ROME and p-ROME)
+     * @param maxMinutes time budget per method (0: none)
+     */
+    public static List<Tuned> run(Path modelDir, List<EditCase> cases, String casesName, List<String> methods,
+            double maxMinutes, StatisticsCache cache, Consumer<String> log) throws IOException {
+        int heldout = Math.min(40, cases.size() / 2);
+        int tune = Math.min(20, cases.size() - heldout);
+        if (tune < 1 || heldout < 1) {
+            log.accept("[tune] " + cases.size() + " cases are too few to tune on (need at least 2); no hyperparameters written");
+            return List.of();
+        }
+        CaseSplit split = CaseSplit.of(cases, tune, heldout, 1);
+        List<String> ppl = SentenceCorpus.read(modelDir.resolve("suites/heldout-ppl.json")).limit(50).sentences();
+        List<Tuned> out = new ArrayList<>();
+        try (LanguageModel model = ModelFiles.load(modelDir)) {
+            Tuner tuner = new Tuner(model, modelDir, modelDir.getFileName().toString(), ppl, cache, log);
+            for (String m : methods) {
+                Tuner.Config config = new Tuner.Config(m, 0, null, 0, maxMinutes, 1.1, 0.1, true);
+                Tuner.Result r = tuner.run(config, split, casesName);
+                if (r.admissible()) {
+                    TunedFile.write(Tuner.defaultTarget(modelDir, m), r.content());
+                    TrialResult h = r.run().bestHeldout();
+                    out.add(new Tuned(m, true, String.format(Locale.ROOT, "%s: %s — held-out ES %.3f, PS %.3f, NS %.3f "
+                            + "on %d cases (median perplexity ratio %.3f)", m, r.run().search().best().settings(), h.es(),
+                            h.ps(), h.ns(), h.cases(), h.medianPplRatio())));
+                } else {
+                    out.add(new Tuned(m, false, m + ": no admissible setting in " + r.run().search().trials().size()
+                            + " trials; no file written"));
+                }
+            }
+        }
+        return out;
+    }
+}
