@@ -272,8 +272,10 @@ final class TrainCommand implements Callable<Integer> {
             staged.commit();
         }
         deleteCheckpoint(checkpoints);
-        System.err.printf(Locale.ROOT, "[train] done: %s, %d steps, loss %.4f → %.4f, %.0f tokens/s, training %.1f min,"
-                + " total %.1f min%n", out, built.report().steps(), built.report().firstLoss(),
+        System.err.printf(Locale.ROOT, "[train] done: %s, %d steps%s, loss %.4f → %.4f, %.0f tokens/s, training %.1f min,"
+                + " total %.1f min%n", out, built.report().steps(), built.report().resumedFromStep() > 0
+                        ? " (resumed at step " + built.report().resumedFromStep() + ": time and tokens/s of this run)" : "",
+                built.report().firstLoss(),
                 built.report().finalLoss(50), built.report().tokensPerSecond(), built.report().seconds() / 60,
                 (System.nanoTime() - t0) / 60e9);
         return 0;

@@ -109,9 +109,17 @@ public final class CaseSandboxRecipe {
                     + "neighbour prompts had not reached the floors %s when training ended (checked every %d steps "
                     + "on a sample of the cases)%n", report.steps(), stop.floors(), stop.every()));
         }
-        sb.append(String.format(Locale.ROOT, "- training time %.1f min on %d CPU cores (%.0f tokens/s), %.1f epochs; "
-                + "tokenizer %.1f s%n", report.seconds() / 60, Runtime.getRuntime().availableProcessors(),
-                report.tokensPerSecond(), report.epochs(), built.tokenizerSeconds()));
+        if (report.resumedFromStep() > 0) {
+            sb.append(String.format(Locale.ROOT, "- training time %.1f min on %d CPU cores (%.0f tokens/s) for steps "
+                    + "%d-%d: resumed from a checkpoint at step %d, the earlier run's time is not recorded; %.1f "
+                    + "epochs in all; tokenizer %.1f s%n", report.seconds() / 60,
+                    Runtime.getRuntime().availableProcessors(), report.tokensPerSecond(), report.resumedFromStep() + 1,
+                    report.steps(), report.resumedFromStep(), report.epochs(), built.tokenizerSeconds()));
+        } else {
+            sb.append(String.format(Locale.ROOT, "- training time %.1f min on %d CPU cores (%.0f tokens/s), %.1f epochs; "
+                    + "tokenizer %.1f s%n", report.seconds() / 60, Runtime.getRuntime().availableProcessors(),
+                    report.tokensPerSecond(), report.epochs(), built.tokenizerSeconds()));
+        }
         sb.append(String.format(Locale.ROOT, "- loss %.3f → %.4f (mean of last 50 steps)%n%n", report.firstLoss(),
                 report.finalLoss(50)));
         sb.append("## Metrics\n\nFact recall of all the cases (ground truths; `./editunit eval-facts --model ")

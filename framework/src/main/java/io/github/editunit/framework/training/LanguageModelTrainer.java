@@ -136,6 +136,7 @@ public final class LanguageModelTrainer {
         }
         long start = System.nanoTime();
         int done = first;
+        long tokensBefore = tokens;
         try {
             for (int step = first; step < config.steps(); step++) {
                 Interruption.checkpoint();
@@ -181,7 +182,7 @@ public final class LanguageModelTrainer {
             System.err.printf(Locale.ROOT, "[train] %d step(s) skipped because the loss or gradient was not finite%n",
                     skipped);
         }
-        return new TrainingReport(done, losses, tokens, seconds, epochs, skipped);
+        return new TrainingReport(done, losses, tokens, seconds, epochs, skipped, first, tokensBefore);
     }
 
     private double[] step(List<int[]> sequences, int step) {
