@@ -2,6 +2,9 @@ package io.github.editunit.framework.cli;
 
 import io.github.editunit.framework.storage.StagedDirectory;
 import io.github.editunit.framework.training.CaseCorpus;
+import io.github.editunit.framework.training.CaseSandboxRecipe;
+import io.github.editunit.framework.training.RecallFloorStop;
+import io.github.editunit.framework.training.RecallFloors;
 import io.github.editunit.framework.training.SandboxModelBuilder;
 import io.github.editunit.framework.training.TrainingCheckpoint;
 import io.github.editunit.framework.training.TinyModelSpec;
@@ -88,6 +91,28 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --cases: how often each fact statement appears in the corpus.")
     int repetitions;
 
+    @Option(names = "--recall-floors", paramLabel = "E,P,N",
+            description = "With --cases: stop training once top-1 recall of the cases' edit, paraphrase and "
+                    + "neighbour prompts reaches these floors (default 0.98,0.9,0.95); --steps is the maximum.")
+    String recallFloors;
+
+    @Option(names = "--recall-every", paramLabel = "N",
+            description = "With --cases: measure recall every N steps (default " + RecallFloorStop.DEFAULT_EVERY
+                    + "); 0: no recall check, train --steps steps.")
+    Integer recallEvery;
+
+    @Option(names = "--recall-sample", paramLabel = "N",
+            description = "With --cases: measure recall on a seeded sample of N cases (default "
+                    + RecallFloorStop.DEFAULT_SAMPLE + ").")
+    Integer recallSample;
+
+    @Option(names = "--background-subjects", paramLabel = "N",
+            description = "With --cases: subjects of the generated background world (seed "
+                    + CaseCorpus.BACKGROUND_WORLD_SEED + ") whose documents the case facts are mixed into "
+                    + "(default: one per case, at least one per subject kind, at most "
+                    + CaseCorpus.MAX_BACKGROUND_SUBJECTS + ").")
+    Integer backgroundSubjects;
+
     TinyModelSpec spec() {
         String a = arch.toLowerCase(java.util.Locale.ROOT);
         if (!TinyModelSpec.ARCHITECTURES.contains(a)) {
@@ -110,9 +135,96 @@ final class TrainCommand implements Callable<Integer> {
         return v != null ? v : d;
     }
 
+    /** Rejects the --cases options in a --world run. */
+    private void rejectCaseOptions() {
+        for (Object given : new Object[] {recallFloors, recallEvery, recallSample, backgroundSubjects}) {
+            if (given != null) {
+                throw new InputException("--recall-floors, --recall-every, --recall-sample and "
+                        + "--background-subjects apply to --cases only");
+            }
+        }
+    }
+
+    /** The recall floors of a --cases run; null with --recall-every 0. Checks the recall options. */
+    RecallFloors floors() {
+        int every = recallEvery();
+        if (every < 0) {
+            throw new InputException("--recall-every " + every + ": must be 0 (no check) or a number of steps");
+        }
+        if (recallSample() < 1) {
+            throw new InputException("--recall-sample " + recallSample() + ": must be at least 1 case");
+        }
+        if (every == 0) {
+            if (recallFloors != null || recallSample != null) {
+                throw new InputException("--recall-every 0 turns the recall check off: --recall-floors and "
+                        + "--recall-sample would be ignored");
+            }
+            return null;
+        }
+        try {
+            return recallFloors != null ? RecallFloors.parse(recallFloors) : RecallFloors.DEFAULT;
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--recall-floors: " + e.getMessage());
+        }
+    }
+
+    private int recallEvery() {
+        return recallEvery != null ? recallEvery : RecallFloorStop.DEFAULT_EVERY;
+    }
+
+    private int recallSample() {
+        return recallSample != null ? recallSample : RecallFloorStop.DEFAULT_SAMPLE;
+    }
+
+    private void checkCaseOptions() {
+        if (repetitions < 1) {
+            throw new InputException("--repetitions " + repetitions + ": must be at least 1");
+        }
+        if (backgroundSubjects != null && (backgroundSubjects < CaseCorpus.MIN_BACKGROUND_SUBJECTS
+                || backgroundSubjects > CaseCorpus.MAX_BACKGROUND_SUBJECTS)) {
+            throw new InputException("--background-subjects " + backgroundSubjects + ": must be between "
+                    + CaseCorpus.MIN_BACKGROUND_SUBJECTS + " and " + CaseCorpus.MAX_BACKGROUND_SUBJECTS);
+        }
+    }
+
+    /** The command line that writes the same sandbox, every setting explicit. */
+    private String reproduce(TinyModelSpec spec, CaseCorpus corpus, RecallFloorStop stop) {
+        StringBuilder b = new StringBuilder("./editunit train --cases");
+        for (Path f : source.cases) {
+            b.append(' ').append(f);
+        }
+        b.append(" --out ").append(out.getFileName()).append(" --arch ").append(spec.architecture());
+        if (spec.kvHeads() != spec.heads()) {
+            b.append(" --kv-heads ").append(spec.kvHeads());
+        }
+        b.append(String.format(Locale.ROOT, " --layers %d --width %d --heads %d --context %d --vocab %d --steps %d "
+                + "--batch-tokens %d --lr %s --seed %d --repetitions %d --background-subjects %d", spec.layers(),
+                spec.width(), spec.heads(), spec.contextLength(), spec.vocabSize(), spec.steps(), spec.batchTokens(),
+                spec.learningRate(), spec.seed(), repetitions, corpus.backgroundSubjects()));
+        if (packed) {
+            b.append(" --packed");
+        }
+        if (stop == null) {
+            b.append(" --recall-every 0");
+        } else {
+            RecallFloors f = stop.floors();
+            b.append(String.format(Locale.ROOT, " --recall-floors %s,%s,%s --recall-every %d --recall-sample %d",
+                    f.edit(), f.paraphrase(), f.neighbour(), stop.every(), recallSample()));
+        }
+        return b.toString();
+    }
+
     @Override
     public Integer call() throws Exception {
         TinyModelSpec spec = spec();
+        long t0 = System.nanoTime();
+        RecallFloors floors = null;
+        if (source.world != null) {
+            rejectCaseOptions();
+        } else {
+            checkCaseOptions();
+            floors = floors();
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         SandboxModelBuilder.Built built;
         Path checkpoints = resume != null ? resume : checkpointDirectory(out);
@@ -129,18 +241,43 @@ final class TrainCommand implements Callable<Integer> {
                 built = new SandboxModelBuilder(spec, packed).withCheckpoints(checkpoints, checkpointEvery, resume != null)
                         .build(world.trainingDocuments(), world.singleTokenWords(), staged.path(), meta);
             } else {
-                CaseCorpus corpus = CaseCorpus.fromCaseFiles(source.cases, repetitions, spec.seed());
+                CaseCorpus corpus = CaseCorpus.fromCaseFiles(source.cases, repetitions, spec.seed(), backgroundSubjects);
+                RecallFloorStop stop = floors == null ? null
+                        : RecallFloorStop.onCases(corpus.cases(), floors, recallEvery(), recallSample(), spec.seed());
+                System.err.printf(Locale.ROOT, "[train] %d cases: %d case documents mixed into %d documents of the "
+                        + "background world (seed %d, %d subjects)%s%n", corpus.cases().size(), corpus.caseDocuments(),
+                        corpus.documents().size() - corpus.caseDocuments(), CaseCorpus.BACKGROUND_WORLD_SEED,
+                        corpus.backgroundSubjects(), stop == null ? "; " + spec.steps() + " steps"
+                                : "; at most " + spec.steps() + " steps, stopping when top-1 recall reaches "
+                                        + stop.floors() + " (checked every " + stop.every() + " steps)");
                 meta.put("editunit.cases", source.cases.toString());
                 meta.put("editunit.architecture", spec.architecture());
-                built = new SandboxModelBuilder(spec, packed).withCheckpoints(checkpoints, checkpointEvery, resume != null)
-                        .build(corpus.documents(), corpus.singleTokenWords(), staged.path(), meta);
+                meta.put("editunit.background_world_seed", Long.toString(CaseCorpus.BACKGROUND_WORLD_SEED));
+                meta.put("editunit.background_subjects", Integer.toString(corpus.backgroundSubjects()));
+                String cases = source.cases.stream().map(p -> "`" + p.getFileName() + "`")
+                        .collect(java.util.stream.Collectors.joining(", "));
+                CaseSandboxRecipe.Result r = new CaseSandboxRecipe(spec, new SandboxModelBuilder(spec, packed)
+                        .withCheckpoints(checkpoints, checkpointEvery, resume != null), stop, reproduce(spec, corpus, stop))
+                        .write(corpus, cases, staged.path(), out.toAbsolutePath().normalize().getFileName().toString(),
+                                meta);
+                built = r.built();
+                r.recall().forEach((k, v) -> System.err.printf(Locale.ROOT,
+                        "[train] recall %s: top-1 %.4f exact %.4f (%d prompts)%n", k, v.top1(), v.exact(), v.facts()));
+                System.err.printf(Locale.ROOT, "[train] held-out perplexity %.3f (%d texts); %s%n", r.perplexity().ppl(),
+                        r.perplexity().sentences(), r.stoppedAt() > 0
+                                ? "recall floors reached at step " + r.stoppedAt()
+                                : stop == null ? "fixed steps" : "recall floors NOT reached within " + spec.steps()
+                                        + " steps");
             }
             staged.commit();
         }
         deleteCheckpoint(checkpoints);
-        System.err.printf(Locale.ROOT, "[train] done: %s, loss %.4f → %.4f, %.0f tokens/s, %.1f min%n", out,
-                built.report().firstLoss(), built.report().finalLoss(50), built.report().tokensPerSecond(),
-                built.report().seconds() / 60);
+        System.err.printf(Locale.ROOT, "[train] done: %s, %d steps%s, loss %.4f → %.4f, %.0f tokens/s, training %.1f min,"
+                + " total %.1f min%n", out, built.report().steps(), built.report().resumedFromStep() > 0
+                        ? " (resumed at step " + built.report().resumedFromStep() + ": time and tokens/s of this run)" : "",
+                built.report().firstLoss(),
+                built.report().finalLoss(50), built.report().tokensPerSecond(), built.report().seconds() / 60,
+                (System.nanoTime() - t0) / 60e9);
         return 0;
     }
 

@@ -20,9 +20,20 @@ public final class CaseFactRecall {
     public static final List<String> GROUPS = List.of("edit", "paraphrase", "neighbour");
 
     private final FactRecall recall;
+    private final boolean timings;
 
     public CaseFactRecall(LanguageModel model, int batchSize) {
-        this.recall = new FactRecall(model, batchSize);
+        this(new FactRecall(model, batchSize), true);
+    }
+
+    private CaseFactRecall(FactRecall recall, boolean timings) {
+        this.recall = recall;
+        this.timings = timings;
+    }
+
+    /** The same measurement without a timing line per group on stderr (for callers that report it themselves). */
+    public CaseFactRecall quiet() {
+        return new CaseFactRecall(recall, false);
     }
 
     /** Results per group ({@link #GROUPS} order). */
@@ -51,6 +62,9 @@ public final class CaseFactRecall {
     private FactRecallResult timed(String name, List<PromptTarget> facts) {
         long t0 = System.nanoTime();
         FactRecallResult r = recall.evaluate(facts);
+        if (!timings) {
+            return r;
+        }
         System.err.printf(Locale.ROOT, "[eval-facts] %s: %d prompt(s) in %.1fs%n", name, facts.size(),
                 (System.nanoTime() - t0) / 1e9);
         return r;

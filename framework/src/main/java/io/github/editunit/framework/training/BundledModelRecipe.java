@@ -1,6 +1,5 @@
 package io.github.editunit.framework.training;
 
-import io.github.editunit.framework.diagnostics.ResidualNormProfile;
 import io.github.editunit.framework.metrics.CaseFactRecall;
 import io.github.editunit.framework.metrics.FactRecallResult;
 import io.github.editunit.framework.model.LanguageModel;
@@ -16,15 +15,9 @@ import io.github.editunit.hardedit.world.WorldFiles;
 import io.github.editunit.hardedit.world.WorldSpec;
 import io.github.editunit.models.ModelManifest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -36,8 +29,6 @@ import java.util.Map;
 public final class BundledModelRecipe {
 
     public static final long WORLD_SEED = 42;
-    /** Training documents copied next to the model as its default statistics corpus. */
-    public static final int STATS_CORPUS_DOCUMENTS = 2000;
 
     private final TinyModelSpec spec;
 
@@ -107,46 +98,24 @@ public final class BundledModelRecipe {
         try (LanguageModel model = ModelFiles.load(dir)) {
             WorldFiles files = WorldFiles.write(world, s -> model.tokenizer().encode(s).length, suites);
             Files.deleteIfExists(files.corpus()); // regenerable (./editunit world), too large to ship
-            List<String> docs = world.trainingDocuments();
-            Files.write(dir.resolve("stats-corpus.txt"), docs.subList(0, Math.min(STATS_CORPUS_DOCUMENTS, docs.size())),
-                    StandardCharsets.UTF_8);
+            ModelCorpusFiles.writeStatsCorpus(dir, world.trainingDocuments());
 
             Map<String, FactRecallResult> recall = new CaseFactRecall(model, 32)
                     .evaluate(CaseFileReader.readStrict(files.singleEditExtended()));
             SentenceCorpus heldOut = SentenceCorpus.read(files.heldOutPerplexity());
             PerplexityResult ppl = Perplexity.withDefaults().compute(model, heldOut.sentences());
-            List<int[]> texts = new ArrayList<>();
-            for (String s : heldOut.sentences()) {
-                texts.add(model.tokenizer().encodeInput(s.strip()));
-            }
-            double[] ratios = ResidualNormProfile.firstPositionRatios(model, texts);
+            double[] ratios = ModelCardSections.firstPositionRatios(model, heldOut.sentences());
             long firstToken = CaseFileReader.readStrict(files.singleEdit()).size();
             Files.writeString(dir.resolve("MODEL_CARD.md"),
-                    card(model, built, recall, ppl, ratios, sha256(dir.resolve("model.safetensors"))));
+                    card(model, built, recall, ppl, ratios, ModelCardSections.sha256(dir.resolve("model.safetensors"))));
             System.err.println("[train-tiny] model card for " + out + " (" + firstToken + " single-edit cases)");
             recall.forEach((k, r) -> System.err.printf(Locale.ROOT, "[train-tiny] %s top1 %.4f exact %.4f pTrue %.4f%n",
                     k, r.top1(), r.exact(), r.pTrue()));
         }
     }
 
-    static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            try (var in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0;) {
-                    d.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private String card(LanguageModel model, TrainingSummary built, Map<String, FactRecallResult> recall,
             PerplexityResult ppl, double[] ratios, String sha) {
-        var c = model.config();
         StringBuilder sb = new StringBuilder();
         boolean llama = spec.architecture().equals("llama");
         sb.append("# ").append(name()).append("\n\n");
@@ -155,26 +124,7 @@ public final class BundledModelRecipe {
                 .append("that edit suites run offline in minutes. It knows the world's facts; it knows nothing else.\n\n");
         sb.append(llama ? "Reproduce: `./editunit train-tiny --arch llama`" : "Reproduce: `./editunit train-tiny`")
                 .append(" (writes this directory, including this card).\n\n");
-        sb.append("## Configuration\n\n| | |\n|---|---|\n");
-        if (llama) {
-            sb.append(String.format(Locale.ROOT, "| architecture | llama (RMSNorm, rotary rotate_half θ 10000, SwiGLU MLP, "
-                    + "grouped-query attention, untied head, no biases) |%n"));
-            sb.append(String.format(Locale.ROOT, "| layers / width / heads / kv-heads / MLP inner | %d / %d / %d / %d / %d |%n",
-                    c.layers(), c.width(), c.heads(), spec.kvHeads(), c.innerWidth()));
-            sb.append(String.format(Locale.ROOT, "| context / vocabulary | %d / %d (byte-level BPE trained on the corpus; "
-                    + "`%s` added at the start of every sequence, as Llama 3's tokenizer does) |%n",
-                    c.contextLength(), c.vocabSize(), io.github.editunit.framework.tokenizer.TokenizerFiles.BEGIN_OF_TEXT));
-        } else {
-            sb.append(String.format(Locale.ROOT, "| architecture | gpt2 (learned positions, pre-LN, GELU tanh, tied head) |%n"));
-            sb.append(String.format(Locale.ROOT, "| layers / width / heads / MLP inner | %d / %d / %d / %d |%n",
-                    c.layers(), c.width(), c.heads(), c.innerWidth()));
-            sb.append(String.format(Locale.ROOT, "| context / vocabulary | %d / %d (byte-level BPE trained on the corpus) |%n",
-                    c.contextLength(), c.vocabSize()));
-        }
-        sb.append(String.format(Locale.ROOT, "| parameters | %,d |%n", model.parameters().parameterCount()));
-        sb.append(String.format(Locale.ROOT, "| weights sha256 (model.safetensors) | `%s` |%n", sha));
-        sb.append(String.format(Locale.ROOT, "| weights content hash (`model-info`) | `%s` |%n%n",
-                model.parameters().contentHash()));
+        sb.append(ModelCardSections.configuration(model, spec, sha));
         sb.append("## Recipe\n\n");
         sb.append(String.format(Locale.ROOT, "- corpus: %d training documents of the seed-42 world (facts with their "
                 + "training templates, mixed with background sentences; one template per fact held out)%n",
@@ -189,27 +139,13 @@ public final class BundledModelRecipe {
                 built.firstLoss(), built.finalLoss()));
         sb.append("## Metrics\n\nFact recall on `suites/single-edit.extended.json` (ground truths; `./editunit eval-facts "
                 + "--model models/" + name() + " --cases models/" + name() + "/suites/single-edit.extended.json`):\n\n");
-        sb.append("| prompts | n | top-1 (first object token) | exact (whole object, greedy) | mean P(true object) |\n"
-                + "|---|---|---|---|---|\n");
-        recall.forEach((k, r) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f |%n", k,
-                r.facts(), r.top1(), r.exact(), r.pTrue())));
-        sb.append(String.format(Locale.ROOT, "%nHeld-out perplexity (`suites/heldout-ppl.json`, ME-PPL recipe): "
-                + "PPL %.3f (mean of per-sentence), corpus PPL %.3f, %d sentences, %d tokens.%n%n",
-                ppl.ppl(), ppl.corpusPpl(), ppl.sentences(), ppl.tokens()));
-        sb.append("## First-position activation\n\nRatio of the residual-stream norm at position 0 to the mean at other "
-                + "positions, per layer (block outputs, held-out texts). Pretrained GPT-2 shows ratios in the tens "
-                + "(the \"massive activation\" behind first-token ROME collapse)."
-                + (model.tokenizer().addsBos() ? " Here position 0 is the BOS token `" + model.tokenizer().bosToken()
-                        + "` every input starts with (pretrained Llama models put their massive activation there), so "
-                        + "a subject is never at position 0: a first-token subject sits at position 1." : "")
-                + "\n\n| layer | ratio |\n|---|---|\n");
-        for (int l = 0; l < ratios.length; l++) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.3f |%n", l, ratios[l]));
-        }
+        sb.append(ModelCardSections.recallTable(recall)).append('\n');
+        sb.append(ModelCardSections.heldOutPerplexity(ppl));
+        sb.append(ModelCardSections.firstPositionActivation(model, ratios));
         sb.append("\n## Files\n\n- `config.json`, `model.safetensors`, `tokenizer.json`, `vocab.json`, `merges.txt`, "
                 + "`tokenizer_config.json`: the Hugging Face layout\n- `suites/`: edit suites (CounterFact flat and "
                 + "extended formats), `heldout-ppl.json` (ME-PPL format), `facts.json` (the world)\n"
-                + "- `stats-corpus.txt`: the first " + STATS_CORPUS_DOCUMENTS + " training documents, the default "
+                + "- `stats-corpus.txt`: the first " + ModelCorpusFiles.STATS_CORPUS_DOCUMENTS + " training documents, the default "
                 + "corpus for covariance statistics\n"
                 + "- `" + ModelManifest.FILE_NAME + "`: size and SHA-256 of every file, written last; loading checks "
                 + "the files against it\n");

@@ -40,6 +40,7 @@ public final class LanguageModelTrainer {
     private Path checkpointDir;
     private int checkpointEvery;
     private Path resumeDir;
+    private EarlyStop earlyStop;
 
     public LanguageModelTrainer(LanguageModel model, TrainingConfig config) {
         this.model = model;
@@ -59,6 +60,15 @@ public final class LanguageModelTrainer {
     /** Continues from the checkpoint in {@code dir} (made for the same data and settings). */
     public LanguageModelTrainer resumeFrom(Path dir) {
         this.resumeDir = dir;
+        return this;
+    }
+
+    /**
+     * Asks {@code stop} after every step whether to stop before {@link TrainingConfig#steps()} (which
+     * stays the maximum and keeps defining the learning-rate schedule).
+     */
+    public LanguageModelTrainer stopEarly(EarlyStop stop) {
+        this.earlyStop = stop;
         return this;
     }
 
@@ -126,6 +136,7 @@ public final class LanguageModelTrainer {
         }
         long start = System.nanoTime();
         int done = first;
+        long tokensBefore = tokens;
         try {
             for (int step = first; step < config.steps(); step++) {
                 Interruption.checkpoint();
@@ -141,6 +152,9 @@ public final class LanguageModelTrainer {
                 done = step + 1;
                 if (onStep != null) {
                     onStep.accept(step);
+                }
+                if (earlyStop != null && done < config.steps() && earlyStop.shouldStop(model, done)) {
+                    break;
                 }
                 if (checkpointDir != null && checkpointEvery > 0 && done % checkpointEvery == 0 && done < config.steps()) {
                     writeCheckpoint(done, tokens, losses, fingerprint);
@@ -163,12 +177,12 @@ public final class LanguageModelTrainer {
         }
         progress.finish();
         double seconds = (System.nanoTime() - start) / 1e9;
-        double epochs = (double) config.steps() / batches.batchesPerEpoch();
+        double epochs = (double) done / batches.batchesPerEpoch();
         if (skipped > 0) {
             System.err.printf(Locale.ROOT, "[train] %d step(s) skipped because the loss or gradient was not finite%n",
                     skipped);
         }
-        return new TrainingReport(config.steps(), losses, tokens, seconds, epochs, skipped);
+        return new TrainingReport(done, losses, tokens, seconds, epochs, skipped, first, tokensBefore);
     }
 
     private double[] step(List<int[]> sequences, int step) {

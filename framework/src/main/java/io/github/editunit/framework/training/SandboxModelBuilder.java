@@ -46,6 +46,7 @@ public final class SandboxModelBuilder {
     private Path checkpointDir;
     private int checkpointEvery;
     private boolean resume;
+    private EarlyStop earlyStop;
 
     public SandboxModelBuilder(TinyModelSpec spec) {
         this(spec, false);
@@ -69,6 +70,15 @@ public final class SandboxModelBuilder {
         this.checkpointDir = dir;
         this.checkpointEvery = every;
         this.resume = resume;
+        return this;
+    }
+
+    /**
+     * Lets {@code stop} end the training before the spec's steps, which stay the maximum (see
+     * {@link LanguageModelTrainer#stopEarly}).
+     */
+    public SandboxModelBuilder withEarlyStop(EarlyStop stop) {
+        this.earlyStop = stop;
         return this;
     }
 
@@ -152,7 +162,16 @@ public final class SandboxModelBuilder {
             long tokens = sequences.stream().mapToLong(s -> s.length).sum();
             System.err.printf(Locale.ROOT, "[train] %d sequences, %d tokens (%d truncated to %d); model %s%n",
                     sequences.size(), tokens, truncated, spec.contextLength(), config);
-            try (LanguageModel model = LanguageModel.random(config, spec.seed(), null, Device.cpu())) {
+            // the model owns a tokenizer of its own, for the recall checks of an early stop
+            TextTokenizer modelTokenizer = TextTokenizer.load(out);
+            LanguageModel created;
+            try {
+                created = LanguageModel.random(config, spec.seed(), modelTokenizer, Device.cpu());
+            } catch (RuntimeException e) {
+                modelTokenizer.close();
+                throw e;
+            }
+            try (LanguageModel model = created) {
                 LanguageModelTrainer trainer = new LanguageModelTrainer(model, spec.trainingConfig());
                 if (checkpointDir != null) {
                     trainer.checkpointTo(checkpointDir, checkpointEvery);
@@ -160,9 +179,15 @@ public final class SandboxModelBuilder {
                         trainer.resumeFrom(checkpointDir);
                     }
                 }
+                if (earlyStop != null) {
+                    trainer.stopEarly(earlyStop);
+                }
                 TrainingReport report = trainer.train(sequences, Progress.toStderr("train", spec.steps(), "steps"), null);
                 Map<String, String> meta = new LinkedHashMap<>(metadata);
-                meta.put("editunit.steps", Integer.toString(spec.steps()));
+                meta.put("editunit.steps", Integer.toString(report.steps()));
+                if (earlyStop != null) {
+                    meta.put("editunit.max_steps", Integer.toString(spec.steps()));
+                }
                 meta.put("editunit.final_loss", String.format(Locale.ROOT, "%.4f", report.finalLoss(50)));
                 meta.putAll(new TrainingSummary(documents.size(), tokSeconds, report.seconds(), report.tokensPerSecond(),
                         report.epochs(), report.firstLoss(), report.finalLoss(50)).metadata());

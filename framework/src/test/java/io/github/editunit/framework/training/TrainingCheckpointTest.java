@@ -67,6 +67,11 @@ class TrainingCheckpointTest {
                     .train(data(), Progress.silent(), null);
             assertThat(r.losses()).hasSize(30);
             assertThat(model.parameters().contentHash()).as("resumed run = uninterrupted run").isEqualTo(uninterrupted);
+            // the report knows it resumed: its time and throughput are this run's, not the whole training's
+            assertThat(r.resumedFromStep()).isEqualTo(13);
+            assertThat(r.resumedTokens()).isPositive().isLessThan(r.tokens());
+            assertThat(r.tokensPerSecond()).isCloseTo((r.tokens() - r.resumedTokens()) / r.seconds(),
+                    org.assertj.core.api.Assertions.within(1e-6));
         }
     }
 

@@ -105,6 +105,16 @@ public final class FactWorld {
         return corpus.documents();
     }
 
+    /**
+     * The background sentences (filler from the world's grammar, no facts) the training documents use,
+     * sorted. Texts that mix other statements into this background stay disjoint from
+     * {@link #heldOutPerplexityTexts()} as long as they take their filler from here.
+     */
+    public synchronized List<String> backgroundSentences() {
+        trainingDocuments();
+        return List.copyOf(new TreeSet<>(corpus.backgroundSentences()));
+    }
+
     /** Held-out perplexity texts, each starting with a space (ME-PPL style); none occurs in training. */
     public synchronized List<String> heldOutPerplexityTexts() {
         if (heldOut == null) {

@@ -51,7 +51,7 @@ public record WorldFiles(Path directory, int sequentialEdits) {
         try {
             Files.createDirectories(directory);
             writeLines(world.trainingDocuments(), files.corpus());
-            writeHeldOut(world.heldOutPerplexityTexts(), files.heldOutPerplexity());
+            writeHeldOutPerplexity(world.heldOutPerplexityTexts(), files.heldOutPerplexity());
             List<EditCase> single = suites.singleEditSuite();
             CaseFileWriter.writeFlat(single, files.singleEdit());
             CaseFileWriter.writeExtended(single, files.singleEditExtended());
@@ -122,7 +122,11 @@ public record WorldFiles(Path directory, int sequentialEdits) {
         }
     }
 
-    private static void writeHeldOut(List<String> texts, Path file) throws IOException {
+    /**
+     * Writes held-out perplexity texts in the ME-PPL format of {@code heldout-ppl.json}: an array of
+     * {@code {"Corpus": "EditUnitWorld", "Text": " ..."}}.
+     */
+    public static void writeHeldOutPerplexity(List<String> texts, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              JsonGenerator g = new JsonFactory().createGenerator(out)) {
             g.setPrettyPrinter(CaseFileWriter.prettyPrinter());

@@ -36,6 +36,28 @@ class FactWorldTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("the background sentences are the training documents' filler, sorted, and none "
+            + "is in a held-out text (rules out filler that would leak held-out text into a corpus built from it)")
+    void backgroundSentencesAreTrainingFillerDisjointFromHeldOut() {
+        FactWorld small = FactWorld.generate(WorldSpec.defaults(42).withSubjectCount(40));
+        List<String> background = small.backgroundSentences();
+        assertThat(background).isNotEmpty().isSorted().doesNotHaveDuplicates();
+        String training = String.join("\n", small.trainingDocuments());
+        for (String s : background) {
+            assertThat(training).contains(s);
+            assertThat(small.heldOutPerplexityTexts()).noneMatch(h -> h.contains(s));
+        }
+        // no fact statement among them
+        Set<String> statements = new HashSet<>();
+        for (Fact f : small.facts()) {
+            for (String t : f.trainingTemplates()) {
+                statements.add(f.statement(t));
+            }
+        }
+        assertThat(background).doesNotContainAnyElementsOf(statements);
+    }
+
+    @Test
     void defaultWorldIsDeterministicToo() {
         FactWorld again = FactWorld.generate(DefaultWorld.SPEC);
         assertThat(again.subjects()).isEqualTo(world.subjects());
