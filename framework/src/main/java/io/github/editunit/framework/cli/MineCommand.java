@@ -130,8 +130,7 @@ public final class MineCommand implements Callable<Integer> {
         // the command as typed (the model as named, e.g. "bundled", not the directory it resolved to)
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         String command = "./editunit " + String.join(" ", args); // originalArgs starts with the subcommand
-        String modelArg = args.indexOf("--model") >= 0 && args.indexOf("--model") + 1 < args.size()
-                ? args.get(args.indexOf("--model") + 1) : String.valueOf(modelOptions.model.getFileName());
+        String modelArg = modelOptions.asTyped(args);
         String what = String.format(Locale.ROOT, "Model `%s`, method %s, perplexity bound %s on %d sentences of `%s`, "
                 + "canaries: %d facts (%s), bound %s.", modelArg, method, bound, pplLimit, corpus.getFileName(),
                 canarySet.size(), canarySet.name(), cBound);

@@ -60,6 +60,15 @@ final class ModelOptions {
         }
     }
 
+    /**
+     * The model as the user typed it on the command line ({@code bundled}, a relative directory), for reports that
+     * must be rerunnable anywhere; the resolved directory's name when {@code --model} is not among the arguments.
+     */
+    String asTyped(java.util.List<String> originalArgs) {
+        int at = originalArgs.indexOf("--model");
+        return at >= 0 && at + 1 < originalArgs.size() ? originalArgs.get(at + 1) : String.valueOf(model.getFileName());
+    }
+
     LanguageModel load() throws IOException {
         check();
         long t0 = System.nanoTime();

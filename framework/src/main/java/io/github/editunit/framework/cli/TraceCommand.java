@@ -5,7 +5,6 @@ import io.github.editunit.framework.editing.RomeHyperparameters;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.progress.Progress;
 import io.github.editunit.framework.storage.AtomicFiles;
-import io.github.editunit.framework.tracing.CaseTrace;
 import io.github.editunit.framework.tracing.CausalTracer;
 import io.github.editunit.framework.tracing.TraceReport;
 import io.github.editunit.framework.tracing.TraceSummary;
@@ -13,7 +12,6 @@ import io.github.editunit.hardedit.cases.CaseFileReader;
 import io.github.editunit.hardedit.cases.EditCase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,35 +87,22 @@ public final class TraceCommand implements Callable<Integer> {
         modelOptions.check();
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         String command = "./editunit " + String.join(" ", args);
-        String modelArg = args.indexOf("--model") >= 0 && args.indexOf("--model") + 1 < args.size()
-                ? args.get(args.indexOf("--model") + 1) : String.valueOf(modelOptions.model.getFileName());
+        String modelArg = modelOptions.asTyped(args);
         TraceReport report;
         try (LanguageModel model = modelOptions.load()) {
             CausalTracer tracer = new CausalTracer(model, options);
-            List<EditCase> known = new ArrayList<>();
-            for (EditCase c : withTruth) {
-                if (limit > 0 && known.size() == limit) {
-                    break;
-                }
-                if (allCases || tracer.cleanPrediction(c)[1] > 0) {
-                    known.add(c);
-                }
-            }
+            List<EditCase> known = tracer.knownFacts(withTruth, limit, allCases);
             if (known.isEmpty()) {
                 throw new InputException("the model predicts none of the " + withTruth.size() + " true objects of " + file
                         + " top-1; trace them anyway with --all-cases");
             }
-            double std = options.noiseScale() * tracer.subjectEmbeddingStd(known);
+            double std = tracer.noiseStd(known);
             System.err.printf(Locale.ROOT, "[trace] %d facts, noise σ %.4g, %d samples, %d layers%n", known.size(), std,
                     samples, model.config().layers());
             Progress progress = Progress.toStderr("trace", known.size(), "facts");
-            List<CaseTrace> traces = new ArrayList<>();
-            for (int i = 0; i < known.size(); i++) {
-                traces.add(tracer.trace(known.get(i), i, std));
-                progress.advance(1, 0);
-            }
+            TraceSummary summary = tracer.traceAll(known, std, () -> progress.advance(1, 0));
             progress.finish();
-            report = new TraceReport(new TraceSummary(model.config().layers(), traces), modelArg, known.size(),
+            report = new TraceReport(summary, modelArg, known.size(),
                     withTruth.size(), options, std, tunedRomeLayer(model));
         }
         if (out != null) {

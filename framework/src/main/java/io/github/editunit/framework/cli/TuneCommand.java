@@ -109,8 +109,7 @@ public final class TuneCommand implements Callable<Integer> {
         }
         modelOptions.check();
         List<String> args = spec.commandLine().getParseResult().originalArgs();
-        String modelArg = args.indexOf("--model") >= 0 && args.indexOf("--model") + 1 < args.size()
-                ? args.get(args.indexOf("--model") + 1) : String.valueOf(modelOptions.model.getFileName());
+        String modelArg = modelOptions.asTyped(args);
         Path target = out != null ? out : Tuner.defaultTarget(modelOptions.model, config.method());
         Tuner.Result result;
         try (LanguageModel model = modelOptions.load()) {

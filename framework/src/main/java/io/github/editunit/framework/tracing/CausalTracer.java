@@ -123,6 +123,38 @@ public final class CausalTracer {
         return new double[] {Math.exp(logp[l.target()]), best == l.target() ? 1 : 0};
     }
 
+    /**
+     * The first {@code limit} cases (0: all) with a true object that the clean model predicts top-1 — ROME traces
+     * only facts the model knows; with {@code all}, every case with a true object.
+     */
+    public List<EditCase> knownFacts(List<EditCase> cases, int limit, boolean all) {
+        List<EditCase> known = new ArrayList<>();
+        for (EditCase c : cases) {
+            if (limit > 0 && known.size() == limit) {
+                break;
+            }
+            if (c.groundTruth() != null && !c.groundTruth().isBlank() && (all || cleanPrediction(c)[1] > 0)) {
+                known.add(c);
+            }
+        }
+        return known;
+    }
+
+    /** The noise's absolute standard deviation for these facts: {@link Options#noiseScale()} × the subjects' spread. */
+    public double noiseStd(List<EditCase> facts) {
+        return options.noiseScale() * subjectEmbeddingStd(facts);
+    }
+
+    /** Traces every fact (case index = list index seeds its noise), calling {@code afterEach} after each, and averages. */
+    public TraceSummary traceAll(List<EditCase> facts, double noiseStd, Runnable afterEach) {
+        List<CaseTrace> traces = new ArrayList<>();
+        for (int i = 0; i < facts.size(); i++) {
+            traces.add(trace(facts.get(i), i, noiseStd));
+            afterEach.run();
+        }
+        return new TraceSummary(layers, traces);
+    }
+
     /** Traces one case; {@code caseIndex} seeds its noise, {@code noiseStd} is the noise's absolute standard deviation. */
     public CaseTrace trace(EditCase c, int caseIndex, double noiseStd) {
         Located l = locate(c);

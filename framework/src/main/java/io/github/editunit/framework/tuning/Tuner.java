@@ -8,16 +8,13 @@ import io.github.editunit.framework.evaluation.CollapseBound;
 import io.github.editunit.framework.evaluation.EditEvaluator;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.stats.StatisticsCache;
-import io.github.editunit.framework.tracing.CaseTrace;
 import io.github.editunit.framework.tracing.CausalTracer;
 import io.github.editunit.framework.tracing.TokenRole;
 import io.github.editunit.framework.tracing.TraceSite;
-import io.github.editunit.framework.tracing.TraceSummary;
 import io.github.editunit.hardedit.cases.EditCase;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -155,23 +152,14 @@ public final class Tuner {
     private int tracedPeak(List<EditCase> tune) {
         try {
             CausalTracer tracer = new CausalTracer(model, new CausalTracer.Options(3, 3.0, 1, 1, 256));
-            List<EditCase> known = new ArrayList<>();
-            for (EditCase c : tune) {
-                if (c.groundTruth() != null && !c.groundTruth().isBlank() && tracer.cleanPrediction(c)[1] > 0) {
-                    known.add(c);
-                }
-            }
+            List<EditCase> known = tracer.knownFacts(tune, 0, false);
             if (known.isEmpty()) {
                 log.accept("[tune] the model knows none of the tuning cases' true objects: layer candidates centred on "
                         + "the start file's layer");
                 return -1;
             }
-            double std = 3 * tracer.subjectEmbeddingStd(known);
-            List<CaseTrace> traces = new ArrayList<>();
-            for (int i = 0; i < known.size(); i++) {
-                traces.add(tracer.trace(known.get(i), i, std));
-            }
-            int peak = new TraceSummary(model.config().layers(), traces).peakLayer(TraceSite.MLP, TokenRole.LAST_SUBJECT);
+            int peak = tracer.traceAll(known, tracer.noiseStd(known), () -> {})
+                    .peakLayer(TraceSite.MLP, TokenRole.LAST_SUBJECT);
             log.accept(String.format(Locale.ROOT, "[tune] causal trace over %d known facts: MLP peak at layer %d",
                     known.size(), peak));
             return peak;
