@@ -112,6 +112,13 @@ try {
   const shownEnv = await page.getByText(/llama \(/).first().waitFor({ state: 'visible', timeout: 20000 })
     .then(() => true).catch(() => false);
   check(shownEnv, 'the overview shows the Llama family in its environment widget');
+  // which hyperparameter file each method used, and where it came from (a tuned file names its provenance)
+  check(/hparams\.rome[^"]*"[^\]]*(catalog:|\.json)/.test(env) && /hparams\.rome\.source/.test(env),
+    'the environment names the ROME hyperparameter file and its source');
+  const shownHparams = await page.getByText(/^hparams\.rome/).first().waitFor({ state: 'visible', timeout: 20000 })
+    .then(() => true).catch(() => false);
+  check(shownHparams, 'the overview shows the hyperparameter file in its environment widget');
+  await page.screenshot({ path: path.join(shots, 'environment.png'), fullPage: true });
 
   // 5. the Suites tree shows a case as a node with its four checks beneath it (marker class → "file · method"
   //    → case → efficacy, generalisation, locality, non-collapse), each check named after its case

@@ -1,5 +1,6 @@
 package io.github.editunit.framework.cli;
 
+import io.github.editunit.framework.stats.StatisticsCache;
 import io.github.editunit.framework.storage.StagedDirectory;
 import io.github.editunit.framework.training.CaseCorpus;
 import io.github.editunit.framework.training.CaseSandboxRecipe;
@@ -8,6 +9,7 @@ import io.github.editunit.framework.training.RecallFloors;
 import io.github.editunit.framework.training.SandboxModelBuilder;
 import io.github.editunit.framework.training.TrainingCheckpoint;
 import io.github.editunit.framework.training.TinyModelSpec;
+import io.github.editunit.framework.tuning.SandboxTuning;
 import io.github.editunit.hardedit.world.FactWorld;
 import io.github.editunit.hardedit.world.WorldSpec;
 import java.nio.file.Files;
@@ -24,6 +26,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Train a sandbox model (GPT-2, Llama or GPT-J architecture) that knows the facts "
         + "of a generated world or of case files.")
 final class TrainCommand implements Callable<Integer> {
+
+    /** Methods the end-of-training tuning accepts. */
+    static final List<String> TUNABLE = List.of("rome", "memit", "ft");
 
     static final class Source {
         @Option(names = "--world", paramLabel = "SEED", description = "Generate the fact world with this seed.")
@@ -113,6 +118,23 @@ final class TrainCommand implements Callable<Integer> {
                     + CaseCorpus.MAX_BACKGROUND_SUBJECTS + ").")
     Integer backgroundSubjects;
 
+    @Option(names = "--no-tune", description = "With --cases: do not tune hyperparameters at the end.")
+    boolean noTune;
+
+    @Option(names = "--tune-methods", defaultValue = "rome,memit", split = ",", paramLabel = "M,M",
+            description = "With --cases: methods tuned on the sandbox's own cases at the end, files written into "
+                    + "DIR/editunit-hparams/ (default rome,memit; rome's file also serves c-rome and p-rome).")
+    List<String> tuneMethods;
+
+    @Option(names = "--tune-minutes", defaultValue = "4", paramLabel = "MIN",
+            description = "With --cases: time budget of each method's search, in minutes, before the held-out "
+                    + "scoring (default 4; 0: none).")
+    double tuneMinutes;
+
+    @Option(names = "--tune-trials", defaultValue = "0", paramLabel = "N",
+            description = "With --cases: trial budget of each method's search (default 0: no cap).")
+    int tuneTrials;
+
     TinyModelSpec spec() {
         String a = arch.toLowerCase(java.util.Locale.ROOT);
         if (!TinyModelSpec.ARCHITECTURES.contains(a)) {
@@ -137,6 +159,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Rejects the --cases options in a --world run. */
     private void rejectCaseOptions() {
+        if (noTune) {
+            throw new InputException("--no-tune applies to --cases only");
+        }
         for (Object given : new Object[] {recallFloors, recallEvery, recallSample, backgroundSubjects}) {
             if (given != null) {
                 throw new InputException("--recall-floors, --recall-every, --recall-sample and "
@@ -179,6 +204,18 @@ final class TrainCommand implements Callable<Integer> {
     private void checkCaseOptions() {
         if (repetitions < 1) {
             throw new InputException("--repetitions " + repetitions + ": must be at least 1");
+        }
+        if (tuneTrials < 0) {
+            throw new InputException("--tune-trials " + tuneTrials + ": must be 0 (no cap) or a number of trials");
+        }
+        if (tuneMinutes < 0 || !Double.isFinite(tuneMinutes)) {
+            throw new InputException("--tune-minutes " + tuneMinutes + ": must be 0 (no budget) or a positive number");
+        }
+        for (String m : tuneMethods) {
+            if (!TUNABLE.contains(m)) {
+                throw new InputException("--tune-methods: unknown method " + m + " (tunable: " + String.join(", ", TUNABLE)
+                        + ")");
+            }
         }
         if (backgroundSubjects != null && (backgroundSubjects < CaseCorpus.MIN_BACKGROUND_SUBJECTS
                 || backgroundSubjects > CaseCorpus.MAX_BACKGROUND_SUBJECTS)) {
@@ -227,6 +264,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Map<String, String> meta = new LinkedHashMap<>();
         SandboxModelBuilder.Built built;
+        List<io.github.editunit.hardedit.cases.EditCase> trainedCases = null;
+        String casesName = null;
         Path checkpoints = resume != null ? resume : checkpointDirectory(out);
         if (resume != null && !Files.isRegularFile(TrainingCheckpoint.file(resume))) {
             throw new IllegalArgumentException("--resume " + resume + ": no training checkpoint there ("
@@ -242,6 +281,7 @@ final class TrainCommand implements Callable<Integer> {
                         .build(world.trainingDocuments(), world.singleTokenWords(), staged.path(), meta);
             } else {
                 CaseCorpus corpus = CaseCorpus.fromCaseFiles(source.cases, repetitions, spec.seed(), backgroundSubjects);
+                trainedCases = corpus.cases();
                 RecallFloorStop stop = floors == null ? null
                         : RecallFloorStop.onCases(corpus.cases(), floors, recallEvery(), recallSample(), spec.seed());
                 System.err.printf(Locale.ROOT, "[train] %d cases: %d case documents mixed into %d documents of the "
@@ -254,6 +294,8 @@ final class TrainCommand implements Callable<Integer> {
                 meta.put("editunit.architecture", spec.architecture());
                 meta.put("editunit.background_world_seed", Long.toString(CaseCorpus.BACKGROUND_WORLD_SEED));
                 meta.put("editunit.background_subjects", Integer.toString(corpus.backgroundSubjects()));
+                casesName = source.cases.stream().map(p -> p.getFileName().toString())
+                        .collect(java.util.stream.Collectors.joining(", "));
                 String cases = source.cases.stream().map(p -> "`" + p.getFileName() + "`")
                         .collect(java.util.stream.Collectors.joining(", "));
                 CaseSandboxRecipe.Result r = new CaseSandboxRecipe(spec, new SandboxModelBuilder(spec, packed)
@@ -272,6 +314,9 @@ final class TrainCommand implements Callable<Integer> {
             staged.commit();
         }
         deleteCheckpoint(checkpoints);
+        if (trainedCases != null && !noTune && !tuneMethods.isEmpty()) {
+            tune(trainedCases, casesName);
+        }
         System.err.printf(Locale.ROOT, "[train] done: %s, %d steps%s, loss %.4f → %.4f, %.0f tokens/s, training %.1f min,"
                 + " total %.1f min%n", out, built.report().steps(), built.report().resumedFromStep() > 0
                         ? " (resumed at step " + built.report().resumedFromStep() + ": time and tokens/s of this run)" : "",
@@ -279,6 +324,32 @@ final class TrainCommand implements Callable<Integer> {
                 built.report().finalLoss(50), built.report().tokensPerSecond(), built.report().seconds() / 60,
                 (System.nanoTime() - t0) / 60e9);
         return 0;
+    }
+
+    /**
+     * Tunes the finished sandbox on its own cases (files into DIR/editunit-hparams/) and adds the settings to its
+     * card. Runs after the model is in place, so an interrupted tuning leaves a working sandbox.
+     */
+    private void tune(List<io.github.editunit.hardedit.cases.EditCase> cases, String casesName)
+            throws java.io.IOException {
+        long t = System.nanoTime();
+        System.err.printf(Locale.ROOT, "[train] tuning %s on the sandbox's own cases (at most %s min each; --no-tune "
+                + "skips this)%n", String.join(", ", tuneMethods), tuneMinutes > 0 ? String.valueOf(tuneMinutes) : "no limit");
+        List<SandboxTuning.Tuned> tuned = SandboxTuning.run(out, cases, casesName, tuneMethods, tuneTrials, tuneMinutes,
+                StatisticsCache.atDefaultLocation(), System.err::println);
+        StringBuilder card = new StringBuilder("\n## Tuned hyperparameters\n\n");
+        card.append(String.format(Locale.ROOT, "Written by `train` at the end (%.1f min; `./editunit tune` reruns one "
+                + "method, docs/tuning.md). The catalog uses these files for this directory.%n%n", (System.nanoTime() - t) / 60e9));
+        if (tuned.isEmpty()) {
+            card.append("- none: too few cases to tune on\n");
+        }
+        for (SandboxTuning.Tuned x : tuned) {
+            card.append("- ").append(x.written() ? "`editunit-hparams/" + x.method() + ".json`: " : "").append(x.summary())
+                    .append('\n');
+            System.err.println("[train] tuned " + x.summary());
+        }
+        Path cardFile = out.resolve("MODEL_CARD.md");
+        Files.writeString(cardFile, Files.readString(cardFile) + card);
     }
 
     /** Where {@code train --out DIR} keeps its checkpoint: {@code DIR.checkpoint} beside it. */

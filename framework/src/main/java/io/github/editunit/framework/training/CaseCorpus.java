@@ -18,7 +18,10 @@ import java.util.TreeSet;
 
 /**
  * The texts of a sandbox that should know the true facts of case files: every edit, paraphrase and
- * neighbour prompt followed by its ground truth, each repeated, shuffled and grouped into short
+ * neighbour prompt followed by its ground truth, each repeated, with the same facts in the other
+ * templates of their relation and a few background attributes per case subject
+ * ({@link CaseFactStatements}: so the facts are stored at the subjects, where edits change them),
+ * shuffled and grouped into short
  * documents (so subjects occur both at a text's start and after other sentences) with filler
  * sentences between them, mixed into the training documents of a generated background world
  * (fixed seed {@link #BACKGROUND_WORLD_SEED}), so the model learns a language, not only the facts.
@@ -30,7 +33,7 @@ import java.util.TreeSet;
  * @param documents training texts, case documents and background documents shuffled together
  * @param caseDocuments how many of {@code documents} state case facts
  * @param backgroundSubjects subjects of the background world
- * @param singleTokenWords words the tokenizer should keep whole: one-word subjects, one-word ground truths
+ * @param singleTokenWords words the tokenizer should keep whole: the words of every subject, one-word ground truths
  *     (with the space before them) and the background world's words
  * @param heldOutTexts held-out perplexity texts (ME-PPL style: each starts with a space)
  */
@@ -93,15 +96,13 @@ public record CaseCorpus(List<EditCase> cases, List<String> documents, int caseD
         if (repetitions < 1) {
             throw new IllegalArgumentException("repetitions " + repetitions + ": must be at least 1");
         }
-        List<String> statements = statements(cases);
-        if (statements.isEmpty()) {
+        if (statements(cases).isEmpty()) {
             throw new IllegalArgumentException("no case has a ground_truth or a neighbour ground truth to train on");
         }
         Random r = new Random(seed);
         List<String> pool = new ArrayList<>();
-        for (int i = 0; i < repetitions; i++) {
-            pool.addAll(statements);
-        }
+        CaseFactStatements.build(cases, repetitions, background.relations(), seed)
+                .forEach((statement, times) -> pool.addAll(Collections.nCopies(times, statement)));
         Collections.shuffle(pool, r);
         List<String> filler = background.backgroundSentences();
         List<String> docs = new ArrayList<>();
@@ -126,9 +127,7 @@ public record CaseCorpus(List<EditCase> cases, List<String> documents, int caseD
 
         Set<String> single = new TreeSet<>();
         for (EditCase c : cases) {
-            if (!c.subject().contains(" ")) {
-                single.add(c.subject());
-            }
+            addSubjectWords(single, c.subject());
             // objects follow a space, and recall reads the first token of " " + object: boost that form
             addObject(single, c.groundTruth());
             for (NeighbourPrompt n : c.neighbours()) {
@@ -138,6 +137,26 @@ public record CaseCorpus(List<EditCase> cases, List<String> documents, int caseD
         single.addAll(background.singleTokenWords());
         return new CaseCorpus(cases, docs, caseDocuments, background.subjects().size(), single,
                 background.heldOutPerplexityTexts());
+    }
+
+    /**
+     * Every word of a subject, with the space before it, and its first word also without (a subject that
+     * opens a text): so a subject's last token is a whole word of its own, the position ROME and MEMIT edit,
+     * not a fragment shared with other words. Only words of letters can become single tokens.
+     */
+    static void addSubjectWords(Set<String> words, String subject) {
+        if (subject == null || subject.isBlank()) {
+            return;
+        }
+        String[] parts = subject.strip().split(" +");
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].isEmpty() && parts[i].chars().allMatch(Character::isLetter)) {
+                words.add(" " + parts[i]);
+                if (i == 0) {
+                    words.add(parts[i]);
+                }
+            }
+        }
     }
 
     private static void addObject(Set<String> words, String object) {

@@ -22,18 +22,24 @@ public final class SandboxTuning {
     /** What one method's tuning left in the model directory. */
     public record Tuned(String method, boolean written, String summary) {}
 
+    /** The most cases tuned on. */
+    public static final int TUNE_CASES = 20;
+    /** The most held-out cases scored (twice: the start and the choice). */
+    public static final int HELDOUT_CASES = 20;
+
     private SandboxTuning() {}
 
     /**
      * @param modelDir   the finished sandbox (with {@code suites/heldout-ppl.json} and {@code stats-corpus.txt})
      * @param cases      its cases
      * @param methods    methods to tune, in order (rome's file also serves C-ROME and p-ROME)
+     * @param maxTrials  trial budget per method (0: the whole search space)
      * @param maxMinutes time budget per method (0: none)
      */
     public static List<Tuned> run(Path modelDir, List<EditCase> cases, String casesName, List<String> methods,
-            double maxMinutes, StatisticsCache cache, Consumer<String> log) throws IOException {
-        int heldout = Math.min(40, cases.size() / 2);
-        int tune = Math.min(20, cases.size() - heldout);
+            int maxTrials, double maxMinutes, StatisticsCache cache, Consumer<String> log) throws IOException {
+        int heldout = Math.min(HELDOUT_CASES, cases.size() / 2);
+        int tune = Math.min(TUNE_CASES, cases.size() - heldout);
         if (tune < 1 || heldout < 1) {
             log.accept("[tune] " + cases.size() + " cases are too few to tune on (need at least 2); no hyperparameters written");
             return List.of();
@@ -44,8 +50,16 @@ public final class SandboxTuning {
         try (LanguageModel model = ModelFiles.load(modelDir)) {
             Tuner tuner = new Tuner(model, modelDir, modelDir.getFileName().toString(), ppl, cache, log);
             for (String m : methods) {
-                Tuner.Config config = new Tuner.Config(m, 0, null, 0, maxMinutes, 1.1, 0.1, true);
-                Tuner.Result r = tuner.run(config, split, casesName);
+                Tuner.Config config = new Tuner.Config(m, 0, null, maxTrials, maxMinutes, 1.1, 0.1, true);
+                Tuner.Result r;
+                try {
+                    r = tuner.run(config, split, casesName);
+                } catch (IllegalArgumentException e) {
+                    // no starting file for this shape (the catalog names what it knows): the sandbox stays usable
+                    log.accept("[tune] " + m + " not tuned: " + e.getMessage());
+                    out.add(new Tuned(m, false, m + ": not tuned: " + e.getMessage()));
+                    continue;
+                }
                 if (r.admissible()) {
                     TunedFile.write(Tuner.defaultTarget(modelDir, m), r.content());
                     TrialResult h = r.run().bestHeldout();

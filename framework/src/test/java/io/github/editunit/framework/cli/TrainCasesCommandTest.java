@@ -112,6 +112,12 @@ class TrainCasesCommandTest {
         assertThat(card).contains("| edit | 3 |").contains("| paraphrase | 3 |").contains("| neighbour | 3 |")
                 .contains("Held-out perplexity (`suites/heldout-ppl.json`").contains("steps: 10, stopped when")
                 .contains("training time ").contains(" min on ");
+        // tuning ran at the end; this shape has no starting file in the catalog, so it says why and how to go on
+        // instead of failing the trained sandbox (rules out a train that exits non-zero after writing the model)
+        assertThat(train.err()).contains("[train] tuning rome, memit").contains("rome not tuned: no rome hyperparameters");
+        assertThat(card).contains("## Tuned hyperparameters").contains("rome: not tuned: ").contains("--hparams")
+                .contains("memit: not tuned: ");
+        assertThat(out.resolve("editunit-hparams")).doesNotExist();
 
         // edit with neither --ppl-corpus nor --stats-corpus: both come from the sandbox directory
         CliRun edit = CliRun.execute("edit", "--model", out.toString(), "--cases", cases.toString(), "--method",
@@ -127,8 +133,9 @@ class TrainCasesCommandTest {
     }
 
     @Test
-    @DisplayName("recall options are checked before training: bad floors and --world with case options are "
-            + "input errors and write nothing (rules out a silently ignored option)")
+    @DisplayName("recall and tuning options are checked before training: bad floors, an unknown method to tune and "
+            + "--world with case options are input errors and write nothing (rules out a silently ignored option, "
+            + "or an hour of training lost to a typo found at the end)")
     void recallOptionsAreChecked() throws Exception {
         Path out = tmp.resolve("never");
         CliRun bad = CliRun.execute(args("train", "--cases", cases().toString(), "--out", out.toString(),
@@ -139,6 +146,14 @@ class TrainCasesCommandTest {
                 .toArray(String[]::new));
         assertThat(world.rc()).isEqualTo(EditUnitCli.EXIT_USAGE);
         assertThat(world.err()).contains("apply to --cases only");
+        CliRun noTune = CliRun.execute(args("train", "--world", "3", "--out", out.toString(), "--no-tune")
+                .toArray(String[]::new));
+        assertThat(noTune.rc()).isEqualTo(EditUnitCli.EXIT_USAGE);
+        assertThat(noTune.err()).contains("--no-tune applies to --cases only");
+        CliRun method = CliRun.execute(args("train", "--cases", cases().toString(), "--out", out.toString(),
+                "--tune-methods", "rome,bogus").toArray(String[]::new));
+        assertThat(method.rc()).isEqualTo(EditUnitCli.EXIT_USAGE);
+        assertThat(method.err()).contains("--tune-methods: unknown method bogus");
         assertThat(out).doesNotExist();
         assertThat(tmp.resolve("never.checkpoint")).doesNotExist();
     }

@@ -1,0 +1,62 @@
+package io.github.editunit.framework.tuning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.editunit.framework.stats.StatisticsCache;
+import io.github.editunit.hardedit.cases.CaseFileReader;
+import io.github.editunit.hardedit.cases.EditCase;
+import io.github.editunit.models.BundledModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tuning that ends {@code train --cases}, on a copy of the bundled model (a sandbox of the catalog's shape). */
+class SandboxTuningTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("tunes ROME on the sandbox's own cases with its own corpora, writes editunit-hparams/rome.json and "
+            + "returns the card line with held-out scores (rules out: tuning on held-out cases, a file not written, "
+            + "a summary without the measured scores)")
+    void tunesAndWritesTheModelsOwnFile() throws Exception {
+        Path model = dir.resolve("sandbox");
+        Path bundled = BundledModels.tiny();
+        try (Stream<Path> files = Files.walk(bundled)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path t = model.resolve(bundled.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        List<EditCase> cases = CaseFileReader.readStrict(bundled.resolve("suites/single-edit.extended.json"))
+                .subList(0, 6);
+        List<String> log = new ArrayList<>();
+        List<SandboxTuning.Tuned> tuned = SandboxTuning.run(model, cases, "six", List.of("rome"), 2, 0,
+                new StatisticsCache(dir.resolve("stats")), log::add);
+        assertThat(tuned).hasSize(1);
+        SandboxTuning.Tuned rome = tuned.get(0);
+        assertThat(rome.written()).as(String.join("\n", log)).isTrue();
+        assertThat(rome.summary()).startsWith("rome: {").contains("held-out ES ").contains("on 3 cases");
+        JsonNode file = new ObjectMapper().readTree(model.resolve("editunit-hparams/rome.json").toFile());
+        JsonNode p = file.path("_provenance");
+        assertThat(p.path("trials").size()).isEqualTo(2);
+        List<String> tune = new ArrayList<>();
+        p.path("split").path("tune").forEach(n -> tune.add(n.asText()));
+        assertThat(tune).hasSize(3);
+        p.path("split").path("heldout").forEach(n -> assertThat(tune).doesNotContain(n.asText()));
+        assertThat(rome.summary()).contains(String.format(java.util.Locale.ROOT, "held-out ES %.3f",
+                p.path("bestHeldout").path("es").asDouble()));
+    }
+}
