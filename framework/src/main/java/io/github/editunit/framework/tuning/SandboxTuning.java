@@ -63,9 +63,13 @@ public final class SandboxTuning {
                 if (r.admissible()) {
                     TunedFile.write(Tuner.defaultTarget(modelDir, m), r.content());
                     TrialResult h = r.run().bestHeldout();
+                    TrialResult s = r.run().startHeldout();
                     out.add(new Tuned(m, true, String.format(Locale.ROOT, "%s: %s — held-out ES %.3f, PS %.3f, NS %.3f "
-                            + "on %d cases (median perplexity ratio %.3f)", m, r.run().search().best().settings(), h.es(),
-                            h.ps(), h.ns(), h.cases(), h.medianPplRatio())));
+                            + "on %d cases (median perplexity ratio %.3f); the start (%s) %s there", m,
+                            r.run().search().best().settings(), h.es(), h.ps(), h.ns(), h.cases(), h.medianPplRatio(),
+                            r.run().startOrigin(), s.error() != null ? "could not run: " + s.error()
+                                    : String.format(Locale.ROOT, "scored ES %.3f, PS %.3f, NS %.3f", s.es(), s.ps(),
+                                            s.ns()))));
                 } else {
                     out.add(new Tuned(m, false, m + ": no admissible setting in " + r.run().search().trials().size()
                             + " trials; no file written"));

@@ -56,7 +56,9 @@ class SandboxTuningTest {
         p.path("split").path("tune").forEach(n -> tune.add(n.asText()));
         assertThat(tune).hasSize(3);
         p.path("split").path("heldout").forEach(n -> assertThat(tune).doesNotContain(n.asText()));
+        // the chosen and the start's held-out scores, so a user sees whether tuning beat the start
         assertThat(rome.summary()).contains(String.format(java.util.Locale.ROOT, "held-out ES %.3f",
-                p.path("bestHeldout").path("es").asDouble()));
+                p.path("bestHeldout").path("es").asDouble())).contains(String.format(java.util.Locale.ROOT,
+                "the start (catalog:editunit-tiny) scored ES %.3f", p.path("startHeldout").path("es").asDouble()));
     }
 }
