@@ -115,7 +115,7 @@ try {
   // which hyperparameter file each method used, and where it came from (a tuned file names its provenance)
   check(/hparams\.rome[^"]*"[^\]]*(catalog:|\.json)/.test(env) && /hparams\.rome\.source/.test(env),
     'the environment names the ROME hyperparameter file and its source');
-  const shownHparams = await page.getByText(/^hparams\.rome/).first().waitFor({ state: 'visible', timeout: 20000 })
+  const shownHparams = await page.getByText(/hparams\.rome/).first().waitFor({ state: 'visible', timeout: 20000 })
     .then(() => true).catch(() => false);
   check(shownHparams, 'the overview shows the hyperparameter file in its environment widget');
   await page.screenshot({ path: path.join(shots, 'environment.png'), fullPage: true });

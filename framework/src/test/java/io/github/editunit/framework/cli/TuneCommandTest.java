@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.editunit.framework.editing.HyperparameterCatalog;
 import io.github.editunit.framework.model.ModelConfig;
 import io.github.editunit.framework.model.ModelFiles;
+import io.github.editunit.framework.bundled.BundledModelCopy;
 import io.github.editunit.models.BundledModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,18 +30,8 @@ class TuneCommandTest {
             + "the model directory, and the catalog then uses it (rules out: a file the catalog ignores, per-mode "
             + "test_prefix flattened to one mode's value, held-out cases that were tuned on)")
     void tunesAndTheCatalogUsesTheFile() throws Exception {
-        Path model = dir.resolve("model");
+        Path model = BundledModelCopy.tiny(dir.resolve("model"));
         Path bundled = BundledModels.tiny();
-        try (Stream<Path> files = Files.walk(bundled)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path t = model.resolve(bundled.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
         String cases = bundled.resolve("suites/single-edit.extended.json").toString();
         CliRun run = CliRun.execute("tune", "--model", model.toString(), "--cases", cases, "--tune-cases", "3",
                 "--heldout-cases", "3", "--max-trials", "2", "--no-trace", "--ppl-limit", "10", "--json");

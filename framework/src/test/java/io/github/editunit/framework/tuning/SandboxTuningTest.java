@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.editunit.framework.stats.StatisticsCache;
 import io.github.editunit.hardedit.cases.CaseFileReader;
 import io.github.editunit.hardedit.cases.EditCase;
+import io.github.editunit.framework.bundled.BundledModelCopy;
 import io.github.editunit.models.BundledModels;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,18 +27,8 @@ class SandboxTuningTest {
             + "returns the card line with held-out scores (rules out: tuning on held-out cases, a file not written, "
             + "a summary without the measured scores)")
     void tunesAndWritesTheModelsOwnFile() throws Exception {
-        Path model = dir.resolve("sandbox");
+        Path model = BundledModelCopy.tiny(dir.resolve("sandbox"));
         Path bundled = BundledModels.tiny();
-        try (Stream<Path> files = Files.walk(bundled)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path t = model.resolve(bundled.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
         List<EditCase> cases = CaseFileReader.readStrict(bundled.resolve("suites/single-edit.extended.json"))
                 .subList(0, 6);
         List<String> log = new ArrayList<>();
