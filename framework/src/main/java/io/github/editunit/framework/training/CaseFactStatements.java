@@ -69,10 +69,12 @@ final class CaseFactStatements {
         Map<String, Integer> out = new LinkedHashMap<>();
         Set<String> caseSubjects = new LinkedHashSet<>();
         Map<String, Set<String>> subjectTemplates = new HashMap<>();
+        Map<String, Set<String>> subjectTruths = new HashMap<>();
         for (EditCase c : cases) {
             String own = template(c.prompt(), c.subject());
             if (hasText(c.groundTruth())) {
                 String truth = c.groundTruth().strip();
+                subjectTruths.computeIfAbsent(c.subject(), k -> new TreeSet<>()).add(truth);
                 put(out, c.prompt() + " " + truth + ".", repetitions);
                 for (String p : c.paraphrasePrompts()) {
                     put(out, p + " " + truth + ".", repetitions);
@@ -102,12 +104,7 @@ final class CaseFactStatements {
         }
         for (String subject : caseSubjects) {
             Set<String> own = subjectTemplates.getOrDefault(subject, Set.of());
-            Set<String> truths = new TreeSet<>();
-            for (EditCase c : cases) {
-                if (c.subject().equals(subject) && hasText(c.groundTruth())) {
-                    truths.add(c.groundTruth().strip());
-                }
-            }
+            Set<String> truths = subjectTruths.getOrDefault(subject, Set.of());
             List<Relation> allowed = new ArrayList<>();
             for (Relation r : relations) {
                 if (r.templates().stream().noneMatch(own::contains) && r.objects().stream().noneMatch(truths::contains)) {
@@ -144,6 +141,17 @@ final class CaseFactStatements {
             return;
         }
         Set<String> taken = new TreeSet<>(caseSubjects);
+        Set<String> allTruths = new TreeSet<>();
+        Map<String, Set<String>> truthsByTemplate = new HashMap<>();
+        for (EditCase o : cases) {
+            if (hasText(o.groundTruth())) {
+                allTruths.add(o.groundTruth().strip());
+                String t = template(o.prompt(), o.subject());
+                if (t != null) {
+                    truthsByTemplate.computeIfAbsent(t, k -> new TreeSet<>()).add(o.groundTruth().strip());
+                }
+            }
+        }
         for (EditCase c : cases) {
             String subject = c.subject().strip();
             String own = template(c.prompt(), c.subject());
@@ -151,16 +159,10 @@ final class CaseFactStatements {
                 continue;
             }
             String truth = c.groundTruth().strip();
-            Set<String> sameRelation = new TreeSet<>();
-            Set<String> any = new TreeSet<>();
-            for (EditCase o : cases) {
-                if (hasText(o.groundTruth()) && !o.groundTruth().strip().equals(truth)) {
-                    any.add(o.groundTruth().strip());
-                    if (own.equals(template(o.prompt(), o.subject()))) {
-                        sameRelation.add(o.groundTruth().strip());
-                    }
-                }
-            }
+            Set<String> sameRelation = new TreeSet<>(truthsByTemplate.getOrDefault(own, Set.of()));
+            sameRelation.remove(truth);
+            Set<String> any = new TreeSet<>(allTruths);
+            any.remove(truth);
             List<String> objects = new ArrayList<>(sameRelation.isEmpty() ? any : sameRelation);
             if (objects.isEmpty()) {
                 continue;
