@@ -34,7 +34,7 @@ import java.util.TreeSet;
  * @param caseDocuments how many of {@code documents} state case facts
  * @param backgroundSubjects subjects of the background world
  * @param singleTokenWords words the tokenizer should keep whole: the words of every subject, one-word ground truths
- *     (with the space before them) and the background world's words
+ *     and new targets (with the space before them) and the background world's words
  * @param heldOutTexts held-out perplexity texts (ME-PPL style: each starts with a space)
  */
 public record CaseCorpus(List<EditCase> cases, List<String> documents, int caseDocuments, int backgroundSubjects,
@@ -101,7 +101,8 @@ public record CaseCorpus(List<EditCase> cases, List<String> documents, int caseD
         }
         Random r = new Random(seed);
         List<String> pool = new ArrayList<>();
-        CaseFactStatements.build(cases, repetitions, background.relations(), seed)
+        List<String> peers = background.subjects().stream().map(s -> s.name()).toList();
+        CaseFactStatements.build(cases, repetitions, background.relations(), peers, seed)
                 .forEach((statement, times) -> pool.addAll(Collections.nCopies(times, statement)));
         Collections.shuffle(pool, r);
         List<String> filler = background.backgroundSentences();
@@ -130,6 +131,7 @@ public record CaseCorpus(List<EditCase> cases, List<String> documents, int caseD
             addSubjectWords(single, c.subject());
             // objects follow a space, and recall reads the first token of " " + object: boost that form
             addObject(single, c.groundTruth());
+            addObject(single, c.targetNew());
             for (NeighbourPrompt n : c.neighbours()) {
                 addObject(single, n.groundTruth());
             }

@@ -34,6 +34,10 @@ import java.util.TreeSet;
  *   <li><b>Distractor names</b> that share a subject's first words and another subject's last word, with
  *       other objects ({@link #addDistractors}): only the whole name tells the fact.</li>
  * </ol>
+ * And the edit's new target is a known object of the case's relation ({@link #addNewTargets}): a
+ * background subject holds it. In CounterFact the new target is another subject's true object, a word
+ * the edited model knows; without this a sandbox knew 104 of the 200 first records' new targets as no
+ * word at all, and no value search could make it say them.
  * The case's own prompt and paraphrases and every neighbour prompt occur {@code repetitions} times;
  * the other renderings {@code ceil(repetitions / 3)} times each.
  */
@@ -55,6 +59,16 @@ final class CaseFactStatements {
 
     /** Statement → occurrences, in a deterministic order. */
     static Map<String, Integer> build(List<EditCase> cases, int repetitions, List<Relation> relations, long seed) {
+        return build(cases, repetitions, relations, List.of(), seed);
+    }
+
+    /**
+     * Statement → occurrences, in a deterministic order.
+     *
+     * @param peers names of other subjects (the background world's) that may hold the new targets
+     */
+    static Map<String, Integer> build(List<EditCase> cases, int repetitions, List<Relation> relations,
+            List<String> peers, long seed) {
         int others = (repetitions + 2) / 3;
         TemplateRelations groups = new TemplateRelations();
         for (EditCase c : cases) {
@@ -123,7 +137,51 @@ final class CaseFactStatements {
             }
         }
         addDistractors(out, cases, groups, caseSubjects, relations, seed, others);
+        addNewTargets(out, cases, groups, peers, seed, others);
         return out;
+    }
+
+    /**
+     * Every case's new target as the object of its relation for one of {@code peers} (seeded; a peer holds
+     * at most one object per relation), in the case's own prompt template and one other template of the
+     * relation. No case subject is a peer.
+     */
+    private static void addNewTargets(Map<String, Integer> out, List<EditCase> cases, TemplateRelations groups,
+            List<String> peers, long seed, int times) {
+        if (peers.isEmpty()) {
+            return;
+        }
+        Set<String> caseSubjects = new TreeSet<>();
+        cases.forEach(c -> caseSubjects.add(c.subject().strip()));
+        List<String> candidates = peers.stream().filter(p -> !caseSubjects.contains(p.strip())).toList();
+        if (candidates.isEmpty()) {
+            return;
+        }
+        Set<String> taken = new TreeSet<>();
+        for (EditCase c : cases) {
+            String own = template(c.prompt(), c.subject());
+            if (own == null || !hasText(c.targetNew())
+                    || (hasText(c.groundTruth()) && c.targetNew().strip().equals(c.groundTruth().strip()))) {
+                continue;
+            }
+            Random rnd = new Random(seed * 41 + c.subject().hashCode() * 7L + c.targetNew().hashCode());
+            String peer = null;
+            for (int attempt = 0; attempt < candidates.size() && peer == null; attempt++) {
+                String p = candidates.get(rnd.nextInt(candidates.size()));
+                if (taken.add(p + "\n" + own)) {
+                    peer = p;
+                }
+            }
+            if (peer == null) {
+                continue;
+            }
+            String object = c.targetNew().strip();
+            List<String> templates = groups.templatesOf(own, MAX_TEMPLATES);
+            put(out, fill(own, peer) + " " + object + ".", times);
+            if (templates.size() > 1) {
+                put(out, fill(templates.get(1 + rnd.nextInt(templates.size() - 1)), peer) + " " + object + ".", times);
+            }
+        }
     }
 
     /**

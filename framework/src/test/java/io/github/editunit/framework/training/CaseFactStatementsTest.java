@@ -93,4 +93,31 @@ class CaseFactStatementsTest {
         assertThat(s.keySet()).noneMatch(k -> k.contains("Danielle Trelo") || k.contains("Henk Trelo")
                 || k.contains("Trelo Darrieux") || k.contains("Trelo Pellikaan"));
     }
+
+    @Test
+    @DisplayName("every case's new target is the object of its relation for one background subject, in the case's "
+            + "own template and one other, never for a case subject (rules out a sandbox that never saw the new "
+            + "target as a word: the edit cannot make it say a word it does not know)")
+    void newTargetsAreKnownObjectsOfTheirRelation() {
+        List<String> peers = List.of("Trelo", "Bafo Kel", "Sumi Dar", "Oki Pan");
+        Map<String, Integer> s = CaseFactStatements.build(CASES, 6, RELATIONS, peers, 1);
+        // cases 1 and 2 share the template "The mother tongue of {} is": two different peers hold "English"
+        List<String> tongue = peers.stream().filter(p -> s.containsKey("The mother tongue of " + p + " is English."))
+                .toList();
+        assertThat(tongue).hasSize(2).doesNotContain("Trelo");
+        tongue.forEach(p -> assertThat(s).containsEntry("The mother tongue of " + p + " is English.", 2));
+        // each also in a second template of the relation
+        assertThat(s.keySet()).filteredOn(k -> k.endsWith(" English.") && !k.startsWith("The mother tongue of ")
+                && (k.contains("'s mother tongue") || k.startsWith("Where "))).hasSize(2);
+        // case 3 ("Trelo was born in"): one peer, not the case subject Trelo, in both of its templates
+        List<String> born = peers.stream().filter(p -> s.containsKey(p + " was born in English.")).toList();
+        assertThat(born).hasSize(1).doesNotContain("Trelo");
+        assertThat(s).containsEntry(born.get(0) + "'s parents are from English.", 2);
+        // no case subject is given the new target: that would state the edit as a fact
+        assertThat(s.keySet()).noneMatch(k -> k.endsWith(" English.") && (k.contains("Darrieux")
+                || k.contains("Pellikaan")));
+        assertThat(CaseFactStatements.build(CASES, 6, RELATIONS, peers, 1)).isEqualTo(s);
+        // without peers nothing holds the new target
+        assertThat(CaseFactStatements.build(CASES, 6, RELATIONS, 1).keySet()).noneMatch(k -> k.endsWith(" English."));
+    }
 }
