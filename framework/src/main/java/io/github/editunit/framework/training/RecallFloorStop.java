@@ -20,7 +20,7 @@ import java.util.function.Function;
 public final class RecallFloorStop implements EarlyStop {
 
     /** Steps between two measurements unless told otherwise. */
-    public static final int DEFAULT_EVERY = 100;
+    public static final int DEFAULT_EVERY = 50;
     /** Cases measured unless told otherwise. */
     public static final int DEFAULT_SAMPLE = 100;
 
