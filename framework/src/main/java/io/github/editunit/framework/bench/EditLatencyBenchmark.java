@@ -1,6 +1,7 @@
 package io.github.editunit.framework.bench;
 
 import io.github.editunit.framework.editing.EditOutcome;
+import io.github.editunit.framework.editing.EditPath;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
 import io.github.editunit.framework.editing.EditingContext;
@@ -31,6 +32,18 @@ public final class EditLatencyBenchmark {
     /** Runs the benchmark; returns a JSON-ready map. */
     public static Map<String, Object> run(Path modelDir, int cases, List<String> methods, int memitBatch)
             throws IOException {
+        return run(modelDir, cases, methods, memitBatch, false, true);
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param compareReference time every edit on both {@link EditPath}s, interleaved in this run (per case the
+     *     reference path first on even cases, the fast path first on odd ones; the MEMIT batch reference first)
+     * @param statistics time the statistics per layer (cold and cached); when false they are computed once, untimed
+     */
+    public static Map<String, Object> run(Path modelDir, int cases, List<String> methods, int memitBatch,
+            boolean compareReference, boolean statistics) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         List<EditCase> all = CaseFileReader.readStrict(modelDir.resolve("suites/single-edit.extended.json"));
         List<EditCase> used = all.subList(0, Math.min(cases, all.size()));
@@ -40,7 +53,11 @@ public final class EditLatencyBenchmark {
             EditingContext ctx = new EditingContext(model, modelDir, cache, null);
             EditorFactory factory = new EditorFactory(ctx);
             Map<String, Object> stats = new LinkedHashMap<>();
-            for (int layer = 0; layer < model.config().layers(); layer++) {
+            if (!statistics) {
+                int[] layers = java.util.stream.IntStream.range(0, model.config().layers()).toArray();
+                ctx.covariances(layers, 2000);
+            }
+            for (int layer = 0; statistics && layer < model.config().layers(); layer++) {
                 long t0 = System.nanoTime();
                 EditingContext cold = new EditingContext(model, modelDir, cache, null);
                 cold.covariance(layer, 2000);
@@ -52,30 +69,58 @@ public final class EditLatencyBenchmark {
             }
             out.put("statistics", stats);
             Map<String, Object> perMethod = new LinkedHashMap<>();
-            for (String method : methods) {
-                long t0 = System.nanoTime();
-                Editor editor = factory.create(method, null, Map.of());
-                double setup = (System.nanoTime() - t0) / 1e9;
-                double[] secs = new double[used.size()];
-                for (int i = 0; i < used.size(); i++) {
-                    long s = System.nanoTime();
-                    try (EditOutcome o = editor.apply(model, EditRequests.of(used.get(i)))) {
-                        secs[i] = (System.nanoTime() - s) / 1e9;
+            List<EditPath> paths = compareReference ? List.of(EditPath.REFERENCE, EditPath.FAST)
+                    : List.of(EditPath.current());
+            String chosen = System.getProperty(EditPath.PROPERTY);
+            try {
+                for (String method : methods) {
+                    long t0 = System.nanoTime();
+                    Editor editor = factory.create(method, null, Map.of());
+                    double setup = (System.nanoTime() - t0) / 1e9;
+                    double[][] secs = new double[paths.size()][used.size()];
+                    for (int i = 0; i < used.size(); i++) {
+                        for (int k = 0; k < paths.size(); k++) {
+                            int pi = i % 2 == 0 ? k : paths.size() - 1 - k;
+                            select(paths.get(pi));
+                            long s = System.nanoTime();
+                            try (EditOutcome o = editor.apply(model, EditRequests.of(used.get(i)))) {
+                                secs[pi][i] = (System.nanoTime() - s) / 1e9;
+                            }
+                        }
                     }
+                    Map<String, Object> m;
+                    if (compareReference) {
+                        m = new LinkedHashMap<>();
+                        m.put("reference", summary(secs[0]));
+                        m.put("fast", summary(secs[1]));
+                        m.put("medianSpeedup", median(secs[0]) / median(secs[1]));
+                    } else {
+                        m = summary(secs[0]);
+                    }
+                    m.put("setupSeconds (templates, statistics from cache)", setup);
+                    perMethod.put(method, m);
                 }
-                Map<String, Object> m = summary(secs);
-                m.put("setupSeconds (templates, statistics from cache)", setup);
-                perMethod.put(method, m);
-            }
-            if (memitBatch > 0) {
-                List<EditCase> batch = all.subList(0, Math.min(memitBatch, all.size()));
-                Editor memit = factory.create("memit", null, Map.of());
-                long s = System.nanoTime();
-                try (EditOutcome o = memit.apply(model, EditRequests.of(batch))) {
+                if (memitBatch > 0) {
+                    List<EditCase> batch = all.subList(0, Math.min(memitBatch, all.size()));
+                    Editor memit = factory.create("memit", null, Map.of());
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("edits", batch.size());
-                    m.put("seconds", (System.nanoTime() - s) / 1e9);
+                    for (EditPath path : paths) {
+                        select(path);
+                        long s = System.nanoTime();
+                        try (EditOutcome o = memit.apply(model, EditRequests.of(batch))) {
+                            double seconds = (System.nanoTime() - s) / 1e9;
+                            m.put(compareReference ? path.name().toLowerCase(java.util.Locale.ROOT) + "Seconds"
+                                    : "seconds", seconds);
+                        }
+                    }
                     perMethod.put("memit (one batch)", m);
+                }
+            } finally {
+                if (chosen == null) {
+                    System.clearProperty(EditPath.PROPERTY);
+                } else {
+                    System.setProperty(EditPath.PROPERTY, chosen);
                 }
             }
             out.put("editLatency", perMethod);
@@ -85,6 +130,16 @@ public final class EditLatencyBenchmark {
             }
         }
         return out;
+    }
+
+    private static void select(EditPath path) {
+        System.setProperty(EditPath.PROPERTY, path.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static double median(double[] secs) {
+        double[] sorted = secs.clone();
+        Arrays.sort(sorted);
+        return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
     }
 
     private static Map<String, Object> summary(double[] secs) {

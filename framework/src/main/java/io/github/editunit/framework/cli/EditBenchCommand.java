@@ -25,12 +25,20 @@ final class EditBenchCommand implements Callable<Integer> {
     @Option(names = "--memit-batch", defaultValue = "100", paramLabel = "N")
     int memitBatch;
 
+    @Option(names = "--compare-reference", description = "Time every edit on the reference path too (the edit code "
+            + "before issue 12's performance work), interleaved with the fast path in this run.")
+    boolean compareReference;
+
+    @Option(names = "--no-statistics", description = "Do not time the statistics (computed once, untimed).")
+    boolean noStatistics;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("machine", Machine.describe());
         out.put("load", Machine.loadavg());
-        out.putAll(EditLatencyBenchmark.run(model, cases, methods, memitBatch));
+        out.putAll(EditLatencyBenchmark.run(model, cases, methods, memitBatch, compareReference,
+                !noStatistics));
         out.put("loadAfter", Machine.loadavg());
         Json.print(out);
         return 0;

@@ -58,6 +58,10 @@ public final class ActivationReader {
             for (HookPoint p : points) {
                 hooks.read(p, batch, positions);
             }
+            if (EditPath.current() == EditPath.FAST) {
+                // the LM head's output is not needed: keep one row after the last block
+                hooks.keepRowsAfter(HookPoint.blockOutput(model.config().layers() - 1), new int[] {0}, new int[] {0});
+            }
             model.logits(model.batch(scope, ids), hooks);
             Map<HookPoint, double[][]> out = new HashMap<>();
             for (HookPoint p : points) {

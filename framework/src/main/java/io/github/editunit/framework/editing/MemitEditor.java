@@ -116,8 +116,11 @@ public final class MemitEditor implements Editor {
         ValueOptimizer values = new ValueOptimizer(model);
         double[][] z = new double[n][];
         int clamped = 0;
+        // one search over the whole batch: each request's δ reaches only its own prompts (ValueOptimizer)
+        List<ValueOptimizer.Result> found = values.optimiseAll(requests, templates.templates(), zSite,
+                hp.valueSettings());
         for (int i = 0; i < n; i++) {
-            ValueOptimizer.Result r = values.optimise(requests.get(i), templates.templates(), zSite, hp.valueSettings());
+            ValueOptimizer.Result r = found.get(i);
             z[i] = r.target();
             clamped += r.clamped() ? 1 : 0;
             diag.lossTrajectory(n == 1 ? "valueSearch" : requests.get(i).id() + ".valueSearch", r.losses());

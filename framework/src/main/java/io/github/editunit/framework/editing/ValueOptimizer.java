@@ -3,6 +3,8 @@ package io.github.editunit.framework.editing;
 import io.github.editunit.framework.runtime.Interruption;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
@@ -11,6 +13,7 @@ import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.runtime.Scalars;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,6 +23,12 @@ import java.util.List;
  * {@code mean_j NLL(target | ctx_j(prompt)) + kl·KL(P_δ ‖ P_0)("{s} is a") + wd·‖δ‖/‖v_init‖²},
  * with {@code ‖δ‖ ≤ clamp·‖v_init‖} after every step. Teacher forcing: each prompt is followed
  * by the target tokens but the last, so every target token is predicted.
+ *
+ * <p>Several requests are searched together ({@link #optimiseAll}): one forward and one backward pass per step over
+ * all their prompts, each request's δ injected only into its own prompts, so each request's loss depends on its own δ
+ * alone and its gradient, Adam state, norm cap and early stop are its own, as in a search of that request by itself
+ * (up to float rounding: a batch pads to its longest prompt). A request that stops leaves the batch. The final
+ * norm, the LM head and the log-softmax run only on the rows the loss reads ({@link ForwardHooks#keepRowsAfter}).
  */
 public final class ValueOptimizer {
 
@@ -53,6 +62,14 @@ public final class ValueOptimizer {
         }
     }
 
+    /**
+     * The LM head runs on at least this many rows. The CPU matrix product rounds some rows differently when it has
+     * only a few (measured on the bundled model: with fewer than 16 rows the logits of a MEMIT search drifted from
+     * the full pass's by rounding, and δ by up to 1e-4 after 40 Adam steps; from 16 rows on, bit-identical); the
+     * search repeats row 0 up to this count to stay on the path the full pass takes.
+     */
+    static final int MIN_HEAD_ROWS = 32;
+
     private final LanguageModel model;
     private final SubjectLocator locator;
 
@@ -61,23 +78,223 @@ public final class ValueOptimizer {
         this.locator = new SubjectLocator(model.tokenizer());
     }
 
+    /** The value of one request. */
     public Result optimise(EditRequest request, List<String> contextTemplates, HookPoint site, Settings s) {
+        if (EditPath.current() == EditPath.REFERENCE) {
+            return new ReferenceValueSearch(model).optimise(request, contextTemplates, site, s);
+        }
+        return optimiseAll(List.of(request), contextTemplates, site, s).get(0);
+    }
+
+    /**
+     * The values of several requests, searched together (in the order of {@code requests}); with
+     * {@link EditPath#REFERENCE} one search after another, as before.
+     */
+    public List<Result> optimiseAll(List<EditRequest> requests, List<String> contextTemplates, HookPoint site,
+            Settings s) {
+        if (EditPath.current() == EditPath.REFERENCE) {
+            ReferenceValueSearch reference = new ReferenceValueSearch(model);
+            List<Result> out = new ArrayList<>(requests.size());
+            for (EditRequest r : requests) {
+                out.add(reference.optimise(r, contextTemplates, site, s));
+            }
+            return out;
+        }
+        int width = site.site() == HookPoint.Site.MLP_KEY ? model.config().innerWidth() : model.config().width();
+        List<Prompts> prompts = new ArrayList<>(requests.size());
+        for (EditRequest r : requests) {
+            prompts.add(prompts(r, contextTemplates));
+        }
+        int count = requests.size();
+        double[][] delta = new double[count][width];
+        double[][] m1 = new double[count][width];
+        double[][] m2 = new double[count][width];
+        double[][] init = new double[count][];
+        double[] initNorm = new double[count];
+        float[][] klReference = new float[count][];
+        List<List<Double>> losses = new ArrayList<>();
+        List<List<String>> events = new ArrayList<>();
+        double[] targetLogProb = new double[count];
+        for (int i = 0; i < count; i++) {
+            losses.add(new ArrayList<>());
+            events.add(new ArrayList<>());
+            targetLogProb[i] = Double.NaN;
+        }
+        List<Integer> active = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            active.add(i);
+        }
+        HookPoint lastBlock = HookPoint.blockOutput(model.config().layers() - 1);
+        for (int it = 0; it < s.steps() && !active.isEmpty(); it++) {
+            Interruption.checkpoint();
+            boolean last = it == s.steps() - 1;
+            boolean first = it == 0;
+            List<Integer> stepping = active;
+            java.util.function.Supplier<Step> run = () -> runStep(stepping, prompts, delta, first ? null : klReference,
+                    initNorm, site, lastBlock, width, last, s);
+            Step step = run.get();
+            String[] bad = step.nonFinite();
+            if (anyNonNull(bad)) {
+                // documented rule (docs/numerics.md): a non-finite step is computed once more from the same δ; if
+                // it is non-finite again the search fails with a named error
+                Step again = run.get();
+                String[] badAgain = again.nonFinite();
+                for (int a = 0; a < bad.length; a++) {
+                    if (bad[a] != null && badAgain[a] != null) {
+                        throw new NonFiniteValueException(requests.get(active.get(a)), "value search", badAgain[a], it,
+                                s.steps(), "loss " + again.loss()[a]
+                                        + "; the step was repeated once and was non-finite again");
+                    }
+                }
+                for (int a = 0; a < bad.length; a++) {
+                    if (bad[a] != null) {
+                        events.get(active.get(a)).add("value search step " + it + ": non-finite " + bad[a] + " (loss "
+                                + step.loss()[a] + "); step repeated");
+                    }
+                }
+                step = again;
+            }
+            if (first) {
+                for (int a = 0; a < active.size(); a++) {
+                    int i = active.get(a);
+                    if (!Vectors.allFinite(step.init()[a])) {
+                        throw new NonFiniteValueException(requests.get(i), "value search", "activation v_init at " + site,
+                                0, s.steps(), "the unedited model's activation is not finite");
+                    }
+                    init[i] = step.init()[a];
+                    initNorm[i] = Math.max(Vectors.norm(init[i]), 1e-12);
+                    klReference[i] = step.klReference()[a];
+                }
+            }
+            List<Integer> next = new ArrayList<>();
+            for (int a = 0; a < active.size(); a++) {
+                int i = active.get(a);
+                double loss = step.loss()[a];
+                losses.get(i).add(loss);
+                targetLogProb[i] = step.targetLogProb()[a];
+                if (loss < s.earlyStopLoss() || last) {
+                    continue;
+                }
+                double[] g = step.gradient()[a];
+                adam(delta[i], g, m1[i], m2[i], it + 1, s.learningRate());
+                double maxNorm = s.clampNormFactor() * initNorm[i];
+                double dn = Vectors.norm(delta[i]);
+                if (dn > maxNorm) {
+                    for (int j = 0; j < width; j++) {
+                        delta[i][j] *= maxNorm / dn;
+                    }
+                }
+                if (!Vectors.allFinite(delta[i])) {
+                    throw new NonFiniteValueException(requests.get(i), "value search", "δ after the Adam update", it,
+                            s.steps(), "gradient norm " + Vectors.norm(g));
+                }
+                next.add(i);
+            }
+            active = next;
+        }
+        List<Result> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            boolean clamped = Vectors.norm(delta[i]) >= s.clampNormFactor() * initNorm[i] * (1 - 1e-6);
+            out.add(new Result(init[i], delta[i], losses.get(i), clamped, targetLogProb[i], events.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * One step of the active requests (results in the order of {@code active}). Requests are batched by the length
+     * their own prompts pad to, so every sequence is computed at the same padded length as in a search of its
+     * request alone (the padding length changes the rounding of the attention).
+     */
+    private Step runStep(List<Integer> active, List<Prompts> prompts, double[][] delta, float[][] klReference,
+            double[] initNorm, HookPoint site, HookPoint lastBlock, int width, boolean last, Settings s) {
+        java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+        for (int a = 0; a < active.size(); a++) {
+            byLength.computeIfAbsent(prompts.get(active.get(a)).length(), k -> new ArrayList<>()).add(a);
+        }
+        int count = active.size();
+        Step out = new Step(new double[count], new double[count], new double[count][], new double[count][],
+                new float[count][]);
+        boolean anyGradient = false;
+        for (List<Integer> group : byLength.values()) {
+            List<Integer> members = new ArrayList<>(group.size());
+            double[][] groupDelta = new double[group.size()][];
+            float[][] groupReference = klReference == null ? null : new float[group.size()][];
+            double[] groupInitNorm = new double[group.size()];
+            for (int g = 0; g < group.size(); g++) {
+                int i = active.get(group.get(g));
+                members.add(i);
+                groupDelta[g] = delta[i];
+                groupInitNorm[g] = initNorm[i];
+                if (groupReference != null) {
+                    groupReference[g] = klReference[i];
+                }
+            }
+            Step part = new BatchStep(members, prompts, site, lastBlock, width)
+                    .run(groupDelta, groupReference, groupInitNorm, last, s);
+            for (int g = 0; g < group.size(); g++) {
+                int a = group.get(g);
+                out.loss()[a] = part.loss()[g];
+                out.targetLogProb()[a] = part.targetLogProb()[g];
+                if (part.gradient() != null) {
+                    out.gradient()[a] = part.gradient()[g];
+                    anyGradient = true;
+                }
+                if (part.init() != null) {
+                    out.init()[a] = part.init()[g];
+                    out.klReference()[a] = part.klReference()[g];
+                }
+            }
+        }
+        return anyGradient ? out : new Step(out.loss(), out.targetLogProb(), null, out.init(), out.klReference());
+    }
+
+    private static boolean anyNonNull(String[] a) {
+        for (String x : a) {
+            if (x != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One request's prompts: the rewriting prompts (one per context template, followed by the target but its last
+     * token) and the KL prompt last, with the subject-last positions and the (sequence, position, token) of every
+     * target prediction.
+     */
+    private record Prompts(List<int[]> seqs, int[] lookup, int[] targetSeq, int[] targetPos, long[] targetTok) {
+        int templates() {
+            return seqs.size() - 1;
+        }
+
+        /** The length the prompts pad to in a batch of their own. */
+        int length() {
+            int max = 0;
+            for (int[] q : seqs) {
+                max = Math.max(max, q.length);
+            }
+            return max;
+        }
+    }
+
+    private Prompts prompts(EditRequest request, List<String> contextTemplates) {
         int[] target = locator.targetIds(request.targetNew());
         int[] forcing = SubjectLocator.withoutLast(target);
         List<int[]> seqs = new ArrayList<>();
-        List<Integer> lookup = new ArrayList<>();
-        List<Integer> promptLengths = new ArrayList<>();
+        int n = contextTemplates.size();
+        int[] lookup = new int[n + 1];
+        int[] promptLengths = new int[n];
         String promptTemplate = request.template();
-        for (String ctx : contextTemplates) {
-            SubjectLocator.Located loc = locator.locate(ctx.replace("{}", promptTemplate), request.subject(), forcing);
+        for (int j = 0; j < n; j++) {
+            SubjectLocator.Located loc = locator.locate(contextTemplates.get(j).replace("{}", promptTemplate),
+                    request.subject(), forcing);
             seqs.add(loc.ids());
-            lookup.add(loc.subjectLast());
-            promptLengths.add(loc.ids().length - forcing.length);
+            lookup[j] = loc.subjectLast();
+            promptLengths[j] = loc.ids().length - forcing.length;
         }
         SubjectLocator.Located kl = locator.locate("{} is a", request.subject(), new int[0]);
         seqs.add(kl.ids());
-        lookup.add(kl.subjectLast());
-        int n = contextTemplates.size();
+        lookup[n] = kl.subjectLast();
         int context = model.config().contextLength();
         for (int[] q : seqs) {
             if (q.length > context) {
@@ -85,16 +302,6 @@ public final class ValueOptimizer {
                         + " tokens exceeds the model's context of " + context);
             }
         }
-
-        int width = site.site() == HookPoint.Site.MLP_KEY ? model.config().innerWidth() : model.config().width();
-        int[] batchIdx = new int[n + 1];
-        int[] posIdx = new int[n + 1];
-        int[] rowIdx = new int[n + 1];
-        for (int i = 0; i <= n; i++) {
-            batchIdx[i] = i;
-            posIdx[i] = lookup.get(i);
-        }
-        // (batch, position, token) of every target prediction
         int k = n * target.length;
         int[] tb = new int[k];
         int[] tp = new int[k];
@@ -102,153 +309,202 @@ public final class ValueOptimizer {
         for (int j = 0, c = 0; j < n; j++) {
             for (int t = 0; t < target.length; t++, c++) {
                 tb[c] = j;
-                tp[c] = promptLengths.get(j) - 1 + t;
+                tp[c] = promptLengths[j] - 1 + t;
                 tt[c] = target[t];
             }
         }
-
-        Search search = new Search(request, seqs, site, width, batchIdx, posIdx, rowIdx, lookup, n, tb, tp, tt, s);
-        double[] delta = new double[width];
-        double[] m1 = new double[width];
-        double[] m2 = new double[width];
-        List<Double> losses = new ArrayList<>();
-        List<String> events = new ArrayList<>();
-        double lastTargetLogProb = Double.NaN;
-        for (int it = 0; it < s.steps(); it++) {
-            Interruption.checkpoint();
-            boolean last = it == s.steps() - 1;
-            Step step = search.step(delta, last);
-            String bad = step.nonFinite();
-            if (bad != null) {
-                // documented rule (docs/numerics.md): a non-finite step is computed once more from the
-                // same δ; if it is non-finite again the search fails with a named error
-                String event = "value search step " + it + ": non-finite " + bad + " (loss " + step.loss()
-                        + "); step repeated";
-                step = search.step(delta, last);
-                String again = step.nonFinite();
-                if (again != null) {
-                    throw new NonFiniteValueException(request, "value search", again, it, s.steps(),
-                            "loss " + step.loss() + "; the step was repeated once and was non-finite again");
-                }
-                events.add(event);
-            }
-            losses.add(step.loss());
-            lastTargetLogProb = step.targetLogProb();
-            if (step.loss() < s.earlyStopLoss() || last) {
-                break;
-            }
-            adam(delta, step.gradient(), m1, m2, it + 1, s.learningRate());
-            double maxNorm = s.clampNormFactor() * search.initNorm;
-            double dn = Vectors.norm(delta);
-            if (dn > maxNorm) {
-                for (int i = 0; i < width; i++) {
-                    delta[i] *= maxNorm / dn;
-                }
-            }
-            if (!Vectors.allFinite(delta)) {
-                throw new NonFiniteValueException(request, "value search", "δ after the Adam update", it, s.steps(),
-                        "gradient norm " + Vectors.norm(step.gradient()));
-            }
-        }
-        double initNorm = search.initNorm;
-        double[] init = search.init;
-        boolean clamped = Vectors.norm(delta) >= s.clampNormFactor() * initNorm * (1 - 1e-6);
-        return new Result(init, delta, losses, clamped, lastTargetLogProb, events);
+        return new Prompts(seqs, lookup, tb, tp, tt);
     }
 
-    /** One evaluated step: the loss, the target log-probability and (unless last) the gradient of δ. */
-    private record Step(double loss, double targetLogProb, double[] gradient) {
-        /** The first non-finite quantity of this step, or null. */
-        String nonFinite() {
-            if (!Double.isFinite(loss)) {
-                return "loss";
+    /**
+     * One evaluated step of the requests in the batch (in batch order): losses, target log-probabilities and (for the
+     * requests that go on) gradients of δ; at the first step also v_init and the KL reference distribution.
+     */
+    private record Step(double[] loss, double[] targetLogProb, double[][] gradient, double[][] init,
+            float[][] klReference) {
+        /** Per request the first non-finite quantity of this step, or null. */
+        String[] nonFinite() {
+            String[] bad = new String[loss.length];
+            for (int a = 0; a < loss.length; a++) {
+                if (!Double.isFinite(loss[a])) {
+                    bad[a] = "loss";
+                } else if (gradient != null && gradient[a] != null && !Vectors.allFinite(gradient[a])) {
+                    bad[a] = "gradient of δ";
+                }
             }
-            if (gradient != null && !Vectors.allFinite(gradient)) {
-                return "gradient of δ";
-            }
-            return null;
+            return bad;
         }
     }
 
-    /** The fixed inputs of one search; {@link #step} runs one forward (and backward) pass. */
-    private final class Search {
-        private final EditRequest request;
-        private final List<int[]> seqs;
+    /** The batch layout of one step: the active requests' prompts one after another. */
+    private final class BatchStep {
+        private final List<int[]> seqs = new ArrayList<>();
+        private final int[] injectBatch;
+        private final int[] injectPos;
+        private final int[] injectRow;
+        private final int[] initBatch;
+        private final int[] initPos;
+        private final int[] keptBatch;
+        private final int[] keptPos;
+        private final long[] targetTok;
+        private final int[] targetFrom; // request a's target rows are targetFrom[a] .. targetFrom[a + 1] − 1
+        private final int[] targetCount;
+        private final int targets;
+        private final int count;
         private final HookPoint site;
+        private final HookPoint lastBlock;
         private final int width;
-        private final int[] batchIdx;
-        private final int[] posIdx;
-        private final int[] rowIdx;
-        private final List<Integer> lookup;
-        private final int n;
-        private final int[] tb;
-        private final int[] tp;
-        private final long[] tt;
-        private final Settings s;
-        double[] init;
-        float[] klReference;
-        double initNorm = 1;
 
-        Search(EditRequest request, List<int[]> seqs, HookPoint site, int width, int[] batchIdx, int[] posIdx, int[] rowIdx,
-                List<Integer> lookup, int n, int[] tb, int[] tp, long[] tt, Settings s) {
-            this.request = request;
-            this.seqs = seqs;
+        BatchStep(List<Integer> active, List<Prompts> all, HookPoint site, HookPoint lastBlock, int width) {
             this.site = site;
+            this.lastBlock = lastBlock;
             this.width = width;
-            this.batchIdx = batchIdx;
-            this.posIdx = posIdx;
-            this.rowIdx = rowIdx;
-            this.lookup = lookup;
-            this.n = n;
-            this.tb = tb;
-            this.tp = tp;
-            this.tt = tt;
-            this.s = s;
+            this.count = active.size();
+            int seqCount = 0;
+            int targetRows = 0;
+            for (int i : active) {
+                seqCount += all.get(i).seqs().size();
+                targetRows += all.get(i).targetTok().length;
+            }
+            this.targets = targetRows;
+            injectBatch = new int[seqCount];
+            injectPos = new int[seqCount];
+            injectRow = new int[seqCount];
+            initBatch = new int[count];
+            initPos = new int[count];
+            // rows beyond the loss's are repeats of row 0, computed and ignored (see MIN_HEAD_ROWS)
+            int keptRows = Math.max(targetRows + count, MIN_HEAD_ROWS);
+            keptBatch = new int[keptRows];
+            keptPos = new int[keptRows];
+            targetTok = new long[targetRows];
+            targetFrom = new int[count + 1];
+            targetCount = new int[count];
+            int b = 0;
+            int row = 0;
+            for (int a = 0; a < count; a++) {
+                Prompts p = all.get(active.get(a));
+                int base = b;
+                targetFrom[a] = row;
+                for (int j = 0; j < p.seqs().size(); j++, b++) {
+                    seqs.add(p.seqs().get(j));
+                    injectBatch[b] = b;
+                    injectPos[b] = p.lookup()[j];
+                    injectRow[b] = a;
+                }
+                initBatch[a] = base;
+                initPos[a] = p.lookup()[0];
+                for (int c = 0; c < p.targetTok().length; c++, row++) {
+                    keptBatch[row] = base + p.targetSeq()[c];
+                    keptPos[row] = p.targetPos()[c];
+                    targetTok[row] = p.targetTok()[c];
+                }
+                targetCount[a] = p.targetTok().length;
+                // the KL prompt's row at the subject's last token, after all target rows
+                keptBatch[targetRows + a] = base + p.templates();
+                keptPos[targetRows + a] = p.lookup()[p.templates()];
+            }
+            targetFrom[count] = targetRows;
         }
 
-        Step step(double[] delta, boolean last) {
-            int k = tt.length;
+        /**
+         * Runs the step. {@code klReference} null: the first step (δ = 0), whose KL row is the reference and whose
+         * activation at the site is v_init.
+         */
+        Step run(double[][] delta, float[][] klReference, double[] initNorm, boolean last, Settings s) {
             try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
                 nd.suppressNotUsedWarning();
-                NDArray d = scope.create(Vectors.toFloat(delta)).reshape(1, width);
+                float[] flat = new float[count * width];
+                for (int a = 0; a < count; a++) {
+                    for (int j = 0; j < width; j++) {
+                        flat[a * width + j] = (float) delta[a][j];
+                    }
+                }
+                NDArray d = scope.create(flat).reshape(count, width);
                 d.setRequiresGradient(true);
-                ForwardHooks hooks = new ForwardHooks().inject(site, d, batchIdx, posIdx, rowIdx);
-                if (init == null) {
-                    hooks.read(site, new int[] {0}, new int[] {lookup.get(0)});
+                ForwardHooks hooks = new ForwardHooks().inject(site, d, injectBatch, injectPos, injectRow)
+                        .keepRowsAfter(lastBlock, keptBatch, keptPos);
+                boolean first = klReference == null;
+                if (first) {
+                    hooks.read(site, initBatch, initPos);
                 }
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray logp = model.logits(model.batch(scope, seqs), hooks).logSoftmax(-1);
-                    NDArray picked = ForwardHooks.gatherRows(logp, tb, tp)
-                            .gather(scope.create(tt).reshape(k, 1), 1);
-                    NDArray nll = Scalars.div(picked.sum().neg(), (float) k);
-                    NDArray klRow = ForwardHooks.gatherRows(logp, new int[] {n}, new int[] {lookup.get(n)});
-                    if (init == null) {
-                        double[] captured = ActivationReader.rows(hooks.captured(site))[0];
-                        float[] reference = klRow.toFloatArray();
-                        if (!Vectors.allFinite(captured)) {
-                            throw new NonFiniteValueException(request, "value search", "activation v_init at " + site,
-                                    0, s.steps(), "the unedited model's activation is not finite");
+                    NDArray logits = model.logits(model.batch(scope, seqs), hooks);
+                    NDArray logp = logits.reshape(keptBatch.length, logits.getShape().get(2))
+                            .get("0:" + (targets + count)).logSoftmax(-1);
+                    NDArray picked = logp.get("0:" + targets).gather(scope.create(targetTok).reshape(targets, 1), 1);
+                    NDArray klRows = logp.get(targets + ":");
+                    double[][] initRows = null;
+                    float[][] reference = klReference;
+                    if (first) {
+                        initRows = ActivationReader.rows(hooks.captured(site));
+                        float[] r = klRows.toFloatArray();
+                        int v = (int) klRows.getShape().get(1);
+                        reference = new float[count][];
+                        for (int a = 0; a < count; a++) {
+                            reference[a] = Arrays.copyOfRange(r, a * v, (a + 1) * v);
                         }
-                        init = captured;
-                        initNorm = Math.max(Vectors.norm(init), 1e-12);
-                        klReference = reference;
                     }
                     // log-probabilities clamped so that 0·log 0 terms stay 0 instead of NaN
-                    NDArray ref = Scalars.maximum(scope.create(klReference).reshape(klRow.getShape()), -1e4f);
-                    NDArray klTerm = klRow.exp().mul(Scalars.maximum(klRow, -1e4f).sub(ref)).sum();
-                    NDArray decay = Scalars.div(d.norm(), (float) (initNorm * initNorm));
-                    NDArray total = nll.add(Scalars.mul(klTerm, (float) s.klFactor()))
-                            .add(Scalars.mul(decay, (float) s.weightDecay()));
-                    double loss = total.getFloat();
-                    double targetLogProb = -nll.getFloat();
-                    if (!Double.isFinite(loss) || loss < s.earlyStopLoss() || last) {
-                        return new Step(loss, targetLogProb, null);
+                    NDArray ref = Scalars.maximum(scope.create(flatten(reference), klRows.getShape()), -1e4f);
+                    NDArray klElements = klRows.exp().mul(Scalars.maximum(klRows, -1e4f).sub(ref));
+                    // per request, with the reductions of a search of that request alone (same operands, same
+                    // order), so that batching changes no rounding
+                    NDArray[] totals = new NDArray[count];
+                    NDArray[] nlls = new NDArray[count];
+                    for (int a = 0; a < count; a++) {
+                        NDArray nll = Scalars.div(picked.get(targetFrom[a] + ":" + targetFrom[a + 1]).sum().neg(),
+                                (float) targetCount[a]);
+                        NDArray klTerm = klElements.get(a).sum();
+                        // v_init's norm (from this very step's read at the first step) scales the decay term
+                        double in = first ? Math.max(Vectors.norm(initRows[a]), 1e-12) : initNorm[a];
+                        NDArray decay = Scalars.div(d.get(a).norm(), (float) (in * in));
+                        totals[a] = nll.add(Scalars.mul(klTerm, (float) s.klFactor()))
+                                .add(Scalars.mul(decay, (float) s.weightDecay()));
+                        nlls[a] = nll;
                     }
-                    gc.backward(total);
-                    return new Step(loss, targetLogProb, Vectors.toDouble(d.getGradient().toFloatArray()));
+                    NDArray total = NDArrays.stack(new NDList(totals));
+                    NDArray nll = NDArrays.stack(new NDList(nlls));
+                    float[] lossF = total.toFloatArray();
+                    float[] nllF = nll.toFloatArray();
+                    double[] loss = new double[count];
+                    double[] targetLogProb = new double[count];
+                    boolean anyGoesOn = false;
+                    for (int a = 0; a < count; a++) {
+                        loss[a] = lossF[a];
+                        targetLogProb[a] = -nllF[a];
+                        anyGoesOn |= Double.isFinite(loss[a]) && !(loss[a] < s.earlyStopLoss()) && !last;
+                    }
+                    boolean allFinite = true;
+                    for (double l : loss) {
+                        allFinite &= Double.isFinite(l);
+                    }
+                    double[][] gradient = null;
+                    if (anyGoesOn && allFinite) {
+                        gc.backward(total.sum());
+                        float[] g = d.getGradient().toFloatArray();
+                        gradient = new double[count][];
+                        for (int a = 0; a < count; a++) {
+                            if (!(loss[a] < s.earlyStopLoss())) {
+                                gradient[a] = new double[width];
+                                for (int j = 0; j < width; j++) {
+                                    gradient[a][j] = g[a * width + j];
+                                }
+                            }
+                        }
+                    }
+                    return new Step(loss, targetLogProb, gradient, initRows, first ? reference : null);
                 }
             }
         }
+    }
+
+    private static float[] flatten(float[][] rows) {
+        int w = rows.length == 0 ? 0 : rows[0].length;
+        float[] out = new float[rows.length * w];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, out, i * w, w);
+        }
+        return out;
     }
 
     private static void adam(double[] x, double[] g, double[] m, double[] v, int t, double lr) {

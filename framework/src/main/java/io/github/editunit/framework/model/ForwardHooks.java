@@ -26,6 +26,8 @@ public final class ForwardHooks {
     private final List<HookPoint> fullReads = new ArrayList<>();
     private final Map<HookPoint, List<Injection>> injections = new HashMap<>();
     private final Map<HookPoint, NDArray> captured = new HashMap<>();
+    private HookPoint keptAt;
+    private int[][] kept;
 
     /** No hooks: a plain forward pass. */
     public static ForwardHooks none() {
@@ -61,14 +63,42 @@ public final class ForwardHooks {
         return this;
     }
 
+    /**
+     * Continues the forward pass after the last block with only the rows {@code (batch[i], position[i])} of the
+     * residual stream, as a {@code [1, K, width]} activation, so that the final norm and the LM head run on
+     * {@code K} rows instead of {@code B·T}: the logits come back as {@code [1, K, vocab]}, row {@code i} being
+     * the logits at {@code (batch[i], position[i])}. Whatever else is hooked at the same point (injections,
+     * reads) happens first.
+     *
+     * <p>Only the output of the model's last block is allowed: after it every family applies row-wise operations
+     * only (final norm, LM head), so the kept rows get the logits they would get in the full pass (a family
+     * whose forward does more after its last block must not be given such hooks; {@code KeptRowsTest} checks
+     * every family).
+     *
+     * @param lastBlock {@code blockOutput(layers − 1)} of the model the hooks are for
+     */
+    public ForwardHooks keepRowsAfter(HookPoint lastBlock, int[] batch, int[] position) {
+        if (lastBlock.site() != HookPoint.Site.BLOCK_OUTPUT) {
+            throw new IllegalArgumentException("rows can be kept only after the last block's output, not at " + lastBlock);
+        }
+        if (batch.length != position.length || batch.length == 0) {
+            throw new IllegalArgumentException("kept rows: batch and position index arrays must be non-empty and "
+                    + "of the same length");
+        }
+        keptAt = lastBlock;
+        kept = new int[][] {batch.clone(), position.clone()};
+        return this;
+    }
+
     /** Whether anything happens at this point (lets architectures skip work). */
     public boolean touches(HookPoint point) {
-        return reads.containsKey(point) || fullReads.contains(point) || injections.containsKey(point);
+        return reads.containsKey(point) || fullReads.contains(point) || injections.containsKey(point)
+                || point.equals(keptAt);
     }
 
     /** Whether nothing at all is hooked. */
     public boolean isEmpty() {
-        return reads.isEmpty() && fullReads.isEmpty() && injections.isEmpty();
+        return reads.isEmpty() && fullReads.isEmpty() && injections.isEmpty() && keptAt == null;
     }
 
     /**
@@ -96,6 +126,10 @@ public final class ForwardHooks {
         int[][] at = reads.get(point);
         if (at != null) {
             captured.put(point, gatherRows(out, at[0], at[1]));
+        }
+        if (point.equals(keptAt)) {
+            NDArray rows = gatherRows(out, kept[0], kept[1]);
+            return rows.reshape(1, kept[0].length, rows.getShape().get(1));
         }
         return out;
     }
