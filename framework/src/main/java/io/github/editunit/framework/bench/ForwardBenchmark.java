@@ -1,6 +1,7 @@
 package io.github.editunit.framework.bench;
 
 import ai.djl.Device;
+import io.github.editunit.framework.model.ForwardPath;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ModelConfig;
 import io.github.editunit.framework.perplexity.Perplexity;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -58,11 +61,52 @@ public final class ForwardBenchmark {
     private ForwardBenchmark() {}
 
     /**
-     * @param tokenizerVocab requested tokenizer size (capped by the model's vocabulary)
-     * @param repeats timed runs over all sentences, after one warm-up batch
+     * What to run beside the optimised forward.
+     *
+     * @param reference also time the reference path ({@link ForwardPath}), alternating with the
+     *     optimised one run by run, in this JVM
+     * @param peerMode {@code scored} or {@code full} to run the eager-PyTorch peer
+     *     ({@link PeerForward}) between two halves of the timed runs; null for none
+     * @param threads intra-op threads the peer gets (EditUnit's own count)
      */
+    public record Options(boolean reference, String peerMode, int threads) {
+        public static Options none() {
+            return new Options(false, null, 1);
+        }
+    }
+
+    /**
+     * Extra results; lists are empty and numbers NaN for what was not run.
+     *
+     * @param referenceRunSeconds wall time of each timed run of the reference path
+     * @param referencePpl ME-PPL by the reference path
+     * @param peer the peer's answer, or null
+     * @param paddedTokens tokens the blocks run over including right padding, Σ batch · max length
+     * @param load1PerRun 1-minute load average before each timed run, in run order (optimised,
+     *     reference, ... interleaved)
+     */
+    public record Extra(List<Double> referenceRunSeconds, double referencePpl, PeerForward.Result peer,
+            long paddedTokens, List<Double> load1PerRun) {}
+
+    /** The benchmark with nothing beside the optimised forward. */
     public static Result run(ModelConfig config, List<String> sentences, int batchSize, int tokenizerVocab,
             int repeats, Device device) throws IOException {
+        try {
+            return run(config, sentences, batchSize, tokenizerVocab, repeats, device, Options.none(), new Extra[1]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * @param tokenizerVocab requested tokenizer size (capped by the model's vocabulary)
+     * @param repeats timed runs over all sentences, after one warm-up batch (with a peer: half
+     *     before it, half after)
+     * @param extra receives the {@link Extra} results in its element 0
+     */
+    public static Result run(ModelConfig config, List<String> sentences, int batchSize, int tokenizerVocab,
+            int repeats, Device device, Options options, Extra[] extra) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         TextTokenizer tokenizer = trainTokenizer(sentences, Math.min(tokenizerVocab, config.vocabSize()),
                 config.contextLength());
@@ -82,20 +126,68 @@ public final class ForwardBenchmark {
             }
             int[] scoredLengths = Arrays.stream(lengths).filter(l -> l >= 2).toArray();
             Perplexity ppl = new Perplexity(batchSize);
-            ppl.compute(model, sentences.subList(0, Math.min(batchSize, sentences.size()))); // warm-up
+            List<List<int[]>> batches = ppl.batches(model, sentences);
+            long padded = 0;
+            for (List<int[]> b : batches) {
+                padded += (long) b.size() * b.stream().mapToInt(x -> x.length).max().orElse(0);
+            }
+            List<String> warm = sentences.subList(0, Math.min(batchSize, sentences.size()));
+            ppl.compute(model, warm); // warm-up
+            if (options.reference()) {
+                withReference(() -> ppl.compute(model, warm));
+            }
 
             double load0 = Machine.load1();
             List<Double> runs = new ArrayList<>();
-            PerplexityResult last = null;
+            List<Double> refRuns = new ArrayList<>();
+            List<Double> loads = new ArrayList<>();
+            PerplexityResult[] last = new PerplexityResult[2];
+            PeerForward.Result peer = null;
+            int before = options.peerMode() == null ? repeats : (repeats + 1) / 2;
             for (int i = 0; i < repeats; i++) {
+                if (i == before) {
+                    peer = runPeer(model, batches, options, repeats);
+                }
+                loads.add(Machine.load1());
                 long s = System.nanoTime();
-                last = ppl.compute(model, sentences);
+                last[0] = ppl.compute(model, sentences);
                 runs.add((System.nanoTime() - s) / 1e9);
+                if (options.reference()) {
+                    loads.add(Machine.load1());
+                    long r = System.nanoTime();
+                    last[1] = withReference(() -> ppl.compute(model, sentences));
+                    refRuns.add((System.nanoTime() - r) / 1e9);
+                }
+                System.err.printf(Locale.ROOT, "[bench] run %d: %.3fs%s (load %.2f)%n", i + 1, runs.get(i),
+                        options.reference() ? String.format(Locale.ROOT, ", reference path %.3fs", refRuns.get(i))
+                                : "", Machine.load1());
+            }
+            if (peer == null && options.peerMode() != null) {
+                peer = runPeer(model, batches, options, repeats);
             }
             double best = runs.stream().min(Double::compare).orElseThrow();
+            extra[0] = new Extra(refRuns, last[1] == null ? Double.NaN : last[1].ppl(), peer, padded, loads);
             return new Result(tokenizer.vocabSize(), tokSeconds, buildSeconds, model.parameters().parameterCount(),
-                    last.sentences(), input, last.tokens(), ForwardFlops.total(config, scoredLengths), runs, best,
-                    last.ppl(), rssAfterBuild, Machine.statusBytes("VmHWM"), new double[] {load0, Machine.load1()});
+                    last[0].sentences(), input, last[0].tokens(), ForwardFlops.total(config, scoredLengths), runs,
+                    best, last[0].ppl(), rssAfterBuild, Machine.statusBytes("VmHWM"),
+                    new double[] {load0, Machine.load1()});
+        }
+    }
+
+    private static PeerForward.Result runPeer(LanguageModel model, List<List<int[]>> batches, Options options,
+            int repeats) throws IOException, InterruptedException {
+        System.err.printf(Locale.ROOT, "[bench] peer (%s) on the same weights and batches, %d threads (load %.2f)%n",
+                options.peerMode(), options.threads(), Machine.load1());
+        return PeerForward.run(model, batches, model.tokenizer().eosId(), options.threads(), repeats,
+                options.peerMode());
+    }
+
+    private static <T> T withReference(Supplier<T> body) {
+        ForwardPath.useReference(true);
+        try {
+            return body.get();
+        } finally {
+            ForwardPath.useReference(false);
         }
     }
 

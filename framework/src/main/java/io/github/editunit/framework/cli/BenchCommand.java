@@ -8,6 +8,7 @@ import io.github.editunit.framework.bench.ForwardBenchmark;
 import io.github.editunit.framework.bench.ForwardFlops;
 import io.github.editunit.framework.bench.Machine;
 import io.github.editunit.framework.bench.MatmulBenchmark;
+import io.github.editunit.framework.bench.PeerForward;
 import io.github.editunit.framework.model.ModelConfig;
 import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.runtime.DjlRuntime;
@@ -64,10 +65,33 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
+    @Option(names = "--ab", description = "Also time the reference forward path (as before the forward "
+            + "optimisation: full log-softmax, out-of-place GELU), alternating with the optimised one run by run.")
+    boolean ab;
+
+    @Option(names = "--peer", arity = "0..1", fallbackValue = "scored", paramLabel = "MODE",
+            description = "Also run an eager-PyTorch forward of the same weights on the same batches and threads "
+                    + "(needs Python 3 with torch: apt-get install -y python3-torch). MODE: scored (default; LM head "
+                    + "on the scored rows, as EditUnit) or full (logits of every position, log-softmax).")
+    String peer;
+
     @Override
     public Integer call() throws Exception {
         if (!List.of("forward", "matmul", "all").contains(what)) {
             throw new InputException("--what must be forward, matmul or all, got " + what);
+        }
+        if (peer != null) {
+            if (!List.of("scored", "full").contains(peer)) {
+                throw new InputException("--peer must be scored or full, got " + peer);
+            }
+            if (what.equals("matmul")) {
+                throw new InputException("--peer compares the forward: use it with --what forward or all");
+            }
+            try {
+                System.err.println("[bench] peer: " + PeerForward.python() + " has torch");
+            } catch (IllegalStateException e) {
+                throw new InputException(e.getMessage());
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("engine", DjlRuntime.engineDescription());
@@ -110,8 +134,10 @@ public final class BenchCommand implements Callable<Integer> {
         SentenceCorpus s = BenchCorpus.load(corpus, sentences);
         System.err.printf("[bench] forward: %s on %d sentences of %s, batch %d%n", config, s.size(), s.name(),
                 batchSize);
+        ForwardBenchmark.Extra[] extra = new ForwardBenchmark.Extra[1];
         ForwardBenchmark.Result r = ForwardBenchmark.run(c, s.sentences(), batchSize, tokenizerVocab, repeat,
-                Device.cpu());
+                Device.cpu(), new ForwardBenchmark.Options(ab, peer, JniUtils.getNumThreads()), extra);
+        ForwardBenchmark.Extra x = extra[0];
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("config", config);
         f.put("parameters", r.parameters());
@@ -137,8 +163,50 @@ public final class BenchCommand implements Callable<Integer> {
         f.put("rssAfterBuildMiB", r.rssAfterBuildBytes() >> 20);
         f.put("peakRssMiB", r.peakRssBytes() >> 20);
         f.put("load1BeforeAfter", List.of(r.load1()[0], r.load1()[1]));
+        f.put("paddedTokens", x.paddedTokens());
+        f.put("paddingShare", 1.0 - (double) r.inputTokens() / x.paddedTokens());
+        f.put("load1PerRun", x.load1PerRun());
         System.err.printf(Locale.ROOT, "[bench] forward best %.2fs: %.0f tokens/s, %.1f GFLOP/s%n",
                 r.bestSeconds(), r.inputTokensPerSecond(), r.gflops());
+        if (ab) {
+            double refBest = x.referenceRunSeconds().stream().min(Double::compare).orElseThrow();
+            Map<String, Object> ref = new LinkedHashMap<>();
+            ref.put("runSeconds", x.referenceRunSeconds());
+            ref.put("bestSeconds", refBest);
+            ref.put("tokensPerSecond", r.inputTokens() / refBest);
+            ref.put("gflops", r.flops() / refBest / 1e9);
+            ref.put("shareOfMatmulPeak", Json.number(r.flops() / refBest / 1e9 / peak));
+            ref.put("ppl", Json.number(x.referencePpl()));
+            ref.put("pplRelativeDifference", Json.number(Math.abs(r.ppl() - x.referencePpl()) / x.referencePpl()));
+            ref.put("speedup", refBest / r.bestSeconds());
+            f.put("referencePath", ref);
+            System.err.printf(Locale.ROOT, "[bench] reference path best %.2fs: %.0f tokens/s; optimised/reference "
+                    + "%.2fx%n", refBest, r.inputTokens() / refBest, refBest / r.bestSeconds());
+        }
+        if (x.peer() != null) {
+            PeerForward.Result p = x.peer();
+            Map<String, Object> pf = new LinkedHashMap<>();
+            pf.put("implementation", "eager PyTorch (peer_forward.py, GPT-2 equations), torch.inference_mode");
+            pf.put("torch", p.torch());
+            pf.put("python", p.python());
+            pf.put("blas", p.blas());
+            pf.put("openblasCoretype", p.openblasCoretype());
+            pf.put("threads", p.threads());
+            pf.put("mode", p.mode());
+            pf.put("runSeconds", p.runSeconds());
+            pf.put("bestSeconds", p.bestSeconds());
+            pf.put("tokensPerSecond", r.inputTokens() / p.bestSeconds());
+            pf.put("gflops", r.flops() / p.bestSeconds() / 1e9);
+            pf.put("ppl", Json.number(p.ppl()));
+            pf.put("pplRelativeDifference", Json.number(Math.abs(r.ppl() - p.ppl()) / r.ppl()));
+            pf.put("tokens", p.tokens());
+            f.put("peer", pf);
+            f.put("peerRatio", p.bestSeconds() / r.bestSeconds());
+            System.err.printf(Locale.ROOT, "[bench] EditUnit %.0f tokens/s | peer (%s, torch %s) %.0f tokens/s | "
+                    + "ratio EditUnit/peer %.2fx | ppl %.6g vs %.6g (rel. diff %.1e)%n", r.inputTokensPerSecond(),
+                    p.mode(), p.torch(), r.inputTokens() / p.bestSeconds(), p.bestSeconds() / r.bestSeconds(),
+                    r.ppl(), p.ppl(), Math.abs(r.ppl() - p.ppl()) / r.ppl());
+        }
         return f;
     }
 

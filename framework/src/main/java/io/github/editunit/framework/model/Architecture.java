@@ -59,7 +59,7 @@ public interface Architecture {
     boolean isIgnoredTensor(String checkpointName);
 
     /**
-     * Runs the model.
+     * Runs the model: {@link #lmHead} of {@link #hiddenStates}.
      *
      * @param params the weights
      * @param ids token ids {@code [B, T]} (int64)
@@ -67,7 +67,22 @@ public interface Architecture {
      * @param hooks reads and injections
      * @return logits {@code [B, T, vocab]}
      */
-    NDArray forward(ParameterStore params, NDArray ids, NDArray mask, ForwardHooks hooks);
+    default NDArray forward(ParameterStore params, NDArray ids, NDArray mask, ForwardHooks hooks) {
+        return lmHead(params, hiddenStates(params, ids, mask, hooks));
+    }
+
+    /**
+     * The blocks and the final norm, without the LM head: {@code [B, T, width]} in the weights'
+     * type. Callers that need only some positions' logits (perplexity scores {@code T − 1} of
+     * them, none on padding) select rows here and apply {@link #lmHead} to those alone.
+     */
+    NDArray hiddenStates(ParameterStore params, NDArray ids, NDArray mask, ForwardHooks hooks);
+
+    /**
+     * The LM head on final hidden states {@code [..., width]}: logits {@code [..., vocab]} in
+     * float32 whatever the weights' type, in {@code hidden}'s manager.
+     */
+    NDArray lmHead(ParameterStore params, NDArray hidden);
 
     /** Fills {@code params} with freshly initialised tensors (seeded, deterministic). */
     void initialize(ParameterStore params, long seed);

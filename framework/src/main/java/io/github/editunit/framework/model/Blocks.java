@@ -140,10 +140,23 @@ public final class Blocks {
         return x.mul(Activation.sigmoid(x));
     }
 
-    /** GELU with the tanh approximation ({@code gelu_new} in Hugging Face). */
+    /**
+     * GELU with the tanh approximation ({@code gelu_new} in Hugging Face):
+     * {@code 0.5·x·(1 + tanh(c·(x + 0.044715·x³)))}. Without gradient recording it runs in place on
+     * two temporaries instead of allocating eight {@code [B, T, d_inner]} tensors; the result is
+     * bit-identical ({@code (a·x)·0.5 = (0.5·x)·a} exactly, a product by a power of two being exact
+     * outside the subnormal range, and addition commutes).
+     */
     public static NDArray geluNew(NDArray x) {
-        NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715f)), GELU_C);
-        return Scalars.mul(x, 0.5f).mul(Scalars.add(inner.tanh(), 1f));
+        if (Inference.recording() || ForwardPath.reference()) {
+            NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715f)), GELU_C);
+            return Scalars.mul(x, 0.5f).mul(Scalars.add(inner.tanh(), 1f));
+        }
+        NDArray inner = Scalars.pow(x, 3);
+        inner.muli(Scalars.like(inner, 0.044715f)).addi(x).muli(Scalars.like(inner, GELU_C));
+        NDArray out = inner.tanh();
+        inner.close();
+        return out.addi(Scalars.like(out, 1f)).muli(x).muli(Scalars.like(out, 0.5f));
     }
 
     /**

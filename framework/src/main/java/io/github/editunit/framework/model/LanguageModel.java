@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import io.github.editunit.framework.runtime.DjlRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,26 +97,12 @@ public final class LanguageModel implements AutoCloseable {
 
     /**
      * For each sequence, {@code log P(x_t | x_<t)} for {@code t = 1 .. T-1} (no BOS is added: the
-     * first token is context only). Non-finite values are returned as they are.
+     * first token is context only). Non-finite values are returned as they are. Only the scored
+     * positions go through the LM head ({@link TokenLogProbs#gathered}).
      */
     public List<float[]> tokenLogProbs(List<int[]> sequences) {
-        try (NDManager scope = newScope(); NDScope nd = new NDScope()) {
-            nd.suppressNotUsedWarning();
-            TokenBatch batch = batch(scope, sequences);
-            NDArray logp = logits(batch, ForwardHooks.none()).logSoftmax(-1);
-            int t = batch.maxLength();
-            NDArray next = batch.ids().get(":, 1:").expandDims(-1);
-            NDArray picked = logp.get(":, 0:" + (t - 1) + ", :").gather(next, 2).squeeze(-1);
-            float[] flat = picked.toType(DataType.FLOAT32, false).toFloatArray();
-            List<float[]> out = new ArrayList<>(sequences.size());
-            for (int i = 0; i < sequences.size(); i++) {
-                int n = batch.lengths()[i] - 1;
-                float[] row = new float[Math.max(n, 0)];
-                System.arraycopy(flat, i * (t - 1), row, 0, row.length);
-                out.add(row);
-            }
-            return out;
-        }
+        return ForwardPath.reference() ? TokenLogProbs.reference(this, sequences)
+                : TokenLogProbs.gathered(this, sequences);
     }
 
     /** Log-probabilities of the next token after {@code prefix} (length vocab). */
@@ -127,17 +112,23 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Next-token log-probabilities after each prefix, batched. */
     public List<float[]> nextTokenLogProbs(List<int[]> prefixes) {
+        return Inference.withoutGradients(() -> nextTokenLogProbsNoGrad(prefixes));
+    }
+
+    /** Only each prefix's last hidden row goes through the LM head. */
+    private List<float[]> nextTokenLogProbsNoGrad(List<int[]> prefixes) {
         try (NDManager scope = newScope(); NDScope nd = new NDScope()) {
             nd.suppressNotUsedWarning();
             TokenBatch batch = batch(scope, prefixes);
-            NDArray logits = logits(batch, ForwardHooks.none());
             int[] b = new int[prefixes.size()];
             int[] p = new int[prefixes.size()];
             for (int i = 0; i < b.length; i++) {
                 b[i] = i;
                 p[i] = batch.lengths()[i] - 1;
             }
-            float[] flat = ForwardHooks.gatherRows(logits, b, p).logSoftmax(-1).toFloatArray();
+            NDArray last = ForwardHooks.gatherRows(
+                    architecture.hiddenStates(parameters, batch.ids(), batch.mask(), ForwardHooks.none()), b, p);
+            float[] flat = architecture.lmHead(parameters, last).logSoftmax(-1).toFloatArray();
             int v = config().vocabSize();
             List<float[]> out = new ArrayList<>(b.length);
             for (int i = 0; i < b.length; i++) {

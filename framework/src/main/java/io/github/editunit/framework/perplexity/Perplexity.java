@@ -55,6 +55,32 @@ public final class Perplexity {
 
     public PerplexityResult compute(LanguageModel model, List<String> sentences, Progress progress) {
         long start = System.nanoTime();
+        Inputs in = inputs(model, sentences);
+        return score(model, in.ids(), in.prefixLength(), in.truncated(), progress, start);
+    }
+
+    /**
+     * The model inputs of {@code sentences} in the batches {@link #compute} runs them in (sorted
+     * by length, skipped sentences left out), e.g. to hand the very same batches to another
+     * implementation.
+     */
+    public List<List<int[]>> batches(LanguageModel model, List<String> sentences) {
+        int[][] ids = inputs(model, sentences).ids();
+        List<Integer> order = scoredInOrder(ids);
+        List<List<int[]>> out = new ArrayList<>();
+        for (int from = 0; from < order.size(); from += batchSize) {
+            List<int[]> b = new ArrayList<>();
+            for (int i : order.subList(from, Math.min(order.size(), from + batchSize))) {
+                b.add(ids[i]);
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    private record Inputs(int[][] ids, int prefixLength, int truncated) {}
+
+    private static Inputs inputs(LanguageModel model, List<String> sentences) {
         TokenCodec tok = model.tokenizer();
         int[] bos = tok.sequencePrefix();
         int room = model.config().contextLength() - bos.length;
@@ -71,7 +97,19 @@ public final class Perplexity {
             System.arraycopy(t, 0, in, bos.length, t.length);
             ids[i] = in;
         }
-        return score(model, ids, bos.length, truncated, progress, start);
+        return new Inputs(ids, bos.length, truncated);
+    }
+
+    /** Indices of the sentences with something to score (two or more inputs), shortest first. */
+    private static List<Integer> scoredInOrder(int[][] ids) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i].length >= 2) {
+                order.add(i);
+            }
+        }
+        order.sort(Comparator.comparingInt(i -> ids[i].length));
+        return order;
     }
 
     /**
@@ -88,16 +126,8 @@ public final class Perplexity {
         double[] perSentence = new double[n];
         int[] scoredTokens = new int[n];
         Arrays.fill(perSentence, Double.NaN);
-        List<Integer> order = new ArrayList<>();
-        int skipped = 0;
-        for (int i = 0; i < n; i++) {
-            if (ids[i].length < 2) {
-                skipped++;
-            } else {
-                order.add(i);
-            }
-        }
-        order.sort(Comparator.comparingInt(i -> ids[i].length));
+        List<Integer> order = scoredInOrder(ids);
+        int skipped = n - order.size();
         double nllSum = 0;
         long tokens = 0;
         int nonFinite = 0;

@@ -104,6 +104,31 @@ class PerplexityTest {
     }
 
     @Test
+    void batchesAreTheScoredInputsShortestFirstInGroupsOfTheBatchSize() {
+        // what the bench hands to the eager-PyTorch peer: must be exactly what compute() scores
+        try (LanguageModel m = model(4)) {
+            List<String> s = List.of("abcdef", "a", "bcd", "hhhhhhhh", "dc", "eeee", "abcabca");
+            List<List<int[]>> batches = new Perplexity(2).batches(m, s);
+            assertThat(batches).extracting(List::size).containsExactly(2, 2, 2);
+            List<Integer> lengths = batches.stream().flatMap(List::stream).map(a -> a.length).toList();
+            assertThat(lengths).containsExactly(2, 3, 4, 6, 7, 8); // "a" (one token) is skipped
+            assertThat(batches.get(0).get(0)).containsExactly(LETTERS.encode("dc"));
+            double viaBatches = 0;
+            for (List<int[]> b : batches) {
+                for (float[] row : m.tokenLogProbs(b)) {
+                    double nll = 0;
+                    for (float v : row) {
+                        nll -= v;
+                    }
+                    viaBatches += Math.exp(nll / row.length) / 6;
+                }
+            }
+            double ppl = new Perplexity(2).compute(m, s).ppl();
+            assertThat(viaBatches).isCloseTo(ppl, within(1e-9 * ppl));
+        }
+    }
+
+    @Test
     void readsMePplJsonAndTextLinesAndNamesBadItems(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("c.json");
         Files.writeString(json, "[{\"Corpus\": \"Wikipedia\", \"Text\": \" One.\"}, {\"Corpus\": \"C4\", \"Text\": \" Two.\"}]");

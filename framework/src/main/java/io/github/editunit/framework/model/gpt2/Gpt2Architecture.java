@@ -113,7 +113,7 @@ public final class Gpt2Architecture implements Architecture {
     }
 
     @Override
-    public NDArray forward(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
+    public NDArray hiddenStates(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
         NDManager m = ids.getManager();
         DataType type = w.precision().dataType(); // activations' type; logits leave in float32
         Shape s = ids.getShape();
@@ -152,10 +152,14 @@ public final class Gpt2Architecture implements Architecture {
             mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
             x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
         }
-        x = Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
-        NDArray head = w.get(P + "wte.weight").transpose();
-        head.attach(m);
-        return Blocks.cast(x.matMul(head), DataType.FLOAT32);
+        return Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
+    }
+
+    @Override
+    public NDArray lmHead(ParameterStore w, NDArray hidden) {
+        NDArray head = w.get(P + "wte.weight").transpose(); // tied embedding
+        head.attach(hidden.getManager());
+        return Blocks.cast(hidden.matMul(head), DataType.FLOAT32);
     }
 
     @Override

@@ -124,7 +124,7 @@ public final class GptjArchitecture implements Architecture {
     }
 
     @Override
-    public NDArray forward(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
+    public NDArray hiddenStates(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
         NDManager m = ids.getManager();
         DataType type = w.precision().dataType(); // activations' type; logits leave in float32
         Shape shape = ids.getShape();
@@ -162,8 +162,12 @@ public final class GptjArchitecture implements Architecture {
             mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
             x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(attn).add(mlp));
         }
-        x = Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
-        return Blocks.cast(Blocks.linear(x, w.get("lm_head.weight"), w.get("lm_head.bias")), DataType.FLOAT32);
+        return Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
+    }
+
+    @Override
+    public NDArray lmHead(ParameterStore w, NDArray hidden) {
+        return Blocks.cast(Blocks.linear(hidden, w.get("lm_head.weight"), w.get("lm_head.bias")), DataType.FLOAT32);
     }
 
     @Override

@@ -151,7 +151,7 @@ public final class LlamaArchitecture implements Architecture {
     }
 
     @Override
-    public NDArray forward(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
+    public NDArray hiddenStates(ParameterStore w, NDArray ids, NDArray mask, ForwardHooks hooks) {
         NDManager m = ids.getManager();
         DataType type = w.precision().dataType(); // activations' type; logits leave in float32
         Shape shape = ids.getShape();
@@ -201,10 +201,14 @@ public final class LlamaArchitecture implements Architecture {
             mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
             x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
         }
-        x = Blocks.rmsNorm(x, w.get(P + "norm.weight"), eps);
+        return Blocks.rmsNorm(x, w.get(P + "norm.weight"), eps);
+    }
+
+    @Override
+    public NDArray lmHead(ParameterStore w, NDArray hidden) {
         NDArray head = w.get(s.tieWordEmbeddings() ? P + "embed_tokens.weight" : "lm_head.weight").transpose();
-        head.attach(m);
-        return Blocks.cast(x.matMul(head), DataType.FLOAT32);
+        head.attach(hidden.getManager());
+        return Blocks.cast(hidden.matMul(head), DataType.FLOAT32);
     }
 
     @Override

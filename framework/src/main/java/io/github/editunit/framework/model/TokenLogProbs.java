@@ -1,0 +1,110 @@
+package io.github.editunit.framework.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code log P(x_t | x_<t)} of every scored token of a batch of sequences ({@code t = 1 .. T_i − 1}),
+ * the quantity perplexity and the teacher-forced metrics are made of.
+ *
+ * <p>{@link #gathered} computes only what is needed: the blocks run once over the padded batch, then
+ * only the {@code Σ (T_i − 1)} hidden rows that predict a token (no padding, not the last position)
+ * go through the LM head, and each row's log-probability is its target logit minus the row's
+ * log-sum-exp ({@code max + log Σ exp(z − max)}). No {@code [B, T, V]} logits or log-softmax is
+ * materialised; the largest temporary is one {@code [N, V]} array. It runs without gradient recording.
+ *
+ * <p>{@link #reference} is the straightforward computation it replaces (logits of every position,
+ * full-vocabulary log-softmax, gather), kept for the equivalence tests and A/B benchmarks.
+ */
+public final class TokenLogProbs {
+
+    private TokenLogProbs() {}
+
+    /** The optimised computation (see the class comment). */
+    public static List<float[]> gathered(LanguageModel model, List<int[]> sequences) {
+        return Inference.withoutGradients(() -> gatheredNoGrad(model, sequences));
+    }
+
+    private static List<float[]> gatheredNoGrad(LanguageModel model, List<int[]> sequences) {
+        try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            TokenBatch batch = model.batch(scope, sequences);
+            int t = batch.maxLength();
+            int[] lengths = batch.lengths();
+            int rows = 0;
+            for (int len : lengths) {
+                rows += len - 1;
+            }
+            List<float[]> out = new ArrayList<>(lengths.length);
+            if (rows == 0) {
+                for (int ignored : lengths) {
+                    out.add(new float[0]);
+                }
+                return out;
+            }
+            long[] at = new long[rows];
+            long[] next = new long[rows];
+            int k = 0;
+            for (int i = 0; i < lengths.length; i++) {
+                int[] seq = sequences.get(i);
+                for (int p = 0; p < lengths[i] - 1; p++, k++) {
+                    at[k] = (long) i * t + p;
+                    next[k] = seq[p + 1];
+                }
+            }
+            Architecture arch = model.architecture();
+            NDArray hidden = arch.hiddenStates(model.parameters(), batch.ids(), batch.mask(), ForwardHooks.none());
+            NDArray rowsHidden = hidden.reshape((long) lengths.length * t, hidden.getShape().get(2))
+                    .get(scope.create(at));
+            NDArray logits = arch.lmHead(model.parameters(), rowsHidden); // [N, V] float32
+            float[] flat = logProbsOf(logits, scope.create(next, new Shape(rows, 1))).toFloatArray();
+            k = 0;
+            for (int len : lengths) {
+                float[] row = new float[len - 1];
+                System.arraycopy(flat, k, row, 0, row.length);
+                k += row.length;
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * {@code logits[i, targets[i]] − logsumexp(logits[i, :])} for {@code logits [N, V]} and
+     * {@code targets [N, 1]} (int64): {@code (z_target − max) − log Σ exp(z − max)}, the order of
+     * operations of libtorch's own log-softmax. Overwrites {@code logits}. A non-finite logit in a
+     * row makes that row's value non-finite (NaN), as the log-softmax does.
+     */
+    static NDArray logProbsOf(NDArray logits, NDArray targets) {
+        NDArray max = logits.max(new int[] {-1}, true); // [N, 1]
+        NDArray picked = logits.gather(targets, 1).subi(max).squeeze(-1);
+        NDArray sumExp = logits.subi(max).exp().sum(new int[] {-1});
+        return picked.subi(sumExp.log());
+    }
+
+    /** The straightforward computation: full-vocabulary log-softmax over every position, then a gather. */
+    public static List<float[]> reference(LanguageModel model, List<int[]> sequences) {
+        try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            TokenBatch batch = model.batch(scope, sequences);
+            NDArray logp = model.logits(batch, ForwardHooks.none()).logSoftmax(-1);
+            int t = batch.maxLength();
+            NDArray next = batch.ids().get(":, 1:").expandDims(-1);
+            NDArray picked = logp.get(":, 0:" + (t - 1) + ", :").gather(next, 2).squeeze(-1);
+            float[] flat = picked.toType(DataType.FLOAT32, false).toFloatArray();
+            List<float[]> out = new ArrayList<>(sequences.size());
+            for (int i = 0; i < sequences.size(); i++) {
+                int n = batch.lengths()[i] - 1;
+                float[] row = new float[Math.max(n, 0)];
+                System.arraycopy(flat, i * (t - 1), row, 0, row.length);
+                out.add(row);
+            }
+            return out;
+        }
+    }
+}
