@@ -25,19 +25,44 @@ import java.util.TreeSet;
  * requested layer. Per batch, the keys of the non-padding tokens are gathered, cast to float64
  * and {@code KᵀK} is added to a float64 accumulator on the model's device; the sum is divided
  * by the token count at the end. Native memory is released after every batch.
+ *
+ * <p>The forward runs the blocks only up to the MLP key of the highest requested layer
+ * ({@link ForwardHooks#stopAfter}, {@link LanguageModel#activations}): nothing after it, never the
+ * final norm or the LM head, with gradient recording off. The path as it was before (a full forward
+ * with logits per batch, {@link #REFERENCE_MAX_TOKENS_FACTOR} × context padded tokens per batch by
+ * default) is kept for A/B runs and the equivalence test, selected by the system property
+ * {@value #PATH_PROPERTY}{@code =reference} (read at each {@code compute}). Both give the same C
+ * within float32 rounding of the forward and the same token count ({@code StatsPathEquivalenceTest}).
  */
 public final class SecondMoment {
+
+    /** System property selecting the statistics path: {@code reference} for the path as it was before. */
+    public static final String PATH_PROPERTY = "editunit.stats.path";
+
+    /** Default padded tokens per batch of the reference path, in units of the context length. */
+    public static final int REFERENCE_MAX_TOKENS_FACTOR = 3;
+
+    /** Default padded tokens per batch of the default path, in units of the context length. */
+    public static final int MAX_TOKENS_FACTOR = 3;
 
     private final int maxTokensPerBatch;
     private long forwardPasses;
 
-    /** @param maxTokensPerBatch padded tokens per forward pass; {@code <= 0} means 3 × context (the reference) */
+    /**
+     * @param maxTokensPerBatch padded tokens per forward pass; {@code <= 0} means {@link #MAX_TOKENS_FACTOR} × context
+     *     ({@link #REFERENCE_MAX_TOKENS_FACTOR} × context on the reference path)
+     */
     public SecondMoment(int maxTokensPerBatch) {
         this.maxTokensPerBatch = maxTokensPerBatch;
     }
 
     public static SecondMoment withDefaults() {
         return new SecondMoment(0);
+    }
+
+    /** Whether the reference path is selected ({@value #PATH_PROPERTY}{@code =reference}). */
+    public static boolean referencePath() {
+        return "reference".equals(System.getProperty(PATH_PROPERTY));
     }
 
     /** Forward passes run by this instance so far (lets tests see cache hits). */
@@ -65,7 +90,9 @@ public final class SecondMoment {
         }
         int context = model.config().contextLength();
         int dk = model.config().innerWidth();
-        int budget = maxTokensPerBatch > 0 ? maxTokensPerBatch : 3 * context;
+        boolean reference = referencePath();
+        int budget = maxTokensPerBatch > 0 ? maxTokensPerBatch
+                : (reference ? REFERENCE_MAX_TOKENS_FACTOR : MAX_TOKENS_FACTOR) * context;
         List<int[]> seqs = sample.sequences();
         for (int[] s : seqs) {
             if (s.length > context) {
@@ -81,7 +108,8 @@ public final class SecondMoment {
             }
             for (List<Integer> batch : batches(seqs, budget)) {
                 Interruption.checkpoint(); // nothing is cached until every batch is in
-                tokens += accumulate(model, seqs, batch, sorted, acc);
+                tokens += reference ? accumulateReference(model, seqs, batch, sorted, acc)
+                        : accumulate(model, seqs, batch, sorted, acc);
                 progress.advance(batch.size(), countTokens(seqs, batch));
             }
             for (int i = 0; i < acc.length; i++) {
@@ -109,7 +137,46 @@ public final class SecondMoment {
         return out;
     }
 
+    /** Blocks up to the highest requested layer's MLP key only, gradient recording off. */
     private long accumulate(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
+            NDArray[] acc) {
+        List<int[]> chunk = new ArrayList<>(batch.size());
+        int valid = 0;
+        for (int i : batch) {
+            chunk.add(seqs.get(i));
+            valid += seqs.get(i).length;
+        }
+        int[] b = new int[valid];
+        int[] p = new int[valid];
+        int at = 0;
+        for (int i = 0; i < chunk.size(); i++) {
+            for (int t = 0; t < chunk.get(i).length; t++) {
+                b[at] = i;
+                p[at++] = t;
+            }
+        }
+        try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            TokenBatch tb = model.batch(scope, chunk);
+            ForwardHooks hooks = new ForwardHooks();
+            for (int l : layers) {
+                hooks.readAll(HookPoint.mlpKey(l));
+            }
+            // the pass ends right after the highest requested layer's keys (layers is ascending)
+            hooks.stopAfter(HookPoint.mlpKey(layers.get(layers.size() - 1)));
+            model.activations(tb, hooks);
+            forwardPasses++;
+            for (int i = 0; i < layers.size(); i++) {
+                NDArray keys = ForwardHooks.gatherRows(hooks.captured(HookPoint.mlpKey(layers.get(i))), b, p)
+                        .toType(DataType.FLOAT64, false);
+                acc[i].addi(keys.transpose().matMul(keys));
+            }
+        }
+        return valid;
+    }
+
+    /** The reference path: a full forward (every block, final norm, LM head) per batch, as before. */
+    private long accumulateReference(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
             NDArray[] acc) {
         List<int[]> chunk = new ArrayList<>(batch.size());
         int valid = 0;
