@@ -67,7 +67,8 @@ public final class StatsCommand implements Callable<Integer> {
     Path cacheDir;
 
     @Option(names = "--max-tokens", defaultValue = "0", paramLabel = "N",
-            description = "Padded tokens per forward pass (0 = 3 × context).")
+            description = "Padded tokens per forward pass (0 = the larger of 3 × context and 2048; "
+                    + "3 × context with -Deditunit.stats.path=reference).")
     int maxTokens;
 
     @Option(names = "--json", description = "Print JSON on stdout.")

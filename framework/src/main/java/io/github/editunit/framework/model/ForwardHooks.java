@@ -28,6 +28,8 @@ public final class ForwardHooks {
     private final Map<HookPoint, NDArray> captured = new HashMap<>();
     private HookPoint keptAt;
     private int[][] kept;
+    private HookPoint stopAt;
+    private boolean stopped;
 
     /** No hooks: a plain forward pass. */
     public static ForwardHooks none() {
@@ -90,15 +92,66 @@ public final class ForwardHooks {
         return this;
     }
 
+    /**
+     * Ends the forward pass right after {@code point}: once whatever else is hooked there has happened (reads
+     * captured, deltas added), nothing after it is computed, neither the rest of the block nor the later blocks,
+     * the final norm or the LM head. For passes that only read activations (the second-moment statistics read
+     * the MLP keys of a layer, which are inside that block): run them with {@link LanguageModel#activations},
+     * which ends the pass there. Every family takes it without code of its own, since it happens in
+     * {@link #apply} (the architecture's {@code hiddenStates} is left by a {@link Stop} that
+     * {@link LanguageModel#activations} catches); a pass given such hooks through {@code forward} or
+     * {@code hiddenStates} directly ends with that {@link Stop}.
+     */
+    public ForwardHooks stopAfter(HookPoint point) {
+        stopAt = point;
+        stopped = false;
+        return this;
+    }
+
+    /** The point set by {@link #stopAfter}, or {@code null}. */
+    public HookPoint stopPoint() {
+        return stopAt;
+    }
+
+    /** Forgets that a previous pass stopped (called before each pass by {@link LanguageModel#activations}). */
+    void rearmStop() {
+        stopped = false;
+    }
+
+    /** Whether the last pass with these hooks reached the {@link #stopAfter} point and ended there. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Thrown by {@link #apply} at the {@link #stopAfter} point to leave the architecture's forward; no stack trace
+     * (control flow, not an error). {@link LanguageModel#activations} catches it.
+     */
+    public static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final transient ForwardHooks hooks;
+
+        Stop(ForwardHooks hooks, HookPoint at) {
+            super("forward pass stopped after " + at, null, false, false);
+            this.hooks = hooks;
+        }
+
+        /** Whether this stop was thrown by {@code h} (and not by the hooks of a nested pass). */
+        public boolean from(ForwardHooks h) {
+            return hooks == h;
+        }
+    }
+
     /** Whether anything happens at this point (lets architectures skip work). */
     public boolean touches(HookPoint point) {
         return reads.containsKey(point) || fullReads.contains(point) || injections.containsKey(point)
-                || point.equals(keptAt);
+                || point.equals(keptAt) || point.equals(stopAt);
     }
 
     /** Whether nothing at all is hooked. */
     public boolean isEmpty() {
-        return reads.isEmpty() && fullReads.isEmpty() && injections.isEmpty() && keptAt == null;
+        return reads.isEmpty() && fullReads.isEmpty() && injections.isEmpty() && keptAt == null && stopAt == null;
     }
 
     /**
@@ -126,6 +179,10 @@ public final class ForwardHooks {
         int[][] at = reads.get(point);
         if (at != null) {
             captured.put(point, gatherRows(out, at[0], at[1]));
+        }
+        if (point.equals(stopAt)) {
+            stopped = true;
+            throw new Stop(this, point);
         }
         if (point.equals(keptAt)) {
             NDArray rows = gatherRows(out, kept[0], kept[1]);

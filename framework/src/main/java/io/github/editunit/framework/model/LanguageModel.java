@@ -96,6 +96,32 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
+     * Runs the blocks for the hooks' reads only, with gradient recording off ({@link Inference#withoutGradients}) and
+     * never the LM head: the pass ends at the hooks' {@link ForwardHooks#stopAfter} point, or after the final norm
+     * when none is set. Read the activations with {@link ForwardHooks#captured}; they live in the batch's manager.
+     *
+     * @throws IllegalStateException if a stop point is set and the pass never reached it (a family that does not
+     *     expose that hook point would otherwise run to the end and leave nothing captured)
+     */
+    public void activations(TokenBatch batch, ForwardHooks hooks) {
+        hooks.rearmStop();
+        Inference.withoutGradients(() -> {
+            try {
+                architecture.hiddenStates(parameters, batch.ids(), batch.mask(), hooks);
+            } catch (ForwardHooks.Stop stop) {
+                if (!stop.from(hooks)) {
+                    throw stop;
+                }
+            }
+            if (hooks.stopPoint() != null && !hooks.stopped()) {
+                throw new IllegalStateException(architecture.name() + " forward ended without reaching "
+                        + hooks.stopPoint());
+            }
+            return null;
+        });
+    }
+
+    /**
      * For each sequence, {@code log P(x_t | x_<t)} for {@code t = 1 .. T-1} (no BOS is added: the
      * first token is context only). Non-finite values are returned as they are. Only the scored
      * positions go through the LM head ({@link TokenLogProbs#gathered}).

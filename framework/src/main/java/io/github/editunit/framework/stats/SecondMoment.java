@@ -25,19 +25,52 @@ import java.util.TreeSet;
  * requested layer. Per batch, the keys of the non-padding tokens are gathered, cast to float64
  * and {@code KᵀK} is added to a float64 accumulator on the model's device; the sum is divided
  * by the token count at the end. Native memory is released after every batch.
+ *
+ * <p>The forward runs the blocks only up to the MLP key of the highest requested layer
+ * ({@link ForwardHooks#stopAfter}, {@link LanguageModel#activations}): nothing after it, never the
+ * final norm or the LM head, with gradient recording off. The path as it was before (a full forward
+ * with logits per batch, {@link #REFERENCE_MAX_TOKENS_FACTOR} × context padded tokens per batch by
+ * default) is kept for A/B runs and the equivalence test, selected by the system property
+ * {@value #PATH_PROPERTY}{@code =reference} (read at each {@code compute}). Both give the same C
+ * within float32 rounding of the forward and the same token count ({@code StatsPathEquivalenceTest}).
  */
 public final class SecondMoment {
+
+    /** System property selecting the statistics path: {@code reference} for the path as it was before. */
+    public static final String PATH_PROPERTY = "editunit.stats.path";
+
+    /** Default padded tokens per batch of the reference path, in units of the context length. */
+    public static final int REFERENCE_MAX_TOKENS_FACTOR = 3;
+
+    /**
+     * Least default padded tokens per batch of the default path; the default is the larger of this and
+     * {@link #REFERENCE_MAX_TOKENS_FACTOR} × context, so short-context models run fuller batches (fewer, larger native
+     * calls) and long-context ones the reference's batch size (memory).
+     */
+    public static final int MIN_TOKENS_PER_BATCH = 2048;
+
+    /** Column blocks of {@code KᵀK} on the default path (see {@link #accumulate}); fewer for narrow keys. */
+    static final int KEY_BLOCKS = 4;
 
     private final int maxTokensPerBatch;
     private long forwardPasses;
 
-    /** @param maxTokensPerBatch padded tokens per forward pass; {@code <= 0} means 3 × context (the reference) */
+    /**
+     * @param maxTokensPerBatch padded tokens per forward pass; {@code <= 0} means the larger of
+     *     {@link #REFERENCE_MAX_TOKENS_FACTOR} × context and {@link #MIN_TOKENS_PER_BATCH}
+     *     ({@link #REFERENCE_MAX_TOKENS_FACTOR} × context on the reference path)
+     */
     public SecondMoment(int maxTokensPerBatch) {
         this.maxTokensPerBatch = maxTokensPerBatch;
     }
 
     public static SecondMoment withDefaults() {
         return new SecondMoment(0);
+    }
+
+    /** Whether the reference path is selected ({@value #PATH_PROPERTY}{@code =reference}). */
+    public static boolean referencePath() {
+        return "reference".equals(System.getProperty(PATH_PROPERTY));
     }
 
     /** Forward passes run by this instance so far (lets tests see cache hits). */
@@ -65,7 +98,11 @@ public final class SecondMoment {
         }
         int context = model.config().contextLength();
         int dk = model.config().innerWidth();
-        int budget = maxTokensPerBatch > 0 ? maxTokensPerBatch : 3 * context;
+        boolean reference = referencePath();
+        int budget = maxTokensPerBatch > 0 ? maxTokensPerBatch
+                : reference ? REFERENCE_MAX_TOKENS_FACTOR * context
+                : Math.max(REFERENCE_MAX_TOKENS_FACTOR * context, MIN_TOKENS_PER_BATCH);
+        int[] bounds = reference ? new int[] {0, dk} : keyBlocks(dk);
         List<int[]> seqs = sample.sequences();
         for (int[] s : seqs) {
             if (s.length > context) {
@@ -75,17 +112,21 @@ public final class SecondMoment {
         long tokens = 0;
         double[][] sums = new double[sorted.size()][];
         try (NDManager accScope = model.newScope()) {
-            NDArray[] acc = new NDArray[sorted.size()];
+            // acc[layer][block]: rows bounds[block]..bounds[block + 1] of KᵀK, columns bounds[block]..dk
+            NDArray[][] acc = new NDArray[sorted.size()][bounds.length - 1];
             for (int i = 0; i < acc.length; i++) {
-                acc[i] = accScope.zeros(new Shape(dk, dk), DataType.FLOAT64);
+                for (int j = 0; j < bounds.length - 1; j++) {
+                    acc[i][j] = accScope.zeros(new Shape(bounds[j + 1] - bounds[j], dk - bounds[j]), DataType.FLOAT64);
+                }
             }
             for (List<Integer> batch : batches(seqs, budget)) {
                 Interruption.checkpoint(); // nothing is cached until every batch is in
-                tokens += accumulate(model, seqs, batch, sorted, acc);
+                tokens += reference ? accumulateReference(model, seqs, batch, sorted, acc)
+                        : accumulate(model, seqs, batch, sorted, bounds, acc);
                 progress.advance(batch.size(), countTokens(seqs, batch));
             }
             for (int i = 0; i < acc.length; i++) {
-                sums[i] = acc[i].toDoubleArray();
+                sums[i] = assemble(acc[i], bounds, dk);
             }
         }
         progress.finish();
@@ -109,8 +150,59 @@ public final class SecondMoment {
         return out;
     }
 
+    /**
+     * Blocks up to the highest requested layer's MLP key only, gradient recording off. {@code KᵀK} is symmetric, so
+     * only its upper block triangle is computed: for column block {@code j} of the keys, {@code K_jᵀ K[:, bounds[j]:]}
+     * (10/16 of the products with 4 blocks); {@link #assemble} mirrors it. Every entry is still one float64 dot
+     * product over the batch's tokens, as on the reference path.
+     */
     private long accumulate(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
-            NDArray[] acc) {
+            int[] bounds, NDArray[][] acc) {
+        List<int[]> chunk = new ArrayList<>(batch.size());
+        int valid = 0;
+        for (int i : batch) {
+            chunk.add(seqs.get(i));
+            valid += seqs.get(i).length;
+        }
+        int[] b = new int[valid];
+        int[] p = new int[valid];
+        int at = 0;
+        for (int i = 0; i < chunk.size(); i++) {
+            for (int t = 0; t < chunk.get(i).length; t++) {
+                b[at] = i;
+                p[at++] = t;
+            }
+        }
+        try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            TokenBatch tb = model.batch(scope, chunk);
+            ForwardHooks hooks = new ForwardHooks();
+            for (int l : layers) {
+                hooks.readAll(HookPoint.mlpKey(l));
+            }
+            // the pass ends right after the highest requested layer's keys (layers is ascending)
+            hooks.stopAfter(HookPoint.mlpKey(layers.get(layers.size() - 1)));
+            model.activations(tb, hooks);
+            forwardPasses++;
+            for (int i = 0; i < layers.size(); i++) {
+                NDArray keys = ForwardHooks.gatherRows(hooks.captured(HookPoint.mlpKey(layers.get(i))), b, p)
+                        .toType(DataType.FLOAT64, false);
+                if (bounds.length == 2) {
+                    acc[i][0].addi(keys.transpose().matMul(keys));
+                    continue;
+                }
+                for (int j = 0; j < bounds.length - 1; j++) {
+                    NDArray left = keys.get(":, " + bounds[j] + ":" + bounds[j + 1]).transpose();
+                    acc[i][j].addi(left.matMul(keys.get(":, " + bounds[j] + ":")));
+                }
+            }
+        }
+        return valid;
+    }
+
+    /** The reference path: a full forward (every block, final norm, LM head) per batch, as before. */
+    private long accumulateReference(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
+            NDArray[][] acc) {
         List<int[]> chunk = new ArrayList<>(batch.size());
         int valid = 0;
         for (int i : batch) {
@@ -138,10 +230,40 @@ public final class SecondMoment {
             for (int i = 0; i < layers.size(); i++) {
                 NDArray keys = ForwardHooks.gatherRows(hooks.captured(HookPoint.mlpKey(layers.get(i))), b, p)
                         .toType(DataType.FLOAT64, false);
-                acc[i].addi(keys.transpose().matMul(keys));
+                acc[i][0].addi(keys.transpose().matMul(keys));
             }
         }
         return valid;
+    }
+
+    /** Column-block bounds of {@code KᵀK} for keys of width {@code dk}: {@link #KEY_BLOCKS} blocks, or one when narrow. */
+    static int[] keyBlocks(int dk) {
+        int n = dk >= 64 * KEY_BLOCKS ? KEY_BLOCKS : 1;
+        int[] bounds = new int[n + 1];
+        for (int j = 0; j <= n; j++) {
+            bounds[j] = (int) ((long) dk * j / n);
+        }
+        return bounds;
+    }
+
+    /** The full {@code dk × dk} sum, row-major, from the upper block rows, mirrored below the diagonal blocks. */
+    private static double[] assemble(NDArray[] blocks, int[] bounds, int dk) {
+        double[] sum = new double[dk * dk];
+        for (int j = 0; j < blocks.length; j++) {
+            int from = bounds[j];
+            int width = dk - from;
+            double[] a = blocks[j].toDoubleArray();
+            for (int r = from; r < bounds[j + 1]; r++) {
+                for (int c = from; c < dk; c++) {
+                    double v = a[(r - from) * width + (c - from)];
+                    sum[r * dk + c] = v;
+                    if (c >= bounds[j + 1]) {
+                        sum[c * dk + r] = v;
+                    }
+                }
+            }
+        }
+        return sum;
     }
 
     private static long countTokens(List<int[]> seqs, List<Integer> batch) {

@@ -4,7 +4,9 @@
  *
  * <ul>
  *   <li>{@link io.github.editunit.framework.stats.SecondMoment} computes several layers in one
- *       pass (length-bucketed batches, default 3 × context padded tokens per forward pass).
+ *       pass (length-bucketed batches, default max(3 × context, 2048) padded tokens per forward pass), running
+ *       the blocks only up to the highest requested layer's key; {@code -Deditunit.stats.path=reference}
+ *       selects the path as it was before (full forward, 3 × context).
  *   <li>{@link io.github.editunit.framework.stats.SecondMomentStatistics} holds {@code C} and its
  *       metadata; {@code solve(k)} and {@code inverse()} go through a float64 Cholesky factor.
  *   <li>{@link io.github.editunit.framework.stats.StatisticsCache} stores one
