@@ -158,21 +158,11 @@ public final class SecondMoment {
      */
     private long accumulate(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
             int[] bounds, NDArray[][] acc) {
-        List<int[]> chunk = new ArrayList<>(batch.size());
-        int valid = 0;
-        for (int i : batch) {
-            chunk.add(seqs.get(i));
-            valid += seqs.get(i).length;
-        }
-        int[] b = new int[valid];
-        int[] p = new int[valid];
-        int at = 0;
-        for (int i = 0; i < chunk.size(); i++) {
-            for (int t = 0; t < chunk.get(i).length; t++) {
-                b[at] = i;
-                p[at++] = t;
-            }
-        }
+        TokenRows rows = TokenRows.of(seqs, batch);
+        List<int[]> chunk = rows.chunk();
+        int valid = rows.batch().length;
+        int[] b = rows.batch();
+        int[] p = rows.position();
         try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
             nd.suppressNotUsedWarning();
             TokenBatch tb = model.batch(scope, chunk);
@@ -203,21 +193,11 @@ public final class SecondMoment {
     /** The reference path: a full forward (every block, final norm, LM head) per batch, as before. */
     private long accumulateReference(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
             NDArray[][] acc) {
-        List<int[]> chunk = new ArrayList<>(batch.size());
-        int valid = 0;
-        for (int i : batch) {
-            chunk.add(seqs.get(i));
-            valid += seqs.get(i).length;
-        }
-        int[] b = new int[valid];
-        int[] p = new int[valid];
-        int at = 0;
-        for (int i = 0; i < chunk.size(); i++) {
-            for (int t = 0; t < chunk.get(i).length; t++) {
-                b[at] = i;
-                p[at++] = t;
-            }
-        }
+        TokenRows rows = TokenRows.of(seqs, batch);
+        List<int[]> chunk = rows.chunk();
+        int valid = rows.batch().length;
+        int[] b = rows.batch();
+        int[] p = rows.position();
         try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
             nd.suppressNotUsedWarning();
             TokenBatch tb = model.batch(scope, chunk);
@@ -315,5 +295,30 @@ public final class SecondMoment {
             out.add(cur);
         }
         return out;
+    }
+
+    /**
+     * A batch's texts and the (row, position) of each of their real tokens: the rows a key is read from, never
+     * a padding position.
+     */
+    private record TokenRows(List<int[]> chunk, int[] batch, int[] position) {
+        static TokenRows of(List<int[]> seqs, List<Integer> indices) {
+            List<int[]> chunk = new ArrayList<>(indices.size());
+            int valid = 0;
+            for (int i : indices) {
+                chunk.add(seqs.get(i));
+                valid += seqs.get(i).length;
+            }
+            int[] b = new int[valid];
+            int[] p = new int[valid];
+            int at = 0;
+            for (int i = 0; i < chunk.size(); i++) {
+                for (int t = 0; t < chunk.get(i).length; t++) {
+                    b[at] = i;
+                    p[at++] = t;
+                }
+            }
+            return new TokenRows(chunk, b, p);
+        }
     }
 }
