@@ -104,7 +104,7 @@ final class ReferenceValueSearch {
             if (step.loss() < s.earlyStopLoss() || last) {
                 break;
             }
-            adam(delta, step.gradient(), m1, m2, it + 1, s.learningRate());
+            ValueOptimizer.adam(delta, step.gradient(), m1, m2, it + 1, s.learningRate());
             double maxNorm = s.clampNormFactor() * search.initNorm;
             double dn = Vectors.norm(delta);
             if (dn > maxNorm) {
@@ -215,18 +215,6 @@ final class ReferenceValueSearch {
                     return new Step(loss, targetLogProb, Vectors.toDouble(d.getGradient().toFloatArray()));
                 }
             }
-        }
-    }
-
-    private static void adam(double[] x, double[] g, double[] m, double[] v, int t, double lr) {
-        double b1 = 0.9;
-        double b2 = 0.999;
-        double bc1 = 1 - Math.pow(b1, t);
-        double bc2 = 1 - Math.pow(b2, t);
-        for (int i = 0; i < x.length; i++) {
-            m[i] = b1 * m[i] + (1 - b1) * g[i];
-            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-            x[i] -= lr * (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + 1e-8);
         }
     }
 }

@@ -507,7 +507,8 @@ public final class ValueOptimizer {
         return out;
     }
 
-    private static void adam(double[] x, double[] g, double[] m, double[] v, int t, double lr) {
+    /** One Adam step (β 0.9 / 0.999, ε 1e-8) on {@code x} in place; {@code t} counts from 1. */
+    static void adam(double[] x, double[] g, double[] m, double[] v, int t, double lr) {
         double b1 = 0.9;
         double b2 = 0.999;
         double bc1 = 1 - Math.pow(b1, t);

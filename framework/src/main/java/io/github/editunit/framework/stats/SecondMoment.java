@@ -159,13 +159,11 @@ public final class SecondMoment {
     private long accumulate(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
             int[] bounds, NDArray[][] acc) {
         TokenRows rows = TokenRows.of(seqs, batch);
-        List<int[]> chunk = rows.chunk();
-        int valid = rows.batch().length;
         int[] b = rows.batch();
         int[] p = rows.position();
         try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
             nd.suppressNotUsedWarning();
-            TokenBatch tb = model.batch(scope, chunk);
+            TokenBatch tb = model.batch(scope, rows.chunk());
             ForwardHooks hooks = new ForwardHooks();
             for (int l : layers) {
                 hooks.readAll(HookPoint.mlpKey(l));
@@ -187,20 +185,18 @@ public final class SecondMoment {
                 }
             }
         }
-        return valid;
+        return b.length;
     }
 
     /** The reference path: a full forward (every block, final norm, LM head) per batch, as before. */
     private long accumulateReference(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
             NDArray[][] acc) {
         TokenRows rows = TokenRows.of(seqs, batch);
-        List<int[]> chunk = rows.chunk();
-        int valid = rows.batch().length;
         int[] b = rows.batch();
         int[] p = rows.position();
         try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
             nd.suppressNotUsedWarning();
-            TokenBatch tb = model.batch(scope, chunk);
+            TokenBatch tb = model.batch(scope, rows.chunk());
             ForwardHooks hooks = new ForwardHooks();
             for (int l : layers) {
                 hooks.readAll(HookPoint.mlpKey(l));
@@ -213,7 +209,7 @@ public final class SecondMoment {
                 acc[i][0].addi(keys.transpose().matMul(keys));
             }
         }
-        return valid;
+        return b.length;
     }
 
     /** Column-block bounds of {@code KᵀK} for keys of width {@code dk}: {@link #KEY_BLOCKS} blocks, or one when narrow. */
