@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             CollapseStudyCommand.class,
             EditBenchCommand.class,
+            ScaleBenchCommand.class,
             SoakCommand.class,
             EvalFactsCommand.class,
             MineCommand.class,

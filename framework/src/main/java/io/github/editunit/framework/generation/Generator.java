@@ -86,7 +86,7 @@ public final class Generator {
                 System.arraycopy(seq, 0, window, 0, keep);
                 System.arraycopy(seq, seq.length - (context - keep), window, keep, context - keep);
             }
-            float[] logp = model.nextTokenLogProbs(window);
+            float[] logp = decodable(model.nextTokenLogProbs(window));
             int next = options.topK() <= 1 ? argmax(logp) : sampleTopK(logp, options.topK(), rnd);
             if (options.stopAtEndOfText() && next == model.tokenizer().eosId()) {
                 break;
@@ -96,6 +96,16 @@ public final class Generator {
             seq[seq.length - 1] = next;
         }
         return Arrays.copyOf(generated, count);
+    }
+
+    /**
+     * The log-probabilities of the ids the tokenizer can decode: a model's vocabulary may be larger than its
+     * tokenizer's (GPT-J's 50,400 rows for 50,257 tokens, padded Llama vocabularies, random-weight benchmark
+     * models), and an id beyond the tokenizer is no text.
+     */
+    private float[] decodable(float[] logp) {
+        int n = model.hasTokenizer() ? model.tokenizer().vocabSize() : logp.length;
+        return n < logp.length ? Arrays.copyOf(logp, n) : logp;
     }
 
     static int argmax(float[] v) {

@@ -173,12 +173,13 @@ public final class ForwardHooks {
                 }
             }
         }
+        // captured arrays outlive the block's scope ({@link Blocks#keep})
         if (fullReads.contains(point)) {
-            captured.put(point, out);
+            captured.put(point, Blocks.keep(out));
         }
         int[][] at = reads.get(point);
         if (at != null) {
-            captured.put(point, gatherRows(out, at[0], at[1]));
+            captured.put(point, Blocks.keep(gatherRows(out, at[0], at[1])));
         }
         if (point.equals(stopAt)) {
             stopped = true;

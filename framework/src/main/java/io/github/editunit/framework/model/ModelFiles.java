@@ -237,18 +237,17 @@ public final class ModelFiles {
     }
 
     /**
-     * One checkpoint tensor in the store's precision, in memory libtorch owns: the reader's arrays
-     * wrap Java direct buffers, which count against the JVM's direct-memory limit (by default the
-     * heap size) and would cap the model size at -Xmx.
+     * One checkpoint tensor in the store's precision, in memory libtorch owns (the safetensors reader streams into
+     * such memory; Java direct buffers would count against the JVM's direct-memory limit, by default the heap size,
+     * and stay resident until a garbage collection).
      */
     private static NDArray readTensor(TensorSource src, String name, String file, ParameterStore store, long[] rounded)
             throws IOException {
         DataType type = store.precision().dataType();
         DType fileType = src.info(name).dtype();
         NDManager m = store.manager();
-        NDArray javaBacked;
         if (type == DataType.FLOAT32 || fileType == DType.F16) {
-            javaBacked = src.toNDArray(name, m, type);
+            return src.toNDArray(name, m, type);
         } else {
             NDArray f = src.toNDArray(name, m);
             try {
@@ -281,10 +280,6 @@ public final class ModelFiles {
                 f.close();
             }
         }
-        NDArray owned = javaBacked.duplicate();
-        owned.setName(name);
-        javaBacked.close();
-        return owned;
     }
 
     private static boolean allFinite(NDArray a) {

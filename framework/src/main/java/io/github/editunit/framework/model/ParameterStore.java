@@ -271,7 +271,10 @@ public final class ParameterStore implements AutoCloseable {
         for (Map.Entry<String, NDArray> e : new TreeMap<>(parameters).entrySet()) {
             sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
             sha.update(e.getValue().getShape().toString().getBytes(StandardCharsets.UTF_8));
-            ByteBuffer bytes = e.getValue().toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            // a view of the tensor's own memory where DJL can give one (CPU, contiguous): a copy per tensor would be
+            // a Java direct buffer, resident until a garbage collection, so hashing would hold a second copy of the
+            // weights
+            ByteBuffer bytes = e.getValue().toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
             sha.update(bytes);
         }
         return HexFormat.of().formatHex(sha.digest());

@@ -2,6 +2,7 @@ package io.github.editunit.framework.safetensors;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -33,6 +34,10 @@ public final class SafetensorsFile implements TensorSource {
     private final SafetensorsHeader header;
     private final long dataStart;
     private final int chunkBytes;
+    /** Elements per chunk of {@link #streamed} (at most {@code chunkBytes / 8}, for tests of chunk boundaries). */
+    static final int STAGE_ELEMENTS = 1 << 21;
+    private ByteBuffer staging;
+    private ByteBuffer raw;
 
     private SafetensorsFile(Path path, FileChannel channel, SafetensorsHeader header, long dataStart,
             int chunkBytes) {
@@ -149,28 +154,18 @@ public final class SafetensorsFile implements TensorSource {
     /**
      * {@inheritDoc}
      *
-     * <p>The data is converted once into a direct native-order buffer that the engine adopts
-     * without another copy (the read-only file mapping itself is never handed to the engine).
+     * <p>The tensor is streamed into memory libtorch owns ({@link #streamed}), never held whole in a Java buffer.
      */
     @Override
     public NDArray toNDArray(String name, NDManager manager) throws IOException {
         TensorInfo info = readableInfo(name);
-        long bytes = Math.multiplyExact(info.elementCount(), 4L);
-        if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(label + ": tensor \"" + name + "\" needs " + bytes
-                    + " bytes as float32, too large for one NDArray buffer");
-        }
-        ByteBuffer buf = manager.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-        readInto(info, buf.asFloatBuffer());
-        NDArray array = manager.create(buf, new Shape(info.shape()), DataType.FLOAT32);
-        array.setName(name);
-        return array;
+        return streamed(name, info, manager, DataType.FLOAT32);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>F16 data read as float16 is copied as it is into a direct buffer the engine adopts.
+     * <p>F16 data read as float16 is copied bit for bit; both paths stream ({@link #streamed}).
      */
     @Override
     public NDArray toNDArray(String name, NDManager manager, DataType type) throws IOException {
@@ -178,32 +173,68 @@ public final class SafetensorsFile implements TensorSource {
         if (type != DataType.FLOAT16 || info.dtype() != DType.F16) {
             return TensorSource.super.toNDArray(name, manager, type);
         }
-        if (info.byteSize() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(label + ": tensor \"" + name + "\" needs " + info.byteSize()
-                    + " bytes, too large for one NDArray buffer");
+        return streamed(name, info, manager, DataType.FLOAT16);
+    }
+
+    /**
+     * Reads a tensor into a new array of {@code type} (float32, or float16 from F16 data) in memory libtorch owns,
+     * through one reusable staging buffer of this file: the file is read with positional reads (no memory map) a
+     * chunk at a time, each chunk decoded into the staging buffer and copied into its slice of the array. A load
+     * thus holds the weights once plus one chunk; Java direct buffers and file mappings, which are released only
+     * when the garbage collector gets to them, would otherwise pile up to the size of the checkpoint (measured on
+     * GPT-2 small: resident memory 3.5× the weight bytes right after loading).
+     */
+    private NDArray streamed(String name, TensorInfo info, NDManager manager, DataType type) throws IOException {
+        long n = info.elementCount();
+        NDArray target = manager.create(new Shape(info.shape()), type);
+        target.setName(name);
+        if (n == 0) {
+            return target;
         }
-        ByteBuffer buf = manager.allocateDirect((int) info.byteSize()).order(ByteOrder.nativeOrder());
-        if (!channel.isOpen()) {
-            throw new ClosedChannelException();
-        }
-        long position = dataStart + info.begin();
-        long remaining = info.byteSize();
-        while (remaining > 0) {
-            int len = (int) Math.min(remaining, chunkBytes);
-            ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, position, len).order(ByteOrder.LITTLE_ENDIAN);
-            if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-                buf.put(mapped);
-            } else {
-                while (mapped.hasRemaining()) {
-                    buf.putShort(mapped.getShort());
-                }
+        int inBytes = info.dtype().byteSize();
+        synchronized (this) {
+            if (!channel.isOpen()) {
+                target.close();
+                throw new ClosedChannelException();
             }
-            position += len;
-            remaining -= len;
+            if (staging == null) {
+                staging = ByteBuffer.allocateDirect(STAGE_ELEMENTS * 4).order(ByteOrder.nativeOrder());
+                raw = ByteBuffer.allocate(STAGE_ELEMENTS * 8).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            try (NDArray flat = target.reshape(n)) {
+                int stageElements = Math.max(1, Math.min(STAGE_ELEMENTS, chunkBytes / 8));
+                for (long from = 0; from < n; from += stageElements) {
+                    int count = (int) Math.min(stageElements, n - from);
+                    raw.clear().limit(count * inBytes);
+                    long position = dataStart + info.begin() + from * inBytes;
+                    while (raw.hasRemaining()) {
+                        if (channel.read(raw, position + raw.position()) < 0) {
+                            throw new IOException(label + ": tensor \"" + name + "\" ends before its data ("
+                                    + "file truncated)");
+                        }
+                    }
+                    raw.flip();
+                    staging.clear();
+                    if (type == DataType.FLOAT16) {
+                        while (raw.hasRemaining()) {
+                            staging.putShort(raw.getShort());
+                        }
+                    } else {
+                        FloatBuffer f = staging.asFloatBuffer();
+                        FloatDecoder.decode(raw, info.dtype(), f);
+                        staging.position(count * 4);
+                    }
+                    staging.flip();
+                    try (NDArray chunk = manager.create(staging, new Shape(count), type)) {
+                        flat.set(new NDIndex(from + ":" + (from + count)), chunk);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                target.close();
+                throw e;
+            }
         }
-        NDArray array = manager.create(buf.flip(), new Shape(info.shape()), DataType.FLOAT16);
-        array.setName(name);
-        return array;
+        return target;
     }
 
     private TensorInfo readableInfo(String name) throws SafetensorsFormatException {

@@ -2,6 +2,7 @@ package io.github.editunit.framework.model.gpt2;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.editunit.framework.model.Architecture;
@@ -135,22 +136,25 @@ public final class Gpt2Architecture implements Architecture {
         NDArray scale = Scalars.of(m, (float) (1.0 / Math.sqrt(hd)), type);
 
         for (int l = 0; l < config.layers(); l++) {
-            String b = block(l);
-            NDArray a = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
-            NDArray qkv = a.matMul(w.get(b + "attn.c_attn.weight")).add(w.get(b + "attn.c_attn.bias"));
-            NDArray q = Blocks.splitHeads(qkv.get(":, :, 0:" + d), batch, len, heads, hd);
-            NDArray k = Blocks.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd);
-            NDArray v = Blocks.splitHeads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd);
-            NDArray attn = Blocks.attention(q, k, v, bias, scale);
-            x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
-                    attn.matMul(w.get(b + "attn.c_proj.weight")).add(w.get(b + "attn.c_proj.bias"))));
+            try (NDScope blockScope = Blocks.blockScope()) { // the block's temporaries go at its end
+                String b = block(l);
+                NDArray a = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
+                NDArray qkv = a.matMul(w.get(b + "attn.c_attn.weight")).add(w.get(b + "attn.c_attn.bias"));
+                NDArray q = Blocks.splitHeads(qkv.get(":, :, 0:" + d), batch, len, heads, hd);
+                NDArray k = Blocks.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd);
+                NDArray v = Blocks.splitHeads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd);
+                NDArray attn = Blocks.attention(q, k, v, bias, scale);
+                x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
+                        attn.matMul(w.get(b + "attn.c_proj.weight")).add(w.get(b + "attn.c_proj.bias"))));
 
-            NDArray h = Blocks.layerNorm(x, w.get(b + "ln_2.weight"), w.get(b + "ln_2.bias"), eps);
-            NDArray key = Blocks.geluNew(h.matMul(w.get(b + "mlp.c_fc.weight")).add(w.get(b + "mlp.c_fc.bias")));
-            key = Blocks.hook(hooks, HookPoint.mlpKey(l), key);
-            NDArray mlp = key.matMul(w.get(b + "mlp.c_proj.weight")).add(w.get(b + "mlp.c_proj.bias"));
-            mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
-            x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
+                NDArray h = Blocks.layerNorm(x, w.get(b + "ln_2.weight"), w.get(b + "ln_2.bias"), eps);
+                NDArray key = Blocks.geluNew(h.matMul(w.get(b + "mlp.c_fc.weight")).add(w.get(b + "mlp.c_fc.bias")));
+                key = Blocks.hook(hooks, HookPoint.mlpKey(l), key);
+                NDArray mlp = key.matMul(w.get(b + "mlp.c_proj.weight")).add(w.get(b + "mlp.c_proj.bias"));
+                mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
+                x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
+                Blocks.keep(x);
+            }
         }
         return Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
     }

@@ -2,6 +2,7 @@ package io.github.editunit.framework.model.gptj;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.editunit.framework.model.Architecture;
@@ -144,23 +145,26 @@ public final class GptjArchitecture implements Architecture {
         Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.INTERLEAVED, type);
 
         for (int l = 0; l < config.layers(); l++) {
-            String b = block(l);
-            String a = b + "attn.";
-            NDArray h = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
-            NDArray q = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "q_proj.weight"), null),
-                    batch, len, heads, hd));
-            NDArray k = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "k_proj.weight"), null),
-                    batch, len, heads, hd));
-            NDArray v = Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), null), batch, len, heads, hd);
-            NDArray attn = Blocks.hook(hooks, HookPoint.attentionOutput(l),
-                    Blocks.linear(Blocks.attention(q, k, v, bias, scale), w.get(a + "out_proj.weight"), null));
+            try (NDScope blockScope = Blocks.blockScope()) { // the block's temporaries go at its end
+                String b = block(l);
+                String a = b + "attn.";
+                NDArray h = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
+                NDArray q = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "q_proj.weight"), null),
+                        batch, len, heads, hd));
+                NDArray k = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "k_proj.weight"), null),
+                        batch, len, heads, hd));
+                NDArray v = Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), null), batch, len, heads, hd);
+                NDArray attn = Blocks.hook(hooks, HookPoint.attentionOutput(l),
+                        Blocks.linear(Blocks.attention(q, k, v, bias, scale), w.get(a + "out_proj.weight"), null));
 
-            String f = b + "mlp.";
-            NDArray key = Blocks.geluNew(Blocks.linear(h, w.get(f + "fc_in.weight"), w.get(f + "fc_in.bias")));
-            key = Blocks.hook(hooks, HookPoint.mlpKey(l), key);
-            NDArray mlp = Blocks.linear(key, w.get(f + "fc_out.weight"), w.get(f + "fc_out.bias"));
-            mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
-            x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(attn).add(mlp));
+                String f = b + "mlp.";
+                NDArray key = Blocks.geluNew(Blocks.linear(h, w.get(f + "fc_in.weight"), w.get(f + "fc_in.bias")));
+                key = Blocks.hook(hooks, HookPoint.mlpKey(l), key);
+                NDArray mlp = Blocks.linear(key, w.get(f + "fc_out.weight"), w.get(f + "fc_out.bias"));
+                mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
+                x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(attn).add(mlp));
+                Blocks.keep(x);
+            }
         }
         return Blocks.layerNorm(x, w.get(P + "ln_f.weight"), w.get(P + "ln_f.bias"), eps);
     }

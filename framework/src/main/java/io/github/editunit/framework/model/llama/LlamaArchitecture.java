@@ -2,6 +2,7 @@ package io.github.editunit.framework.model.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.editunit.framework.model.Architecture;
@@ -177,29 +178,32 @@ public final class LlamaArchitecture implements Architecture {
         Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.ROTATE_HALF, type);
 
         for (int l = 0; l < config.layers(); l++) {
-            String b = block(l);
-            String a = b + "self_attn.";
-            NDArray h = Blocks.rmsNorm(x, w.get(b + "input_layernorm.weight"), eps);
-            NDArray q = Blocks.splitHeads(Blocks.linear(h, w.get(a + "q_proj.weight"), opt(w, a + "q_proj.bias")),
-                    batch, len, heads, hd);
-            NDArray k = Blocks.splitHeads(Blocks.linear(h, w.get(a + "k_proj.weight"), opt(w, a + "k_proj.bias")),
-                    batch, len, kvHeads, hd);
-            NDArray v = Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), opt(w, a + "v_proj.bias")),
-                    batch, len, kvHeads, hd);
-            q = rope.apply(q);
-            k = rope.apply(k);
-            NDArray attn = Blocks.attention(q, Blocks.repeatKv(k, heads), Blocks.repeatKv(v, heads), bias, scale);
-            x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
-                    Blocks.linear(attn, w.get(a + "o_proj.weight"), opt(w, a + "o_proj.bias"))));
+            try (NDScope blockScope = Blocks.blockScope()) { // the block's temporaries go at its end
+                String b = block(l);
+                String a = b + "self_attn.";
+                NDArray h = Blocks.rmsNorm(x, w.get(b + "input_layernorm.weight"), eps);
+                NDArray q = Blocks.splitHeads(Blocks.linear(h, w.get(a + "q_proj.weight"), opt(w, a + "q_proj.bias")),
+                        batch, len, heads, hd);
+                NDArray k = Blocks.splitHeads(Blocks.linear(h, w.get(a + "k_proj.weight"), opt(w, a + "k_proj.bias")),
+                        batch, len, kvHeads, hd);
+                NDArray v = Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), opt(w, a + "v_proj.bias")),
+                        batch, len, kvHeads, hd);
+                q = rope.apply(q);
+                k = rope.apply(k);
+                NDArray attn = Blocks.attention(q, Blocks.repeatKv(k, heads), Blocks.repeatKv(v, heads), bias, scale);
+                x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
+                        Blocks.linear(attn, w.get(a + "o_proj.weight"), opt(w, a + "o_proj.bias"))));
 
-            String f = b + "mlp.";
-            NDArray g = Blocks.rmsNorm(x, w.get(b + "post_attention_layernorm.weight"), eps);
-            NDArray gate = Blocks.linear(g, w.get(f + "gate_proj.weight"), opt(w, f + "gate_proj.bias"));
-            NDArray up = Blocks.linear(g, w.get(f + "up_proj.weight"), opt(w, f + "up_proj.bias"));
-            NDArray key = Blocks.hook(hooks, HookPoint.mlpKey(l), Blocks.silu(gate).mul(up));
-            NDArray mlp = Blocks.linear(key, w.get(f + "down_proj.weight"), opt(w, f + "down_proj.bias"));
-            mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
-            x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
+                String f = b + "mlp.";
+                NDArray g = Blocks.rmsNorm(x, w.get(b + "post_attention_layernorm.weight"), eps);
+                NDArray gate = Blocks.linear(g, w.get(f + "gate_proj.weight"), opt(w, f + "gate_proj.bias"));
+                NDArray up = Blocks.linear(g, w.get(f + "up_proj.weight"), opt(w, f + "up_proj.bias"));
+                NDArray key = Blocks.hook(hooks, HookPoint.mlpKey(l), Blocks.silu(gate).mul(up));
+                NDArray mlp = Blocks.linear(key, w.get(f + "down_proj.weight"), opt(w, f + "down_proj.bias"));
+                mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
+                x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
+                Blocks.keep(x);
+            }
         }
         return Blocks.rmsNorm(x, w.get(P + "norm.weight"), eps);
     }
