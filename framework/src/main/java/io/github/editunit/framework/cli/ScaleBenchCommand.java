@@ -95,7 +95,9 @@ final class ScaleBenchCommand implements Callable<Integer> {
         List<JsonNode> rows = new ArrayList<>();
         for (Shape shape : chosen) {
             Path model = ScalingBenchmark.prepare(shape, dir);
-            rows.add(child(shape, model, matmulPeak));
+            JsonNode row = child(shape, model, matmulPeak);
+            rows.add(row);
+            System.err.println("[bench-scale] " + shape.id() + " done: " + JSON.writeValueAsString(row));
         }
         out.put("shapes", rows);
         out.put("loadAfter", Machine.loadavg());
