@@ -27,11 +27,20 @@ public final class Matrices {
     }
 
     /**
-     * Solves {@code A X = B} for symmetric positive-definite {@code A} (Cholesky), falling back to
+     * Solves {@code A X = B} for symmetric positive-definite {@code A} (Cholesky; from
+     * {@code BlockedCholesky.NATIVE_FROM} rows on with libtorch's matrix products), falling back to
      * LU when Cholesky fails.
      */
     public static DMatrixRMaj solveSpd(DMatrixRMaj a, DMatrixRMaj b) {
         DMatrixRMaj x = new DMatrixRMaj(a.numCols, b.numCols);
+        if (a.numRows >= io.github.editunit.framework.stats.BlockedCholesky.NATIVE_FROM) {
+            double[] solved = io.github.editunit.framework.stats.BlockedCholesky.solve(a.data, a.numRows, b.data,
+                    b.numCols);
+            if (solved != null && allFinite(solved)) {
+                System.arraycopy(solved, 0, x.data, 0, solved.length);
+                return x;
+            }
+        }
         LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.chol(a.numRows);
         if (chol.setA(a.copy())) {
             chol.solve(b, x);
@@ -45,6 +54,15 @@ public final class Matrices {
         }
         lu.solve(b, x);
         return x;
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean allFinite(DMatrixRMaj m) {

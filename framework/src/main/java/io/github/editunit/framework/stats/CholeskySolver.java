@@ -7,7 +7,8 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 
 /**
- * Solves {@code (C + εI) x = k} in float64 through a Cholesky factor {@code L} (EJML).
+ * Solves {@code (C + εI) x = k} in float64 through a Cholesky factor {@code L} (EJML; from
+ * {@link BlockedCholesky#NATIVE_FROM} on, {@link BlockedCholesky}).
  *
  * <p><b>Regularisation, only when needed.</b> {@code C} is factored as it is first, so when it
  * is numerically positive definite the solves are those of the unregularised matrix, as in the
@@ -78,16 +79,10 @@ public final class CholeskySolver {
     }
 
     private static CholeskySolver tryFactor(double[] c, int n, double eps) {
-        DMatrixRMaj a = new DMatrixRMaj(n, n);
-        System.arraycopy(c, 0, a.data, 0, c.length);
-        for (int i = 0; i < n; i++) {
-            a.data[i * n + i] += eps;
-        }
-        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
-        if (!chol.decompose(a)) {
+        double[] l = n >= BlockedCholesky.NATIVE_FROM ? BlockedCholesky.lower(c, n, eps) : ejmlLower(c, n, eps);
+        if (l == null) {
             return null;
         }
-        double[] l = chol.getT(null).data;
         double min = Double.POSITIVE_INFINITY;
         double max = 0;
         for (int i = 0; i < n; i++) {
@@ -99,6 +94,20 @@ public final class CholeskySolver {
             max = Math.max(max, p);
         }
         return new CholeskySolver(n, l, eps, min, max);
+    }
+
+    /** EJML's lower factor of {@code c + εI}, or null when it fails. */
+    private static double[] ejmlLower(double[] c, int n, double eps) {
+        DMatrixRMaj a = new DMatrixRMaj(n, n);
+        System.arraycopy(c, 0, a.data, 0, c.length);
+        for (int i = 0; i < n; i++) {
+            a.data[i * n + i] += eps;
+        }
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
+        if (!chol.decompose(a)) {
+            return null;
+        }
+        return chol.getT(null).data;
     }
 
     /** The ε added to the diagonal (0 when {@code C} was factored as it is). */
