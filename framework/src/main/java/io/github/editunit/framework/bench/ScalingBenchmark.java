@@ -152,7 +152,10 @@ public final class ScalingBenchmark {
         return dir;
     }
 
-    /** Measures one shape in this process (call it in a fresh JVM for the memory figures). */
+    /**
+     * Measures one shape in this process (call it in a fresh JVM for the memory figures). The forward's share of the
+     * matmul peak is taken against the larger of {@code matmulPeakGflops} (the parent's) and a peak measured here.
+     */
     public static Map<String, Object> measure(Shape shape, Path modelDir, Settings s, double matmulPeakGflops)
             throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -174,6 +177,10 @@ public final class ScalingBenchmark {
             out.put("peakRssAfterLoadBytes", Machine.statusBytes("VmHWM"));
             progress(shape, "loaded, " + params + " parameters, in " + out.get("loadSeconds") + " s");
 
+            // the matmul peak of this process, right before the forward, so the share compares like with like (a
+            // peak measured once in the parent was halved by a job that ended as the run began)
+            double peak = Math.max(matmulPeak(), matmulPeakGflops);
+            out.put("matmulPeakGflops", peak);
             // forward: ME-PPL over the sentences, one warm-up batch, then the best of 3 timed passes (1 above 500M
             // parameters, where one pass takes a minute)
             Perplexity ppl = new Perplexity(s.batchSize());
@@ -198,7 +205,7 @@ public final class ScalingBenchmark {
             fwd.put("bestSeconds", forwardSeconds);
             fwd.put("tokensPerSecond", inputTokens / forwardSeconds);
             fwd.put("gflops", gflops);
-            fwd.put("shareOfMatmulPeak", gflops / matmulPeakGflops);
+            fwd.put("shareOfMatmulPeak", gflops / peak);
             fwd.put("ppl", r.ppl());
             out.put("forward", fwd);
             out.put("peakRssAfterForwardBytes", Machine.statusBytes("VmHWM"));
