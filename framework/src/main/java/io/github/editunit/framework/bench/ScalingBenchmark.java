@@ -165,6 +165,7 @@ public final class ScalingBenchmark {
         long rssStart = Machine.statusBytes("VmRSS");
         long t0 = System.nanoTime();
         Path cacheDir = Files.createTempDirectory("editunit-bench-scale-stats");
+        Path hparamsDir = null;
         try (LanguageModel model = ModelFiles.load(modelDir)) {
             ModelConfig c = model.config();
             long params = model.parameters().parameterCount();
@@ -216,7 +217,7 @@ public final class ScalingBenchmark {
             EditorFactory factory = new EditorFactory(ctx);
             List<EditCase> cases = CaseFileReader.readStrict(
                     shape.bundledDir().resolve("suites/single-edit.extended.json"));
-            Path hparamsDir = Files.createTempDirectory("editunit-bench-scale-hparams");
+            hparamsDir = Files.createTempDirectory("editunit-bench-scale-hparams");
             Path romeFile = hparams(shape, c, "rome", s, hparamsDir);
             Path memitFile = hparams(shape, c, "memit", s, hparamsDir);
 
@@ -251,11 +252,18 @@ public final class ScalingBenchmark {
             out.put("peakRssOverWeightBytes", Machine.statusBytes("VmHWM") / (double) weightBytes);
             out.put("loadAtEnd", Machine.loadavg());
         } finally {
-            try (var files = Files.walk(cacheDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            delete(cacheDir);
+            if (hparamsDir != null) {
+                delete(hparamsDir);
             }
         }
         return out;
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** The matmul peak of this machine (best GFLOP/s over n = 1024, 2048), as {@code bench --what matmul} takes it. */
@@ -275,7 +283,7 @@ public final class ScalingBenchmark {
      * perStep}, with {@code perStep = (t3 − t1) / 2} and {@code fixed = t1 − perStep}. An upper bound for searches that
      * stop early.
      */
-    static Map<String, Object> project(double firstSeconds, double t1, double t3, int steps) {
+    public static Map<String, Object> project(double firstSeconds, double t1, double t3, int steps) {
         double perStep = (t3 - t1) / 2;
         double fixed = t1 - perStep;
         Map<String, Object> m = new LinkedHashMap<>();
