@@ -16,6 +16,7 @@ import io.github.editunit.framework.model.ModelFiles;
 import io.github.editunit.framework.perplexity.Perplexity;
 import io.github.editunit.framework.perplexity.PerplexityResult;
 import io.github.editunit.framework.stats.StatisticsCache;
+import io.github.editunit.framework.storage.StagedDirectory;
 import io.github.editunit.framework.tokenizer.TextTokenizer;
 import io.github.editunit.hardedit.cases.CaseFileReader;
 import io.github.editunit.hardedit.cases.EditCase;
@@ -222,7 +223,7 @@ public final class ScalingBenchmark {
             Path memitFile = hparams(shape, c, "memit", s, hparamsDir);
 
             // statistics: the layers ROME and MEMIT edit, in one pass, into an empty cache
-            int[] layers = statsLayers(factory, romeFile, memitFile, s.memit());
+            int[] layers = statsLayers(romeFile, memitFile, s.memit());
             long st0 = System.nanoTime();
             ctx.covariances(layers, s.statsTexts());
             double statsSeconds = seconds(st0);
@@ -252,18 +253,12 @@ public final class ScalingBenchmark {
             out.put("peakRssOverWeightBytes", Machine.statusBytes("VmHWM") / (double) weightBytes);
             out.put("loadAtEnd", Machine.loadavg());
         } finally {
-            delete(cacheDir);
+            StagedDirectory.deleteRecursively(cacheDir);
             if (hparamsDir != null) {
-                delete(hparamsDir);
+                StagedDirectory.deleteRecursively(hparamsDir);
             }
         }
         return out;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     /** The matmul peak of this machine (best GFLOP/s over n = 1024, 2048), as {@code bench --what matmul} takes it. */
@@ -341,7 +336,7 @@ public final class ScalingBenchmark {
         }
     }
 
-    private static int[] statsLayers(EditorFactory factory, Path rome, Path memit, boolean withMemit)
+    private static int[] statsLayers(Path rome, Path memit, boolean withMemit)
             throws IOException {
         java.util.TreeSet<Integer> layers = new java.util.TreeSet<>();
         layers.add(JSON.readTree(rome.toFile()).path("layer").asInt());

@@ -6,6 +6,10 @@ import io.github.editunit.framework.bench.BenchCorpus;
 import io.github.editunit.framework.bench.Machine;
 import io.github.editunit.framework.bench.ScalingBenchmark;
 import io.github.editunit.framework.bench.ScalingBenchmark.Shape;
+import io.github.editunit.framework.model.Architectures;
+import io.github.editunit.framework.model.MemoryEstimate;
+import io.github.editunit.framework.model.ModelConfig;
+import io.github.editunit.framework.model.Precision;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -135,14 +139,9 @@ final class ScaleBenchCommand implements Callable<Integer> {
         return JSON.readTree(new String(stdout, StandardCharsets.UTF_8));
     }
 
-    /** Parameters from the checkpoint's header, without loading it. */
+    /** Parameters of the model directory's configuration, without loading the weights. */
     private static long parameters(Path model) throws Exception {
-        try (var f = io.github.editunit.framework.safetensors.SafetensorsFile.open(model.resolve("model.safetensors"))) {
-            long n = 0;
-            for (var t : f.tensors().values()) {
-                n += t.elementCount();
-            }
-            return n;
-        }
+        ModelConfig config = ModelConfig.read(model.resolve("config.json"));
+        return MemoryEstimate.of(Architectures.forConfig(config), Precision.FLOAT32).parameters();
     }
 }

@@ -36,7 +36,7 @@ public final class Matrices {
         if (a.numRows >= io.github.editunit.framework.stats.BlockedCholesky.NATIVE_FROM) {
             double[] solved = io.github.editunit.framework.stats.BlockedCholesky.solve(a.data, a.numRows, b.data,
                     b.numCols);
-            if (solved != null && allFinite(solved)) {
+            if (solved != null && Vectors.allFinite(solved)) {
                 System.arraycopy(solved, 0, x.data, 0, solved.length);
                 return x;
             }
@@ -54,15 +54,6 @@ public final class Matrices {
         }
         lu.solve(b, x);
         return x;
-    }
-
-    private static boolean allFinite(double[] v) {
-        for (double d : v) {
-            if (!Double.isFinite(d)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static boolean allFinite(DMatrixRMaj m) {

@@ -248,37 +248,36 @@ public final class ModelFiles {
         NDManager m = store.manager();
         if (type == DataType.FLOAT32 || fileType == DType.F16) {
             return src.toNDArray(name, m, type);
-        } else {
-            NDArray f = src.toNDArray(name, m);
-            try {
-                if (!allFinite(f)) {
-                    return f.duplicate(); // reported as corrupt by the caller's check
-                }
-                NDArray converted = f.toType(type, true);
-                if (!allFinite(converted)) {
-                    float max;
-                    try (NDArray abs = f.abs(); NDArray mx = abs.max()) {
-                        max = mx.getFloat();
-                    }
-                    converted.close();
-                    throw new IOException(file + ": tensor \"" + name + "\" has values beyond " + store.precision()
-                            + "'s range (largest |x| = " + max + ", limit 65504); load the model with dtype float32");
-                }
-                if (fileType == DType.BF16) {
-                    try (NDScope scope = new NDScope()) {
-                        scope.suppressNotUsedWarning();
-                        long changed = converted.toType(DataType.FLOAT32, false).neq(f).countNonzero().getLong();
-                        if (changed > 0) {
-                            rounded[0] += changed;
-                            rounded[1]++;
-                        }
-                    }
-                }
-                converted.setName(name);
-                return converted;
-            } finally {
-                f.close();
+        }
+        NDArray f = src.toNDArray(name, m);
+        try {
+            if (!allFinite(f)) {
+                return f.duplicate(); // reported as corrupt by the caller's check
             }
+            NDArray converted = f.toType(type, true);
+            if (!allFinite(converted)) {
+                float max;
+                try (NDArray abs = f.abs(); NDArray mx = abs.max()) {
+                    max = mx.getFloat();
+                }
+                converted.close();
+                throw new IOException(file + ": tensor \"" + name + "\" has values beyond " + store.precision()
+                        + "'s range (largest |x| = " + max + ", limit 65504); load the model with dtype float32");
+            }
+            if (fileType == DType.BF16) {
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    long changed = converted.toType(DataType.FLOAT32, false).neq(f).countNonzero().getLong();
+                    if (changed > 0) {
+                        rounded[0] += changed;
+                        rounded[1]++;
+                    }
+                }
+            }
+            converted.setName(name);
+            return converted;
+        } finally {
+            f.close();
         }
     }
 

@@ -86,13 +86,23 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(length);
+        return fill(channel, ByteBuffer.allocate(length), position, "unexpected end of file").flip();
+    }
+
+    /**
+     * Fills {@code buf}'s remaining bytes from {@code position} on (positional reads, no map); returns it.
+     *
+     * @param atEnd what the error says when the file ends first (the byte offset is appended)
+     */
+    private static ByteBuffer fill(FileChannel channel, ByteBuffer buf, long position, String atEnd)
+            throws IOException {
+        long start = position - buf.position();
         while (buf.hasRemaining()) {
-            if (channel.read(buf, position + buf.position()) < 0) {
-                throw new IOException("unexpected end of file at " + (position + buf.position()));
+            if (channel.read(buf, start + buf.position()) < 0) {
+                throw new IOException(atEnd + " at " + (start + buf.position()));
             }
         }
-        return buf.flip();
+        return buf;
     }
 
     /** The file this was opened from. */
@@ -206,25 +216,9 @@ public final class SafetensorsFile implements TensorSource {
                 for (long from = 0; from < n; from += stageElements) {
                     int count = (int) Math.min(stageElements, n - from);
                     raw.clear().limit(count * inBytes);
-                    long position = dataStart + info.begin() + from * inBytes;
-                    while (raw.hasRemaining()) {
-                        if (channel.read(raw, position + raw.position()) < 0) {
-                            throw new IOException(label + ": tensor \"" + name + "\" ends before its data ("
-                                    + "file truncated)");
-                        }
-                    }
-                    raw.flip();
-                    staging.clear();
-                    if (type == DataType.FLOAT16) {
-                        while (raw.hasRemaining()) {
-                            staging.putShort(raw.getShort());
-                        }
-                    } else {
-                        FloatBuffer f = staging.asFloatBuffer();
-                        FloatDecoder.decode(raw, info.dtype(), f);
-                        staging.position(count * 4);
-                    }
-                    staging.flip();
+                    fill(channel, raw, dataStart + info.begin() + from * inBytes,
+                            label + ": tensor \"" + name + "\" ends before its data (file truncated)").flip();
+                    stage(raw, info.dtype(), type, count);
                     try (NDArray chunk = manager.create(staging, new Shape(count), type)) {
                         flat.set(new NDIndex(from + ":" + (from + count)), chunk);
                     }
@@ -235,6 +229,20 @@ public final class SafetensorsFile implements TensorSource {
             }
         }
         return target;
+    }
+
+    /** Decodes {@code count} elements of {@code raw} into {@link #staging} as {@code type}, ready to read. */
+    private void stage(ByteBuffer raw, DType dtype, DataType type, int count) {
+        staging.clear();
+        if (type == DataType.FLOAT16) {
+            while (raw.hasRemaining()) {
+                staging.putShort(raw.getShort());
+            }
+        } else {
+            FloatDecoder.decode(raw, dtype, staging.asFloatBuffer());
+            staging.position(count * 4);
+        }
+        staging.flip();
     }
 
     private TensorInfo readableInfo(String name) throws SafetensorsFormatException {

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Cholesky factorisation and solves of large symmetric positive-definite float64 matrices whose O(n³) work runs as
@@ -38,11 +40,11 @@ public final class BlockedCholesky {
             a[i * n + i] += eps;
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            NDArray l = factor(m, a, n);
-            if (l == null) {
+            Factor f = factor(m, a, n);
+            if (f == null) {
                 return null;
             }
-            double[] out = l.toDoubleArray();
+            double[] out = f.l().toDoubleArray();
             for (int i = 0; i < n; i++) {
                 java.util.Arrays.fill(out, i * n + i + 1, (i + 1) * n, 0.0);
             }
@@ -56,11 +58,12 @@ public final class BlockedCholesky {
      */
     public static double[] solve(double[] a, int n, double[] b, int cols) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            NDArray l = factor(m, a.clone(), n);
-            if (l == null) {
+            Factor f = factor(m, a, n); // the native array is a copy: a is left as it is
+            if (f == null) {
                 return null;
             }
-            NDArray x = m.create(b.clone(), new Shape(n, cols));
+            NDArray l = f.l();
+            NDArray x = m.create(b, new Shape(n, cols));
             // forward: L Y = B, block row by block row
             for (int k = 0; k < n; k += BLOCK) {
                 int kb = Math.min(BLOCK, n - k);
@@ -71,7 +74,7 @@ public final class BlockedCholesky {
                     if (k > 0) {
                         rhs = rhs.sub(l.get(new NDIndex(k + ":" + (k + kb) + ", 0:" + k)).matMul(x.get("0:" + k)));
                     }
-                    x.set(rows, inverseLowerOf(m, l, k, kb).matMul(rhs));
+                    x.set(rows, f.inverse(m, k).matMul(rhs));
                 }
             }
             // backward: Lᵀ X = Y, from the last block row up
@@ -85,16 +88,31 @@ public final class BlockedCholesky {
                         NDArray below = l.get(new NDIndex((k + kb) + ":, " + k + ":" + (k + kb)));
                         rhs = rhs.sub(below.transpose().matMul(x.get((k + kb) + ":")));
                     }
-                    x.set(rows, inverseLowerOf(m, l, k, kb).transpose().matMul(rhs));
+                    x.set(rows, f.inverse(m, k).transpose().matMul(rhs));
                 }
             }
             return x.toDoubleArray();
         }
     }
 
-    /** Factors {@code a} in a native array; the lower triangle of the result is {@code L}. */
-    private static NDArray factor(NDManager m, double[] a, int n) {
+    /**
+     * A factorisation: {@code L} in the lower triangle of {@code l} (the upper triangle holds leftovers of the input),
+     * and the inverse of each diagonal block, which the factorisation needs for its panel solves and the triangular
+     * solves need again.
+     */
+    private record Factor(NDArray l, List<double[]> blockInverses) {
+        /** {@code L_kk⁻¹} of the diagonal block starting at row {@code k}, as a native array. */
+        NDArray inverse(NDManager m, int k) {
+            double[] inv = blockInverses.get(k / BLOCK);
+            int kb = (int) Math.round(Math.sqrt(inv.length));
+            return m.create(inv, new Shape(kb, kb));
+        }
+    }
+
+    /** Factors {@code a} in a native array, or null when it is not numerically positive definite. */
+    private static Factor factor(NDManager m, double[] a, int n) {
         NDArray x = m.create(a, new Shape(n, n));
+        List<double[]> inverses = new ArrayList<>();
         for (int k = 0; k < n; k += BLOCK) {
             int kb = Math.min(BLOCK, n - k);
             try (NDScope s = new NDScope()) {
@@ -105,25 +123,18 @@ public final class BlockedCholesky {
                     return null;
                 }
                 x.set(diag, m.create(d, new Shape(kb, kb)));
+                double[] inv = invertLower(d, kb);
+                inverses.add(inv);
                 if (k + kb < n) {
                     NDIndex panel = new NDIndex((k + kb) + ":, " + k + ":" + (k + kb));
-                    NDArray l21 = x.get(panel).matMul(m.create(invertLower(d, kb), new Shape(kb, kb)).transpose());
+                    NDArray l21 = x.get(panel).matMul(m.create(inv, new Shape(kb, kb)).transpose());
                     x.set(panel, l21);
                     NDIndex trailing = new NDIndex((k + kb) + ":, " + (k + kb) + ":");
                     x.set(trailing, x.get(trailing).sub(l21.matMul(l21.transpose())));
                 }
             }
         }
-        return x;
-    }
-
-    /** {@code L_kk⁻¹} of the diagonal block at {@code k} of the factor {@code l}, as a native array. */
-    private static NDArray inverseLowerOf(NDManager m, NDArray l, int k, int kb) {
-        double[] d = l.get(new NDIndex(k + ":" + (k + kb) + ", " + k + ":" + (k + kb))).toDoubleArray();
-        for (int i = 0; i < kb; i++) {
-            java.util.Arrays.fill(d, i * kb + i + 1, (i + 1) * kb, 0.0);
-        }
-        return m.create(invertLower(d, kb), new Shape(kb, kb));
+        return new Factor(x, inverses);
     }
 
     /** Unblocked Cholesky of a small block in place (lower triangle, upper set to 0); false if not PD. */

@@ -144,7 +144,8 @@ public final class StagedDirectory implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path root) throws IOException {
+    /** Deletes {@code root} and everything under it; nothing when it does not exist. */
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
