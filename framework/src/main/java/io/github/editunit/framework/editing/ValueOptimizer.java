@@ -8,9 +8,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import io.github.editunit.framework.model.AttentionPrefix;
 import io.github.editunit.framework.model.ForwardHooks;
 import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.TokenBatch;
 import io.github.editunit.framework.runtime.Scalars;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,13 +127,80 @@ public final class ValueOptimizer {
             active.add(i);
         }
         HookPoint lastBlock = HookPoint.blockOutput(model.config().layers() - 1);
+        try (NDManager search = model.newScope()) {
+            Prefixes prefixes = new Prefixes(search);
+            search(requests, prompts, s, site, lastBlock, width, delta, m1, m2, init, initNorm, klReference, losses,
+                    events, targetLogProb, active, prefixes);
+        }
+        List<Result> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            boolean clamped = Vectors.norm(delta[i]) >= s.clampNormFactor() * initNorm[i] * (1 - 1e-6);
+            out.add(new Result(init[i], delta[i], losses.get(i), clamped, targetLogProb[i], events.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * The attention prefixes of the search's batch groups, kept in the search's manager: the positions before each
+     * prompt's subject-last token are computed once per search, not once per step. A group (the requests whose
+     * prompts pad to one length) is recorded when it first runs; when requests have left it, the rows of the others
+     * are taken from that recording.
+     */
+    private final class Prefixes {
+        private final NDManager search;
+        private final java.util.Map<Integer, Recorded> byLength = new java.util.HashMap<>();
+        private final java.util.Map<List<Integer>, java.util.Optional<AttentionPrefix>> continuations =
+                new java.util.HashMap<>();
+
+        Prefixes(NDManager search) {
+            this.search = search;
+        }
+
+        /** The continuation for {@code step}'s requests ({@code members}, all of prompt length {@code length}). */
+        AttentionPrefix of(int length, List<Integer> members, BatchStep step, List<Prompts> prompts) {
+            return continuations.computeIfAbsent(List.copyOf(members), k -> {
+                if (!step.hasPrefix()) {
+                    return java.util.Optional.empty();
+                }
+                Recorded r = byLength.get(length);
+                if (r == null) {
+                    r = new Recorded(List.copyOf(members), step.record(search));
+                    byLength.put(length, r);
+                    return java.util.Optional.of(step.continuation(search, r.prefix()));
+                }
+                java.util.Map<Integer, Integer> firstRow = new java.util.HashMap<>();
+                int row = 0;
+                for (int i : r.members()) {
+                    firstRow.put(i, row);
+                    row += prompts.get(i).seqs().size();
+                }
+                long[] rows = new long[step.sequences()];
+                int at = 0;
+                for (int i : members) {
+                    int from = firstRow.get(i);
+                    for (int q = 0; q < prompts.get(i).seqs().size(); q++) {
+                        rows[at++] = from + q;
+                    }
+                }
+                return java.util.Optional.of(step.continuation(search, r.prefix().rows(search, rows)));
+            }).orElse(null);
+        }
+    }
+
+    /** A group's recording and the requests it holds, in its batch order. */
+    private record Recorded(List<Integer> members, AttentionPrefix prefix) {}
+
+    private void search(List<EditRequest> requests, List<Prompts> prompts, Settings s, HookPoint site,
+            HookPoint lastBlock, int width, double[][] delta, double[][] m1, double[][] m2, double[][] init,
+            double[] initNorm, float[][] klReference, List<List<Double>> losses, List<List<String>> events,
+            double[] targetLogProb, List<Integer> active, Prefixes prefixes) {
         for (int it = 0; it < s.steps() && !active.isEmpty(); it++) {
             Interruption.checkpoint();
             boolean last = it == s.steps() - 1;
             boolean first = it == 0;
             List<Integer> stepping = active;
             java.util.function.Supplier<Step> run = () -> runStep(stepping, prompts, delta, first ? null : klReference,
-                    initNorm, site, lastBlock, width, last, s);
+                    initNorm, site, lastBlock, width, last, s, prefixes);
             Step step = run.get();
             String[] bad = step.nonFinite();
             if (anyNonNull(bad)) {
@@ -192,12 +261,6 @@ public final class ValueOptimizer {
             }
             active = next;
         }
-        List<Result> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            boolean clamped = Vectors.norm(delta[i]) >= s.clampNormFactor() * initNorm[i] * (1 - 1e-6);
-            out.add(new Result(init[i], delta[i], losses.get(i), clamped, targetLogProb[i], events.get(i)));
-        }
-        return out;
     }
 
     /**
@@ -206,7 +269,8 @@ public final class ValueOptimizer {
      * request alone (the padding length changes the rounding of the attention).
      */
     private Step runStep(List<Integer> active, List<Prompts> prompts, double[][] delta, float[][] klReference,
-            double[] initNorm, HookPoint site, HookPoint lastBlock, int width, boolean last, Settings s) {
+            double[] initNorm, HookPoint site, HookPoint lastBlock, int width, boolean last, Settings s,
+            Prefixes prefixes) {
         java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
         for (int a = 0; a < active.size(); a++) {
             byLength.computeIfAbsent(prompts.get(active.get(a)).length(), k -> new ArrayList<>()).add(a);
@@ -229,8 +293,9 @@ public final class ValueOptimizer {
                     groupReference[g] = klReference[i];
                 }
             }
-            Step part = new BatchStep(members, prompts, site, lastBlock, width)
-                    .run(groupDelta, groupReference, groupInitNorm, last, s);
+            BatchStep batch = new BatchStep(members, prompts, site, lastBlock, width);
+            Step part = batch.run(groupDelta, groupReference, groupInitNorm, last, s,
+                    prefixes.of(prompts.get(members.get(0)).length(), members, batch, prompts));
             for (int g = 0; g < group.size(); g++) {
                 int a = group.get(g);
                 out.loss()[a] = part.loss()[g];
@@ -354,6 +419,7 @@ public final class ValueOptimizer {
         private final HookPoint site;
         private final HookPoint lastBlock;
         private final int width;
+        private final int[] split; // per sequence: the first position δ reaches (no earlier one is recomputed)
 
         BatchStep(List<Integer> active, List<Prompts> all, HookPoint site, HookPoint lastBlock, int width) {
             this.site = site;
@@ -404,13 +470,72 @@ public final class ValueOptimizer {
                 keptPos[targetRows + a] = p.lookup()[p.templates()];
             }
             targetFrom[count] = targetRows;
+            split = new int[seqs.size()];
+            for (int q = 0; q < split.length; q++) {
+                split[q] = injectPos[q];
+            }
+            for (int r = 0; r < keptBatch.length; r++) {
+                split[keptBatch[r]] = Math.min(split[keptBatch[r]], keptPos[r]);
+            }
+            for (int a = 0; a < count; a++) {
+                split[initBatch[a]] = Math.min(split[initBatch[a]], initPos[a]);
+            }
+        }
+
+        /** Whether some prompt has positions before its split, which a prefix can spare. */
+        boolean hasPrefix() {
+            return Arrays.stream(split).max().orElse(0) > 0;
+        }
+
+        int sequences() {
+            return seqs.size();
+        }
+
+        /** Runs the group's prompts once without gradients, recording every layer's keys and values. */
+        AttentionPrefix record(NDManager search) {
+            AttentionPrefix recorder = AttentionPrefix.recorder();
+            model.activations(model.batch(search, seqs), new ForwardHooks().prefix(recorder));
+            return recorder;
+        }
+
+        /** The continuation of {@code recorded} (this group's rows) from each prompt's split on. */
+        AttentionPrefix continuation(NDManager search, AttentionPrefix recorded) {
+            int[] lengths = new int[seqs.size()];
+            int longest = 0;
+            for (int q = 0; q < lengths.length; q++) {
+                lengths[q] = seqs.get(q).length;
+                longest = Math.max(longest, lengths[q]);
+            }
+            int[][] mask = new int[seqs.size()][longest];
+            for (int q = 0; q < mask.length; q++) {
+                Arrays.fill(mask[q], 0, lengths[q], 1);
+            }
+            return recorded.continuation(search, mask, split, lengths);
+        }
+
+        /** The tokens from each prompt's split on, left-aligned and right-padded like a batch of their own. */
+        private TokenBatch suffixBatch(NDManager scope) {
+            List<int[]> tails = new ArrayList<>(seqs.size());
+            for (int q = 0; q < seqs.size(); q++) {
+                tails.add(Arrays.copyOfRange(seqs.get(q), split[q], seqs.get(q).length));
+            }
+            return model.batch(scope, tails);
+        }
+
+        private int[] shifted(int[] batch, int[] pos) {
+            int[] out = new int[pos.length];
+            for (int i = 0; i < pos.length; i++) {
+                out[i] = pos[i] - split[batch[i]];
+            }
+            return out;
         }
 
         /**
          * Runs the step. {@code klReference} null: the first step (δ = 0), whose KL row is the reference and whose
          * activation at the site is v_init.
          */
-        Step run(double[][] delta, float[][] klReference, double[] initNorm, boolean last, Settings s) {
+        Step run(double[][] delta, float[][] klReference, double[] initNorm, boolean last, Settings s,
+                AttentionPrefix prefix) {
             try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
                 nd.suppressNotUsedWarning();
                 float[] flat = new float[count * width];
@@ -421,14 +546,20 @@ public final class ValueOptimizer {
                 }
                 NDArray d = scope.create(flat).reshape(count, width);
                 d.setRequiresGradient(true);
-                ForwardHooks hooks = new ForwardHooks().inject(site, d, injectBatch, injectPos, injectRow)
-                        .keepRowsAfter(lastBlock, keptBatch, keptPos);
+                boolean tail = prefix != null;
+                ForwardHooks hooks = new ForwardHooks()
+                        .inject(site, d, injectBatch, tail ? shifted(injectBatch, injectPos) : injectPos, injectRow)
+                        .keepRowsAfter(lastBlock, keptBatch, tail ? shifted(keptBatch, keptPos) : keptPos);
                 boolean first = klReference == null;
                 if (first) {
-                    hooks.read(site, initBatch, initPos);
+                    hooks.read(site, initBatch, tail ? shifted(initBatch, initPos) : initPos);
+                }
+                TokenBatch batch = tail ? suffixBatch(scope) : model.batch(scope, seqs);
+                if (tail) {
+                    hooks.prefix(prefix);
                 }
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray logits = model.logits(model.batch(scope, seqs), hooks);
+                    NDArray logits = model.logits(batch, hooks);
                     NDArray logp = logits.reshape(keptBatch.length, logits.getShape().get(2))
                             .get("0:" + (targets + count)).logSoftmax(-1);
                     NDArray picked = logp.get("0:" + targets).gather(scope.create(targetTok).reshape(targets, 1), 1);

@@ -129,6 +129,40 @@ public final class Blocks {
         return probs.matMul(v).transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
     }
 
+    /**
+     * The absolute positions of the pass's tokens: {@code 0 .. len − 1} ({@code [T]}), or per sequence ({@code [B, S]})
+     * when the pass continues a recorded prefix ({@link AttentionPrefix}).
+     */
+    public static NDArray positions(ForwardHooks hooks, NDManager m, long len) {
+        AttentionPrefix p = hooks.prefix();
+        return p == null || p.recording() ? m.arange(0, (int) len, 1, DataType.INT64) : p.positions(m);
+    }
+
+    /**
+     * The keys attention uses at {@code layer}: {@code k} itself, recorded when a prefix is being recorded, or the
+     * prefix's keys followed by {@code k} when the pass continues one. {@code k} is {@code [B, H_kv, T, hd]}, after
+     * any rotary embedding and before grouped-query heads are repeated.
+     */
+    public static NDArray attentionKeys(ForwardHooks hooks, int layer, NDArray k) {
+        AttentionPrefix p = hooks.prefix();
+        return p == null ? k : p.keys(layer, k);
+    }
+
+    /** As {@link #attentionKeys}, for the values. */
+    public static NDArray attentionValues(ForwardHooks hooks, int layer, NDArray v) {
+        AttentionPrefix p = hooks.prefix();
+        return p == null ? v : p.values(layer, v);
+    }
+
+    /**
+     * The additive attention bias of the pass: {@link #causalBias} of its mask, or the continued prefix's
+     * ({@code [B, 1, S, P + S]}: each later position sees its sequence's earlier tokens and itself, causally).
+     */
+    public static NDArray attentionBias(ForwardHooks hooks, NDArray mask, long len, NDManager m) {
+        AttentionPrefix p = hooks.prefix();
+        return p == null || p.recording() ? causalBias(mask, len, m) : p.bias();
+    }
+
     /** {@code [B, 1, T, T]} additive bias: 0 where attention is allowed, a large negative elsewhere. */
     public static NDArray causalBias(NDArray mask, long len, NDManager m) {
         int n = (int) len;

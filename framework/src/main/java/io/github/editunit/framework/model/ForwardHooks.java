@@ -30,6 +30,7 @@ public final class ForwardHooks {
     private int[][] kept;
     private HookPoint stopAt;
     private boolean stopped;
+    private AttentionPrefix prefix;
 
     /** No hooks: a plain forward pass. */
     public static ForwardHooks none() {
@@ -108,6 +109,21 @@ public final class ForwardHooks {
         return this;
     }
 
+    /**
+     * Records every layer's attention keys and values ({@link AttentionPrefix#recorder()}), or runs the pass on the
+     * later positions of a recorded batch ({@link AttentionPrefix#continuation}); the pass's ids, mask and every
+     * (batch, position) pair of the other hooks are then those of the later positions.
+     */
+    public ForwardHooks prefix(AttentionPrefix p) {
+        this.prefix = p;
+        return this;
+    }
+
+    /** The prefix set by {@link #prefix(AttentionPrefix)}, or {@code null}. */
+    public AttentionPrefix prefix() {
+        return prefix;
+    }
+
     /** The point set by {@link #stopAfter}, or {@code null}. */
     public HookPoint stopPoint() {
         return stopAt;
@@ -151,7 +167,8 @@ public final class ForwardHooks {
 
     /** Whether nothing at all is hooked. */
     public boolean isEmpty() {
-        return reads.isEmpty() && fullReads.isEmpty() && injections.isEmpty() && keptAt == null && stopAt == null;
+        return reads.isEmpty() && fullReads.isEmpty() && injections.isEmpty() && keptAt == null && stopAt == null
+                && prefix == null;
     }
 
     /**

@@ -41,21 +41,54 @@ public final class Rotary {
      * to float32 and then to {@code type} (Hugging Face casts its float32 cos/sin to the query's type).
      */
     public Rotary(NDManager m, double[] invFreq, int headDim, long len, Layout layout, DataType type) {
+        this(m, invFreq, headDim, range(len), new Shape(len, headDim), layout, type);
+    }
+
+    /**
+     * Tables for the positions of a pass over the later positions of a batch ({@link AttentionPrefix}): sequence
+     * {@code b}'s token {@code i} sits at {@code positions[b·S + i]}; the tables are {@code [B, 1, S, headDim]},
+     * broadcast over the heads. The values are those of the full pass's tables at the same positions.
+     */
+    public static Rotary at(NDManager m, double[] invFreq, int headDim, AttentionPrefix prefix, Layout layout,
+            DataType type) {
+        return new Rotary(m, invFreq, headDim, prefix.positionValues(),
+                new Shape(prefix.batch(), 1, prefix.suffixLength(), headDim), layout, type);
+    }
+
+    /** The tables of a pass ({@code len} positions from 0, or the later positions a prefix continues with). */
+    public static Rotary forPass(ForwardHooks hooks, NDManager m, double[] invFreq, int headDim, long len,
+            Layout layout, DataType type) {
+        AttentionPrefix p = hooks.prefix();
+        return p == null || p.recording() ? new Rotary(m, invFreq, headDim, len, layout, type)
+                : at(m, invFreq, headDim, p, layout, type);
+    }
+
+    private static long[] range(long len) {
+        long[] r = new long[(int) len];
+        for (int t = 0; t < r.length; t++) {
+            r[t] = t;
+        }
+        return r;
+    }
+
+    private Rotary(NDManager m, double[] invFreq, int headDim, long[] positions, Shape tableShape, Layout layout,
+            DataType type) {
         int half = invFreq.length;
         int rd = 2 * half;
-        int n = (int) len;
+        int n = positions.length;
         float[] c = new float[n * headDim];
         float[] s = new float[n * headDim];
-        for (int t = 0; t < n; t++) {
+        for (int i = 0; i < n; i++) {
+            long t = positions[i];
             for (int j = 0; j < headDim; j++) {
                 if (j >= rd) {
-                    c[t * headDim + j] = 1f;
+                    c[i * headDim + j] = 1f;
                     continue;
                 }
                 int f = layout == Layout.ROTATE_HALF ? j % half : j / 2;
                 double angle = t * invFreq[f];
-                c[t * headDim + j] = (float) Math.cos(angle);
-                s[t * headDim + j] = (float) Math.sin(angle);
+                c[i * headDim + j] = (float) Math.cos(angle);
+                s[i * headDim + j] = (float) Math.sin(angle);
             }
         }
         // (x R)[j] = Σ_i x[i] R[i][j]
@@ -71,8 +104,8 @@ public final class Rotary {
                 r[(2 * i) * headDim + 2 * i + 1] = 1f;
             }
         }
-        this.cos = typed(m.create(c, new Shape(len, headDim)), type);
-        this.sin = typed(m.create(s, new Shape(len, headDim)), type);
+        this.cos = typed(m.create(c, tableShape), type);
+        this.sin = typed(m.create(s, tableShape), type);
         this.rot = typed(m.create(r, new Shape(headDim, headDim)), type);
     }
 

@@ -128,10 +128,10 @@ public final class Gpt2Architecture implements Architecture {
         int heads = config.heads();
         int hd = config.headWidth();
 
-        NDArray positions = m.arange(0, (int) len, 1, DataType.INT64);
+        NDArray positions = Blocks.positions(hooks, m, len);
         NDArray x = Blocks.hook(hooks, HookPoint.tokenEmbedding(), Blocks.take(w.get(P + "wte.weight"), ids, m))
                 .add(Blocks.take(w.get(P + "wpe.weight"), positions, m));
-        NDArray bias = Blocks.causalBias(mask, len, m);
+        NDArray bias = Blocks.attentionBias(hooks, mask, len, m);
         double eps = config.layerNormEpsilon();
         NDArray scale = Scalars.of(m, (float) (1.0 / Math.sqrt(hd)), type);
 
@@ -141,8 +141,10 @@ public final class Gpt2Architecture implements Architecture {
                 NDArray a = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
                 NDArray qkv = a.matMul(w.get(b + "attn.c_attn.weight")).add(w.get(b + "attn.c_attn.bias"));
                 NDArray q = Blocks.splitHeads(qkv.get(":, :, 0:" + d), batch, len, heads, hd);
-                NDArray k = Blocks.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd);
-                NDArray v = Blocks.splitHeads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd);
+                NDArray k = Blocks.attentionKeys(hooks, l,
+                        Blocks.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd));
+                NDArray v = Blocks.attentionValues(hooks, l,
+                        Blocks.splitHeads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd));
                 NDArray attn = Blocks.attention(q, k, v, bias, scale);
                 x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
                         attn.matMul(w.get(b + "attn.c_proj.weight")).add(w.get(b + "attn.c_proj.bias"))));

@@ -140,9 +140,9 @@ public final class GptjArchitecture implements Architecture {
         double eps = config.layerNormEpsilon();
 
         NDArray x = Blocks.hook(hooks, HookPoint.tokenEmbedding(), Blocks.take(w.get(P + "wte.weight"), ids, m));
-        NDArray bias = Blocks.causalBias(mask, len, m);
+        NDArray bias = Blocks.attentionBias(hooks, mask, len, m);
         NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), type);
-        Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.INTERLEAVED, type);
+        Rotary rope = Rotary.forPass(hooks, m, invFreq, hd, len, Rotary.Layout.INTERLEAVED, type);
 
         for (int l = 0; l < config.layers(); l++) {
             try (NDScope blockScope = Blocks.blockScope()) { // the block's temporaries go at its end
@@ -151,9 +151,10 @@ public final class GptjArchitecture implements Architecture {
                 NDArray h = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
                 NDArray q = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "q_proj.weight"), null),
                         batch, len, heads, hd));
-                NDArray k = rope.apply(Blocks.splitHeads(Blocks.linear(h, w.get(a + "k_proj.weight"), null),
-                        batch, len, heads, hd));
-                NDArray v = Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), null), batch, len, heads, hd);
+                NDArray k = Blocks.attentionKeys(hooks, l, rope.apply(Blocks.splitHeads(
+                        Blocks.linear(h, w.get(a + "k_proj.weight"), null), batch, len, heads, hd)));
+                NDArray v = Blocks.attentionValues(hooks, l,
+                        Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), null), batch, len, heads, hd));
                 NDArray attn = Blocks.hook(hooks, HookPoint.attentionOutput(l),
                         Blocks.linear(Blocks.attention(q, k, v, bias, scale), w.get(a + "out_proj.weight"), null));
 

@@ -173,9 +173,9 @@ public final class LlamaArchitecture implements Architecture {
         double eps = config.layerNormEpsilon();
 
         NDArray x = Blocks.hook(hooks, HookPoint.tokenEmbedding(), Blocks.take(w.get(P + "embed_tokens.weight"), ids, m));
-        NDArray bias = Blocks.causalBias(mask, len, m);
+        NDArray bias = Blocks.attentionBias(hooks, mask, len, m);
         NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(hd), type);
-        Rotary rope = new Rotary(m, invFreq, hd, len, Rotary.Layout.ROTATE_HALF, type);
+        Rotary rope = Rotary.forPass(hooks, m, invFreq, hd, len, Rotary.Layout.ROTATE_HALF, type);
 
         for (int l = 0; l < config.layers(); l++) {
             try (NDScope blockScope = Blocks.blockScope()) { // the block's temporaries go at its end
@@ -189,7 +189,8 @@ public final class LlamaArchitecture implements Architecture {
                 NDArray v = Blocks.splitHeads(Blocks.linear(h, w.get(a + "v_proj.weight"), opt(w, a + "v_proj.bias")),
                         batch, len, kvHeads, hd);
                 q = rope.apply(q);
-                k = rope.apply(k);
+                k = Blocks.attentionKeys(hooks, l, rope.apply(k));
+                v = Blocks.attentionValues(hooks, l, v);
                 NDArray attn = Blocks.attention(q, Blocks.repeatKv(k, heads), Blocks.repeatKv(v, heads), bias, scale);
                 x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
                         Blocks.linear(attn, w.get(a + "o_proj.weight"), opt(w, a + "o_proj.bias"))));
