@@ -5,6 +5,7 @@ import io.github.editunit.framework.editing.EditPath;
 import io.github.editunit.framework.editing.Editor;
 import io.github.editunit.framework.editing.EditorFactory;
 import io.github.editunit.framework.editing.EditingContext;
+import io.github.editunit.framework.editing.RomeEditor;
 import io.github.editunit.framework.evaluation.EditRequests;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ModelFiles;
@@ -44,6 +45,19 @@ public final class EditLatencyBenchmark {
      */
     public static Map<String, Object> run(Path modelDir, int cases, List<String> methods, int memitBatch,
             boolean compareReference, boolean statistics) throws IOException {
+        return run(modelDir, cases, methods, memitBatch, compareReference, statistics, 0);
+    }
+
+    /**
+     * Runs the benchmark, and with {@code peerCases > 0} the eager-PyTorch ROME peer ({@link PeerRome}) on the first
+     * {@code peerCases} ROME cases, against the fast path's times of the same cases in this run ({@code rome} must be
+     * among the methods).
+     */
+    public static Map<String, Object> run(Path modelDir, int cases, List<String> methods, int memitBatch,
+            boolean compareReference, boolean statistics, int peerCases) throws IOException {
+        if (peerCases > 0 && !methods.contains("rome")) {
+            throw new IllegalArgumentException("the peer runs ROME: add rome to the methods");
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         List<EditCase> all = CaseFileReader.readStrict(modelDir.resolve("suites/single-edit.extended.json"));
         List<EditCase> used = all.subList(0, Math.min(cases, all.size()));
@@ -99,6 +113,10 @@ public final class EditLatencyBenchmark {
                     }
                     m.put("setupSeconds (templates, statistics from cache)", setup);
                     perMethod.put(method, m);
+                    if (method.equals("rome") && peerCases > 0) {
+                        out.put("peer", peer(model, ctx, (RomeEditor) editor, used.subList(0,
+                                Math.min(peerCases, used.size())), secs[paths.size() - 1]));
+                    }
                 }
                 if (memitBatch > 0) {
                     List<EditCase> batch = all.subList(0, Math.min(memitBatch, all.size()));
@@ -130,6 +148,35 @@ public final class EditLatencyBenchmark {
             }
         }
         return out;
+    }
+
+    private static Map<String, Object> peer(LanguageModel model, EditingContext ctx, RomeEditor editor,
+            List<EditCase> cases, double[] fastSeconds) throws IOException {
+        select(EditPath.FAST);
+        int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+        PeerRome.Result r;
+        try {
+            r = PeerRome.run(model, editor, ctx.covariance(editor.hyperparameters().layer(),
+                    editor.hyperparameters().mom2NSamples()), EditRequests.of(cases), threads);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the peer ran", e);
+        }
+        double[] peer = r.cases().stream().mapToDouble(PeerRome.Case::seconds).toArray();
+        double[] ours = Arrays.copyOf(fastSeconds, peer.length);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("torch", r.torch());
+        m.put("blas", r.blas());
+        m.put("threads", r.threads());
+        m.put("python", r.python());
+        m.put("edits", peer.length);
+        m.put("peer", summary(peer));
+        m.put("editUnit (fast path, same cases)", summary(ours));
+        m.put("medianRatio (peer / EditUnit)", median(peer) / median(ours));
+        m.put("maxRightDifference", r.cases().stream().mapToDouble(PeerRome.Case::rightDifference).max().orElse(0));
+        m.put("maxLeftDifference", r.cases().stream().mapToDouble(PeerRome.Case::leftDifference).max().orElse(0));
+        m.put("peerSteps", r.cases().stream().mapToInt(PeerRome.Case::steps).boxed().toList());
+        return m;
     }
 
     private static void select(EditPath path) {

@@ -95,57 +95,22 @@ public final class PeerForward {
     public static Result run(LanguageModel model, List<List<int[]>> batches, int padId, int threads, int repeat,
             String mode) throws IOException, InterruptedException {
         ModelConfig c = model.config();
-        if (!model.architecture().name().equals("gpt2")) {
-            throw new IllegalArgumentException("the peer implements GPT-2 only, not " + model.architecture().name());
-        }
-        String python = python();
-        Path dir = Files.createTempDirectory("editunit-peer");
-        try {
-            Path weights = dir.resolve("weights.safetensors");
-            SafetensorsWriter w = new SafetensorsWriter();
-            for (String n : model.parameters().names()) {
-                w.add(n, model.parameters().get(n), DType.F32);
-            }
-            w.write(weights);
-            Map<String, Object> job = new LinkedHashMap<>();
-            job.put("config", Map.of("layers", c.layers(), "heads", c.heads(), "width", c.width(),
-                    "eps", c.layerNormEpsilon()));
-            job.put("batches", batches);
-            job.put("padId", padId);
-            job.put("threads", threads);
-            job.put("repeat", repeat);
-            job.put("mode", mode);
-            Path input = dir.resolve("input.json");
-            MAPPER.writeValue(input.toFile(), job);
-            Path script = dir.resolve("peer_forward.py");
-            try (InputStream in = PeerForward.class.getResourceAsStream("peer_forward.py")) {
-                if (in == null) {
-                    throw new IllegalStateException("peer_forward.py is missing from the classpath");
-                }
-                Files.copy(in, script);
-            }
-            Process p = new ProcessBuilder(python, script.toString(), weights.toString(), input.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int rc = p.waitFor();
-            if (rc != 0) {
-                throw new IllegalStateException("the peer (" + python + " peer_forward.py) exited with " + rc);
-            }
-            JsonNode r = MAPPER.readTree(out);
-            List<Double> runs = new ArrayList<>();
-            r.get("runSeconds").forEach(x -> runs.add(x.asDouble()));
-            List<String> blas = new ArrayList<>();
-            r.get("blas").forEach(x -> blas.add(x.asText()));
-            JsonNode core = r.get("openblasCoretype");
-            return new Result(r.get("torch").asText(), blas, core == null || core.isNull() ? null : core.asText(),
-                    r.get("threads").asInt(), r.get("mode").asText(), runs, r.get("bestSeconds").asDouble(),
-                    r.get("ppl").asDouble(), r.get("tokens").asLong(), python);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("config", Map.of("layers", c.layers(), "heads", c.heads(), "width", c.width(),
+                "eps", c.layerNormEpsilon()));
+        job.put("batches", batches);
+        job.put("padId", padId);
+        job.put("threads", threads);
+        job.put("repeat", repeat);
+        job.put("mode", mode);
+        JsonNode r = PeerProcess.run(model, "peer_forward.py", job, Map.of());
+        List<Double> runs = new ArrayList<>();
+        r.get("runSeconds").forEach(x -> runs.add(x.asDouble()));
+        List<String> blas = new ArrayList<>();
+        r.get("blas").forEach(x -> blas.add(x.asText()));
+        JsonNode core = r.get("openblasCoretype");
+        return new Result(r.get("torch").asText(), blas, core == null || core.isNull() ? null : core.asText(),
+                r.get("threads").asInt(), r.get("mode").asText(), runs, r.get("bestSeconds").asDouble(),
+                r.get("ppl").asDouble(), r.get("tokens").asLong(), r.get("python").asText());
     }
 }

@@ -32,13 +32,18 @@ final class EditBenchCommand implements Callable<Integer> {
     @Option(names = "--no-statistics", description = "Do not time the statistics (computed once, untimed).")
     boolean noStatistics;
 
+    @Option(names = "--peer", paramLabel = "N", defaultValue = "0", description = "Also run the first N ROME cases on "
+            + "an eager-PyTorch peer of the same edit (peer_rome.py, Python 3 with torch: Debian's python3-torch) and "
+            + "compare its times and updates with the fast path's on those cases.")
+    int peer;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("machine", Machine.describe());
         out.put("load", Machine.loadavg());
         out.putAll(EditLatencyBenchmark.run(model, cases, methods, memitBatch, compareReference,
-                !noStatistics));
+                !noStatistics, peer));
         out.put("loadAfter", Machine.loadavg());
         Json.print(out);
         return 0;

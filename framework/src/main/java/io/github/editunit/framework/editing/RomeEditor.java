@@ -97,8 +97,14 @@ public final class RomeEditor implements Editor {
             double[] outBar, double[] residual, double denominator, double consistentDenominator, double keyCosine,
             int subjectLastIndex, ValueOptimizer.Result value) {}
 
-    /** Computes (without applying) the update of one request. */
-    public Update compute(LanguageModel model, KeyCovariance c, EditRequest req) {
+    /**
+     * The prompts the keys are read from: the request's prompt in every context template ({@code "{}"} first), and
+     * the subject's last token in each.
+     */
+    public record KeyPrompts(List<int[]> ids, int[] positions) {}
+
+    /** The key prompts of {@code req} with this editor's context templates. */
+    public KeyPrompts keyPrompts(LanguageModel model, EditRequest req) {
         SubjectLocator locator = new SubjectLocator(model.tokenizer());
         List<int[]> ids = new ArrayList<>();
         int[] positions = new int[templates.size()];
@@ -108,6 +114,14 @@ public final class RomeEditor implements Editor {
             ids.add(loc.ids());
             positions[j] = loc.subjectLast();
         }
+        return new KeyPrompts(ids, positions);
+    }
+
+    /** Computes (without applying) the update of one request. */
+    public Update compute(LanguageModel model, KeyCovariance c, EditRequest req) {
+        KeyPrompts kp = keyPrompts(model, req);
+        List<int[]> ids = kp.ids();
+        int[] positions = kp.positions();
         int layer = hp.layer();
         var acts = new ActivationReader(model).read(ids, positions,
                 List.of(HookPoint.mlpKey(layer), HookPoint.mlpOutput(layer)));

@@ -327,7 +327,7 @@ public final class ValueOptimizer {
      * token) and the KL prompt last, with the subject-last positions and the (sequence, position, token) of every
      * target prediction.
      */
-    private record Prompts(List<int[]> seqs, int[] lookup, int[] targetSeq, int[] targetPos, long[] targetTok) {
+    public record Prompts(List<int[]> seqs, int[] lookup, int[] targetSeq, int[] targetPos, long[] targetTok) {
         int templates() {
             return seqs.size() - 1;
         }
@@ -340,6 +340,15 @@ public final class ValueOptimizer {
             }
             return max;
         }
+    }
+
+    /**
+     * The token ids of one request's search as the fast path batches them: the rewriting prompts (one per context
+     * template, teacher-forced) and the KL prompt last, the subject-last position of each, and every target
+     * prediction as (prompt, position, token). For peers that run the same search on the same inputs.
+     */
+    public Prompts layout(EditRequest request, List<String> contextTemplates) {
+        return prompts(request, contextTemplates);
     }
 
     private Prompts prompts(EditRequest request, List<String> contextTemplates) {

@@ -104,7 +104,9 @@ def log_probs(w, cfg, seqs, pad, mode, torch):
     return list(torch.split(lp, [n - 1 for n in lengths]))
 
 
-def hidden_states(w, cfg, ids, mask, torch):
+def hidden_states(w, cfg, ids, mask, torch, mlp_hook=None):
+    """Final hidden states [B, T, d]. mlp_hook(layer, key, out), if given, sees each block's MLP key (the input
+    of the down-projection) and output and returns the output to continue with (peer_rome.py's δ and reads)."""
     layers, heads, d, eps = int(cfg["layers"]), int(cfg["heads"]), int(cfg["width"]), float(cfg["eps"])
     hd = d // heads
     b, t = ids.shape
@@ -125,7 +127,8 @@ def hidden_states(w, cfg, ids, mask, torch):
         m = F.layer_norm(x, (d,), w[p + "ln_2.weight"], w[p + "ln_2.bias"], eps)
         u = m @ w[p + "mlp.c_fc.weight"] + w[p + "mlp.c_fc.bias"]
         key = 0.5 * u * (1.0 + torch.tanh(c * (u + 0.044715 * u.pow(3))))
-        x = x + (key @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"])
+        out = key @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"]
+        x = x + (out if mlp_hook is None else mlp_hook(l, key, out))
     return F.layer_norm(x, (d,), w["transformer.ln_f.weight"], w["transformer.ln_f.bias"], eps)
 
 
