@@ -25,15 +25,7 @@ def main():
     weights_path, input_path = sys.argv[1], sys.argv[2]
     with open(input_path) as f:
         job = json.load(f)
-    threads = int(job["threads"])
-    # OpenBLAS reads these when it is loaded, i.e. at `import torch`
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    if "OPENBLAS_CORETYPE" not in os.environ and has_avx512():
-        # Debian bookworm's OpenBLAS does not recognise Zen 4 and falls back to a slow kernel
-        os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
-    import torch
-    torch.set_num_threads(threads)
+    torch = import_torch(int(job["threads"]))
 
     cfg = job["config"]
     w = read_safetensors(weights_path, torch)
@@ -152,6 +144,19 @@ def read_safetensors(path, torch):
             torch.zeros(0, dtype=dtypes[info["dtype"]])
         out[name] = t.reshape(info["shape"]).to(torch.float32).clone()
     return out
+
+
+def import_torch(threads):
+    """torch, with OpenBLAS and torch on `threads` threads."""
+    # OpenBLAS reads these when it is loaded, i.e. at `import torch`
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    if "OPENBLAS_CORETYPE" not in os.environ and has_avx512():
+        # Debian bookworm's OpenBLAS does not recognise Zen 4 and falls back to a slow kernel
+        os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
+    import torch
+    torch.set_num_threads(threads)
+    return torch
 
 
 def has_avx512():

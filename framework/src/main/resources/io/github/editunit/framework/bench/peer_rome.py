@@ -34,13 +34,7 @@ def main():
     weights_path, input_path = sys.argv[1], sys.argv[2]
     with open(input_path) as f:
         job = json.load(f)
-    threads = int(job["threads"])
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    if "OPENBLAS_CORETYPE" not in os.environ and peer_forward.has_avx512():
-        os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
-    import torch
-    torch.set_num_threads(threads)
+    torch = peer_forward.import_torch(int(job["threads"]))
 
     w = peer_forward.read_safetensors(weights_path, torch)
     dim = int(job["covarianceDim"])
