@@ -31,6 +31,8 @@ import java.util.List;
  * alone and its gradient, Adam state, norm cap and early stop are its own, as in a search of that request by itself
  * (up to float rounding: a batch pads to its longest prompt). A request that stops leaves the batch. The final
  * norm, the LM head and the log-softmax run only on the rows the loss reads ({@link ForwardHooks#keepRowsAfter}).
+ * The positions before each prompt's subject-last token do not depend on δ: their keys and values are recorded
+ * once per search and every step runs only the later positions ({@link AttentionPrefix}).
  */
 public final class ValueOptimizer {
 
@@ -127,10 +129,75 @@ public final class ValueOptimizer {
             active.add(i);
         }
         HookPoint lastBlock = HookPoint.blockOutput(model.config().layers() - 1);
-        try (NDManager search = model.newScope()) {
+        try (NDManager search = model.newScope()) { // the attention prefixes live as long as the search
             Prefixes prefixes = new Prefixes(search);
-            search(requests, prompts, s, site, lastBlock, width, delta, m1, m2, init, initNorm, klReference, losses,
-                    events, targetLogProb, active, prefixes);
+            for (int it = 0; it < s.steps() && !active.isEmpty(); it++) {
+                Interruption.checkpoint();
+                boolean last = it == s.steps() - 1;
+                boolean first = it == 0;
+                List<Integer> stepping = active;
+                java.util.function.Supplier<Step> run = () -> runStep(stepping, prompts, delta, first ? null : klReference,
+                        initNorm, site, lastBlock, width, last, s, prefixes);
+                Step step = run.get();
+                String[] bad = step.nonFinite();
+                if (anyNonNull(bad)) {
+                    // documented rule (docs/numerics.md): a non-finite step is computed once more from the same δ; if
+                    // it is non-finite again the search fails with a named error
+                    Step again = run.get();
+                    String[] badAgain = again.nonFinite();
+                    for (int a = 0; a < bad.length; a++) {
+                        if (bad[a] != null && badAgain[a] != null) {
+                            throw new NonFiniteValueException(requests.get(active.get(a)), "value search", badAgain[a], it,
+                                    s.steps(), "loss " + again.loss()[a]
+                                            + "; the step was repeated once and was non-finite again");
+                        }
+                    }
+                    for (int a = 0; a < bad.length; a++) {
+                        if (bad[a] != null) {
+                            events.get(active.get(a)).add("value search step " + it + ": non-finite " + bad[a] + " (loss "
+                                    + step.loss()[a] + "); step repeated");
+                        }
+                    }
+                    step = again;
+                }
+                if (first) {
+                    for (int a = 0; a < active.size(); a++) {
+                        int i = active.get(a);
+                        if (!Vectors.allFinite(step.init()[a])) {
+                            throw new NonFiniteValueException(requests.get(i), "value search", "activation v_init at " + site,
+                                    0, s.steps(), "the unedited model's activation is not finite");
+                        }
+                        init[i] = step.init()[a];
+                        initNorm[i] = Math.max(Vectors.norm(init[i]), 1e-12);
+                        klReference[i] = step.klReference()[a];
+                    }
+                }
+                List<Integer> next = new ArrayList<>();
+                for (int a = 0; a < active.size(); a++) {
+                    int i = active.get(a);
+                    double loss = step.loss()[a];
+                    losses.get(i).add(loss);
+                    targetLogProb[i] = step.targetLogProb()[a];
+                    if (loss < s.earlyStopLoss() || last) {
+                        continue;
+                    }
+                    double[] g = step.gradient()[a];
+                    adam(delta[i], g, m1[i], m2[i], it + 1, s.learningRate());
+                    double maxNorm = s.clampNormFactor() * initNorm[i];
+                    double dn = Vectors.norm(delta[i]);
+                    if (dn > maxNorm) {
+                        for (int j = 0; j < width; j++) {
+                            delta[i][j] *= maxNorm / dn;
+                        }
+                    }
+                    if (!Vectors.allFinite(delta[i])) {
+                        throw new NonFiniteValueException(requests.get(i), "value search", "δ after the Adam update", it,
+                                s.steps(), "gradient norm " + Vectors.norm(g));
+                    }
+                    next.add(i);
+                }
+                active = next;
+            }
         }
         List<Result> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -190,78 +257,6 @@ public final class ValueOptimizer {
     /** A group's recording and the requests it holds, in its batch order. */
     private record Recorded(List<Integer> members, AttentionPrefix prefix) {}
 
-    private void search(List<EditRequest> requests, List<Prompts> prompts, Settings s, HookPoint site,
-            HookPoint lastBlock, int width, double[][] delta, double[][] m1, double[][] m2, double[][] init,
-            double[] initNorm, float[][] klReference, List<List<Double>> losses, List<List<String>> events,
-            double[] targetLogProb, List<Integer> active, Prefixes prefixes) {
-        for (int it = 0; it < s.steps() && !active.isEmpty(); it++) {
-            Interruption.checkpoint();
-            boolean last = it == s.steps() - 1;
-            boolean first = it == 0;
-            List<Integer> stepping = active;
-            java.util.function.Supplier<Step> run = () -> runStep(stepping, prompts, delta, first ? null : klReference,
-                    initNorm, site, lastBlock, width, last, s, prefixes);
-            Step step = run.get();
-            String[] bad = step.nonFinite();
-            if (anyNonNull(bad)) {
-                // documented rule (docs/numerics.md): a non-finite step is computed once more from the same δ; if
-                // it is non-finite again the search fails with a named error
-                Step again = run.get();
-                String[] badAgain = again.nonFinite();
-                for (int a = 0; a < bad.length; a++) {
-                    if (bad[a] != null && badAgain[a] != null) {
-                        throw new NonFiniteValueException(requests.get(active.get(a)), "value search", badAgain[a], it,
-                                s.steps(), "loss " + again.loss()[a]
-                                        + "; the step was repeated once and was non-finite again");
-                    }
-                }
-                for (int a = 0; a < bad.length; a++) {
-                    if (bad[a] != null) {
-                        events.get(active.get(a)).add("value search step " + it + ": non-finite " + bad[a] + " (loss "
-                                + step.loss()[a] + "); step repeated");
-                    }
-                }
-                step = again;
-            }
-            if (first) {
-                for (int a = 0; a < active.size(); a++) {
-                    int i = active.get(a);
-                    if (!Vectors.allFinite(step.init()[a])) {
-                        throw new NonFiniteValueException(requests.get(i), "value search", "activation v_init at " + site,
-                                0, s.steps(), "the unedited model's activation is not finite");
-                    }
-                    init[i] = step.init()[a];
-                    initNorm[i] = Math.max(Vectors.norm(init[i]), 1e-12);
-                    klReference[i] = step.klReference()[a];
-                }
-            }
-            List<Integer> next = new ArrayList<>();
-            for (int a = 0; a < active.size(); a++) {
-                int i = active.get(a);
-                double loss = step.loss()[a];
-                losses.get(i).add(loss);
-                targetLogProb[i] = step.targetLogProb()[a];
-                if (loss < s.earlyStopLoss() || last) {
-                    continue;
-                }
-                double[] g = step.gradient()[a];
-                adam(delta[i], g, m1[i], m2[i], it + 1, s.learningRate());
-                double maxNorm = s.clampNormFactor() * initNorm[i];
-                double dn = Vectors.norm(delta[i]);
-                if (dn > maxNorm) {
-                    for (int j = 0; j < width; j++) {
-                        delta[i][j] *= maxNorm / dn;
-                    }
-                }
-                if (!Vectors.allFinite(delta[i])) {
-                    throw new NonFiniteValueException(requests.get(i), "value search", "δ after the Adam update", it,
-                            s.steps(), "gradient norm " + Vectors.norm(g));
-                }
-                next.add(i);
-            }
-            active = next;
-        }
-    }
 
     /**
      * One step of the active requests (results in the order of {@code active}). Requests are batched by the length
