@@ -1,6 +1,7 @@
 package io.github.editunit.framework.cli;
 
 import io.github.editunit.framework.runtime.DjlRuntime;
+import io.github.editunit.framework.runtime.IntraOpThreads;
 import io.github.editunit.framework.runtime.Interruption;
 import io.github.editunit.framework.runtime.RunInterruptedException;
 import io.github.editunit.hardedit.cases.CaseFormatException;
@@ -57,6 +58,7 @@ public final class EditUnitCli implements Runnable {
 
     public static void main(String[] args) {
         DjlRuntime.prepare();
+        IntraOpThreads.enableForThisProcess(); // a process of its own: the thread count may follow its model
         int rc;
         // the JVM does not exit while the command runs: a signal stops it at its next checkpoint
         try (Interruption.Guard guard = Interruption.enter()) {

@@ -5,6 +5,7 @@ import io.github.editunit.framework.model.LoadOptions;
 import io.github.editunit.framework.model.ModelFiles;
 import io.github.editunit.framework.model.Precision;
 import io.github.editunit.framework.runtime.DjlRuntime;
+import io.github.editunit.framework.runtime.IntraOpThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -78,6 +79,7 @@ final class ModelOptions {
         System.err.printf(java.util.Locale.ROOT, "[model] loaded %s (%s, %d layers, %,d parameters, %s) in %.1fs%n",
                 model, m.architecture().name(), m.config().layers(), m.parameters().parameterCount(), m.precision(),
                 (System.nanoTime() - t0) / 1e9);
+        IntraOpThreads.adapt(m.config().width(), ai.djl.Device.Type.CPU.equals(m.device().getDeviceType())).ifPresent(System.err::println);
         return m;
     }
 }
