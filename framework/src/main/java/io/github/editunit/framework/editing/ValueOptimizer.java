@@ -504,17 +504,7 @@ public final class ValueOptimizer {
 
         /** The continuation of {@code recorded} (this group's rows) from each prompt's split on. */
         AttentionPrefix continuation(NDManager search, AttentionPrefix recorded) {
-            int[] lengths = new int[seqs.size()];
-            int longest = 0;
-            for (int q = 0; q < lengths.length; q++) {
-                lengths[q] = seqs.get(q).length;
-                longest = Math.max(longest, lengths[q]);
-            }
-            int[][] mask = new int[seqs.size()][longest];
-            for (int q = 0; q < mask.length; q++) {
-                Arrays.fill(mask[q], 0, lengths[q], 1);
-            }
-            return recorded.continuation(search, mask, split, lengths);
+            return recorded.continuation(search, split, seqs.stream().mapToInt(q -> q.length).toArray());
         }
 
         /** The tokens from each prompt's split on, left-aligned and right-padded like a batch of their own. */

@@ -88,12 +88,11 @@ public final class AttentionPrefix {
      * A continuation of the recorded batch.
      *
      * @param m the manager of the continuing passes (the bias lives there)
-     * @param mask the recorded batch's mask {@code [B][T]} (1 for tokens)
      * @param split per sequence the first position the continuing pass computes; the recorded keys and
      *     values of the positions before it are reused
      * @param lengths per sequence its real length ({@code > split})
      */
-    public AttentionPrefix continuation(NDManager m, int[][] mask, int[] split, int[] lengths) {
+    public AttentionPrefix continuation(NDManager m, int[] split, int[] lengths) {
         if (!recording || keys.isEmpty() || IntStream.of(split).max().orElse(0) == 0) {
             throw new IllegalStateException("a continuation needs a recorded pass and a split after position 0");
         }
@@ -115,9 +114,8 @@ public final class AttentionPrefix {
                 // padding rows take the sequence's last position: a real position, never read
                 pos[i * s + q] = Math.min(split[i] + q, lengths[i] - 1);
                 int row = (i * s + q) * (p + s);
-                for (int j = 0; j < split[i]; j++) {
-                    allowed[row + j] = mask[i][j];
-                }
+                // the recorded batch is right-padded: positions before the split are all tokens
+                java.util.Arrays.fill(allowed, row, row + split[i], 1f);
                 for (int j = 0; j <= q; j++) {
                     allowed[row + p + j] = split[i] + j < lengths[i] ? 1f : 0f;
                 }
@@ -142,11 +140,6 @@ public final class AttentionPrefix {
     /** Continuing: the suffix length {@code S}. */
     public long suffixLength() {
         return suffix;
-    }
-
-    /** The recorded ({@code [B, H, T, hd]}) or the reused ({@code [B, H, P, hd]}) keys of {@code layer}. */
-    public NDArray keys(int layer) {
-        return keys.get(layer);
     }
 
     /** Recording: keeps {@code k}; continuing: the reused keys followed by {@code k} along the positions. */

@@ -48,7 +48,7 @@ class AttentionPrefixTest {
             assertThat(recorder.layers()).isEqualTo(c.layers());
 
             float[][][] tail = hidden(model, scope, tails(SEQUENCES, SPLIT),
-                    new ForwardHooks().prefix(recorder.continuation(scope, mask(SEQUENCES), SPLIT, lengths(SEQUENCES))));
+                    new ForwardHooks().prefix(recorder.continuation(scope, SPLIT, lengths(SEQUENCES))));
             assertSameRows(c, full, tail, SPLIT, SEQUENCES, new int[] {0, 1, 2});
 
             // the recording narrowed to sequences 2 and 0 (in that order) continues them alone
@@ -56,7 +56,7 @@ class AttentionPrefixTest {
             int[] split = {SPLIT[2], SPLIT[0]};
             AttentionPrefix rows = recorder.rows(scope, new long[] {2, 0});
             float[][][] tail2 = hidden(model, scope, tails(narrowed, split),
-                    new ForwardHooks().prefix(rows.continuation(scope, mask(narrowed), split, lengths(narrowed))));
+                    new ForwardHooks().prefix(rows.continuation(scope, split, lengths(narrowed))));
             assertSameRows(c, full, tail2, split, narrowed, new int[] {2, 0});
         }
     }
@@ -66,14 +66,14 @@ class AttentionPrefixTest {
     void splitsOutsideTheSequencesAreRefused(ModelConfig c) {
         try (LanguageModel model = LanguageModel.random(c, 5, null, Device.cpu()); NDManager scope = model.newScope()) {
             AttentionPrefix recorder = AttentionPrefix.recorder();
-            assertThatThrownBy(() -> recorder.continuation(scope, mask(SEQUENCES), SPLIT, lengths(SEQUENCES)))
+            assertThatThrownBy(() -> recorder.continuation(scope, SPLIT, lengths(SEQUENCES)))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("recorded pass");
             model.activations(model.batch(scope, SEQUENCES), new ForwardHooks().prefix(recorder));
             // a split at a sequence's length leaves it nothing to compute
-            assertThatThrownBy(() -> recorder.continuation(scope, mask(SEQUENCES), new int[] {4, 6, 2},
+            assertThatThrownBy(() -> recorder.continuation(scope, new int[] {4, 6, 2},
                     lengths(SEQUENCES))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("split 6 of sequence 1");
-            assertThatThrownBy(() -> recorder.continuation(scope, mask(SEQUENCES), new int[] {0, 0, 0},
+            assertThatThrownBy(() -> recorder.continuation(scope, new int[] {0, 0, 0},
                     lengths(SEQUENCES))).isInstanceOf(IllegalStateException.class);
         }
     }
@@ -120,14 +120,5 @@ class AttentionPrefixTest {
 
     private static int[] lengths(List<int[]> seqs) {
         return seqs.stream().mapToInt(s -> s.length).toArray();
-    }
-
-    private static int[][] mask(List<int[]> seqs) {
-        int t = Arrays.stream(lengths(seqs)).max().orElse(0);
-        int[][] m = new int[seqs.size()][t];
-        for (int b = 0; b < seqs.size(); b++) {
-            Arrays.fill(m[b], 0, seqs.get(b).length, 1);
-        }
-        return m;
     }
 }
