@@ -129,15 +129,17 @@ public final class ValueOptimizer {
             active.add(i);
         }
         HookPoint lastBlock = HookPoint.blockOutput(model.config().layers() - 1);
+        Chunking chunking = chunk(prompts, site, lastBlock, width, SearchMemory.budgetBytes());
+        int[] chunkOf = chunking.chunkOf();
         try (NDManager search = model.newScope()) { // the attention prefixes live as long as the search
-            Prefixes prefixes = new Prefixes(search);
+            Prefixes prefixes = new Prefixes(search, chunking.keepRecordings());
             for (int it = 0; it < s.steps() && !active.isEmpty(); it++) {
                 Interruption.checkpoint();
                 boolean last = it == s.steps() - 1;
                 boolean first = it == 0;
                 List<Integer> stepping = active;
                 java.util.function.Supplier<Step> run = () -> runStep(stepping, prompts, delta, first ? null : klReference,
-                        initNorm, site, lastBlock, width, last, s, prefixes);
+                        initNorm, site, lastBlock, width, last, s, prefixes, chunkOf);
                 Step step = run.get();
                 String[] bad = step.nonFinite();
                 if (anyNonNull(bad)) {
@@ -208,31 +210,98 @@ public final class ValueOptimizer {
     }
 
     /**
-     * The attention prefixes of the search's batch groups, kept in the search's manager: the positions before each
-     * prompt's subject-last token are computed once per search, not once per step. A group (the requests whose
-     * prompts pad to one length) is recorded when it first runs; when requests have left it, the rows of the others
-     * are taken from that recording.
+     * Assigns every request its chunk (see {@link SearchMemory}): requests whose prompts pad to one length, in request
+     * order, as many per chunk as the budget holds (at least one); chunk ids ascend with the length. Chunks are fixed
+     * for the whole search (a request that stops leaves its chunk), so each chunk's recorded prefix serves all its
+     * steps. Keeps the recordings across steps when all chunks' recordings together fit the budget (else each step
+     * records its own).
+     */
+    private Chunking chunk(List<Prompts> prompts, HookPoint site, HookPoint lastBlock, int width, long budget) {
+        int[] chunkOf = new int[prompts.size()];
+        java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            byLength.computeIfAbsent(prompts.get(i).length(), k -> new ArrayList<>()).add(i);
+        }
+        int next = 0;
+        long recordings = 0;
+        for (List<Integer> group : byLength.values()) {
+            long used = 0;
+            for (int g = 0; g < group.size(); g++) {
+                int i = group.get(g);
+                BatchStep one = new BatchStep(List.of(i), prompts, site, lastBlock, width);
+                long recording = one.recordingBytes();
+                long cost = one.gradientPassBytes() + recording;
+                if (g > 0 && used + cost > budget) {
+                    next++;
+                    used = 0;
+                }
+                chunkOf[i] = next;
+                used += cost;
+                recordings += recording;
+            }
+            next++;
+        }
+        return new Chunking(chunkOf, recordings <= budget, recordings);
+    }
+
+    /**
+     * How a search of {@code requests} is split under {@code budgetBytes} (see {@link SearchMemory}).
+     *
+     * @param chunkOf per request its chunk
+     * @param keepRecordings whether the chunks' recorded prefixes are kept across steps
+     * @param recordingBytes the estimated bytes of all chunks' recordings
+     */
+    record Chunking(int[] chunkOf, boolean keepRecordings, long recordingBytes) {
+        int chunks() {
+            return Arrays.stream(chunkOf).max().orElse(-1) + 1;
+        }
+    }
+
+    /** The chunks a search of {@code requests} runs in under {@code budgetBytes}. */
+    Chunking chunking(List<EditRequest> requests, List<String> contextTemplates, HookPoint site, long budgetBytes) {
+        int width = site.site() == HookPoint.Site.MLP_KEY ? model.config().innerWidth() : model.config().width();
+        List<Prompts> prompts = new ArrayList<>(requests.size());
+        for (EditRequest r : requests) {
+            prompts.add(prompts(r, contextTemplates));
+        }
+        return chunk(prompts, site, HookPoint.blockOutput(model.config().layers() - 1), width, budgetBytes);
+    }
+
+    /**
+     * The attention prefixes of the search's chunks: the positions before each prompt's subject-last token are
+     * computed once per search, not once per step, when all chunks' recordings fit the memory budget (kept in the
+     * search's manager); otherwise once per step and chunk, in the step's manager. A chunk is recorded when it first
+     * runs; when requests have left it, the rows of the others are taken from that recording.
      */
     private final class Prefixes {
         private final NDManager search;
-        private final java.util.Map<Integer, Recorded> byLength = new java.util.HashMap<>();
+        private final boolean keep;
+        private final java.util.Map<Integer, Recorded> byChunk = new java.util.HashMap<>();
         private final java.util.Map<List<Integer>, java.util.Optional<AttentionPrefix>> continuations =
                 new java.util.HashMap<>();
 
-        Prefixes(NDManager search) {
+        Prefixes(NDManager search, boolean keep) {
             this.search = search;
+            this.keep = keep;
         }
 
-        /** The continuation for {@code step}'s requests ({@code members}, all of prompt length {@code length}). */
-        AttentionPrefix of(int length, List<Integer> members, BatchStep step, List<Prompts> prompts) {
+        /**
+         * The continuation for {@code step}'s requests ({@code members}, all of chunk {@code chunk}); a recording not
+         * kept lives in {@code stepScope}.
+         */
+        AttentionPrefix of(int chunk, List<Integer> members, BatchStep step, List<Prompts> prompts,
+                NDManager stepScope) {
+            if (!keep) {
+                return step.hasPrefix() ? step.continuation(stepScope, step.record(stepScope)) : null;
+            }
             return continuations.computeIfAbsent(List.copyOf(members), k -> {
                 if (!step.hasPrefix()) {
                     return java.util.Optional.empty();
                 }
-                Recorded r = byLength.get(length);
+                Recorded r = byChunk.get(chunk);
                 if (r == null) {
                     r = new Recorded(List.copyOf(members), step.record(search));
-                    byLength.put(length, r);
+                    byChunk.put(chunk, r);
                     return java.util.Optional.of(step.continuation(search, r.prefix()));
                 }
                 java.util.Map<Integer, Integer> firstRow = new java.util.HashMap<>();
@@ -259,22 +328,24 @@ public final class ValueOptimizer {
 
 
     /**
-     * One step of the active requests (results in the order of {@code active}). Requests are batched by the length
-     * their own prompts pad to, so every sequence is computed at the same padded length as in a search of its
-     * request alone (the padding length changes the rounding of the attention).
+     * One step of the active requests (results in the order of {@code active}). Requests are batched by their chunk:
+     * one length their own prompts pad to, so every sequence is computed at the same padded length as in a search of
+     * its request alone (the padding length changes the rounding of the attention), and as many as the memory budget
+     * holds.
      */
     private Step runStep(List<Integer> active, List<Prompts> prompts, double[][] delta, float[][] klReference,
             double[] initNorm, HookPoint site, HookPoint lastBlock, int width, boolean last, Settings s,
-            Prefixes prefixes) {
-        java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+            Prefixes prefixes, int[] chunkOf) {
+        java.util.Map<Integer, List<Integer>> byChunk = new java.util.TreeMap<>();
         for (int a = 0; a < active.size(); a++) {
-            byLength.computeIfAbsent(prompts.get(active.get(a)).length(), k -> new ArrayList<>()).add(a);
+            byChunk.computeIfAbsent(chunkOf[active.get(a)], k -> new ArrayList<>()).add(a);
         }
         int count = active.size();
         Step out = new Step(new double[count], new double[count], new double[count][], new double[count][],
                 new float[count][]);
         boolean anyGradient = false;
-        for (List<Integer> group : byLength.values()) {
+        for (java.util.Map.Entry<Integer, List<Integer>> chunk : byChunk.entrySet()) {
+            List<Integer> group = chunk.getValue();
             List<Integer> members = new ArrayList<>(group.size());
             double[][] groupDelta = new double[group.size()][];
             float[][] groupReference = klReference == null ? null : new float[group.size()][];
@@ -289,8 +360,11 @@ public final class ValueOptimizer {
                 }
             }
             BatchStep batch = new BatchStep(members, prompts, site, lastBlock, width);
-            Step part = batch.run(groupDelta, groupReference, groupInitNorm, last, s,
-                    prefixes.of(prompts.get(members.get(0)).length(), members, batch, prompts));
+            Step part;
+            try (NDManager stepScope = model.newScope()) { // a prefix recorded for this step only
+                part = batch.run(groupDelta, groupReference, groupInitNorm, last, s,
+                        prefixes.of(chunk.getKey(), members, batch, prompts, stepScope));
+            }
             for (int g = 0; g < group.size(); g++) {
                 int a = group.get(g);
                 out.loss()[a] = part.loss()[g];
@@ -493,6 +567,21 @@ public final class ValueOptimizer {
 
         int sequences() {
             return seqs.size();
+        }
+
+        /** Estimated bytes of this batch's gradient pass ({@link SearchMemory#gradientPassBytes}). */
+        long gradientPassBytes() {
+            int[] lengths = seqs.stream().mapToInt(q -> q.length).toArray();
+            int attended = Arrays.stream(lengths).max().orElse(0);
+            int[] from = hasPrefix() ? split : new int[split.length];
+            return SearchMemory.gradientPassBytes(model.config(), site.layer(), from, lengths, attended,
+                    keptBatch.length);
+        }
+
+        /** Estimated bytes of this batch's recorded prefix (0 without one). */
+        long recordingBytes() {
+            int length = seqs.stream().mapToInt(q -> q.length).max().orElse(0);
+            return hasPrefix() ? SearchMemory.recordingBytes(model.config(), seqs.size(), length) : 0;
         }
 
         /** Runs the group's prompts once without gradients, recording every layer's keys and values. */

@@ -1,0 +1,67 @@
+package io.github.editunit.framework.editing;
+
+import io.github.editunit.framework.model.ModelConfig;
+
+/**
+ * The memory a value search may hold at once, and estimates of what its parts need. A step's gradient pass keeps the
+ * activations of every block above the edited site for its backward pass, so its memory grows with the number of
+ * prompts searched together (ROME: one request's context templates and KL prompt; MEMIT: all requests of a batch).
+ * On the bundled models a batch of 100 requests needs a few hundred MB; on GPT-2 XL one request needs about half a GB
+ * and a MEMIT batch of ten several GB. The search therefore runs the requests of a batch in chunks whose estimated
+ * gradient pass (plus their recorded attention prefix) fits the budget, and keeps the recorded prefixes across steps
+ * only while all of them together fit it too. Chunking changes no result: each request's loss, gradient and Adam state
+ * are its own and every request is computed at the padded length of its own prompts either way.
+ *
+ * <p>The budget is {@value #PROPERTY} (MiB, default {@value #DEFAULT_MIB}); larger values batch more requests per
+ * pass (faster on a GPU with memory to spare), smaller ones bound the resident memory of large models.
+ */
+final class SearchMemory {
+
+    /** System property: the value search's memory budget in MiB. */
+    static final String PROPERTY = "editunit.search.memoryMib";
+
+    static final long DEFAULT_MIB = 1024;
+
+    private SearchMemory() {}
+
+    /** The budget in bytes ({@value #PROPERTY}, else the default). */
+    static long budgetBytes() {
+        String v = System.getProperty(PROPERTY);
+        if (v == null || v.isBlank()) {
+            return DEFAULT_MIB << 20;
+        }
+        long mib;
+        try {
+            mib = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PROPERTY + " must be a whole number of MiB, got '" + v + "'");
+        }
+        if (mib < 1) {
+            throw new IllegalArgumentException(PROPERTY + " must be at least 1 MiB, got " + mib);
+        }
+        return mib << 20;
+    }
+
+    /**
+     * Estimated bytes of one gradient pass over sequences computed from {@code split[q]} to {@code lengths[q]}, with
+     * δ injected at {@code siteLayer} (the blocks from there on keep their activations: layer-norm inputs and outputs,
+     * query/key/value, attention weights over {@code attended} positions, MLP hidden and activation intermediates) and
+     * {@code headRows} rows through the LM head and log-softmax (with their gradients). Float32.
+     */
+    static long gradientPassBytes(ModelConfig c, int siteLayer, int[] split, int[] lengths, int attended,
+            int headRows) {
+        long tokens = 0;
+        for (int q = 0; q < split.length; q++) {
+            tokens += lengths[q] - split[q];
+        }
+        long blocks = c.layers() - siteLayer;
+        long perTokenBlock = 4L * (10L * c.width() + 5L * c.innerWidth() + 3L * c.heads() * attended);
+        long head = 4L * 4 * headRows * c.vocabSize();
+        return tokens * blocks * perTokenBlock + head;
+    }
+
+    /** Estimated bytes of a recorded attention prefix: every layer's keys and values of {@code sequences × length}. */
+    static long recordingBytes(ModelConfig c, int sequences, int length) {
+        return 4L * 2 * c.layers() * (long) sequences * length * c.width();
+    }
+}
