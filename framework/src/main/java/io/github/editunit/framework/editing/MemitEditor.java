@@ -264,10 +264,10 @@ public final class MemitEditor implements Editor {
      */
     public static DMatrixRMaj solveUpdate(DMatrixRMaj k, DMatrixRMaj r, KeyCovariance c, double lambda) {
         int dk = k.numRows;
-        DMatrixRMaj a = new DMatrixRMaj(dk, dk, true, c.matrix());
+        // λC + KKᵀ in C's copy itself (on GPT-2 XL each dk × dk float64 array is 328 MB)
+        DMatrixRMaj a = DMatrixRMaj.wrap(dk, dk, c.matrix());
         CommonOps_DDRM.scale(lambda, a);
-        DMatrixRMaj kkT = Matrices.multiplyTransB(k, k);
-        CommonOps_DDRM.addEquals(a, kkT);
+        CommonOps_DDRM.multAddTransB(k, k, a); // += KKᵀ, entry by entry as multTransB sums it
         DMatrixRMaj rhs = Matrices.multiplyTransB(k, r); // d_k × d
         DMatrixRMaj x = Matrices.solveSpd(a, rhs);
         DMatrixRMaj delta = new DMatrixRMaj(x.numCols, x.numRows);
