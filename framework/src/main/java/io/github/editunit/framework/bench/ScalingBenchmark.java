@@ -163,6 +163,8 @@ public final class ScalingBenchmark {
         out.put("shape", shape.id());
         out.put("weights", shape.random() ? "random (seed 1234)" : "trained (bundled)");
         out.put("loadAtStart", Machine.loadavg());
+        out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        out.put("searchMemoryBytes", io.github.editunit.framework.editing.SearchMemory.budgetBytes());
         long rssStart = Machine.statusBytes("VmRSS");
         long t0 = System.nanoTime();
         Path cacheDir = Files.createTempDirectory("editunit-bench-scale-stats");
@@ -247,6 +249,7 @@ public final class ScalingBenchmark {
                 List<EditCase> batch = cases.subList(0, 10);
                 out.put("memitBatchOf10", shape.random() ? projected(factory, model, "memit", memitFile, batch)
                         : measured(factory, model, "memit", memitFile, batch, 1));
+                out.put("peakRssAfterMemitBytes", Machine.statusBytes("VmHWM"));
                 progress(shape, "memit " + out.get("memitBatchOf10"));
             }
             out.put("peakRssBytes", Machine.statusBytes("VmHWM"));
@@ -389,6 +392,8 @@ public final class ScalingBenchmark {
     }
 
     private static void progress(Shape shape, String what) {
-        System.err.printf(Locale.ROOT, "[bench-scale] %s: %s (load %s)%n", shape.id(), what, Machine.loadavg());
+        // resident memory now and its peak so far, so that a run stopped part-way still tells where memory went
+        System.err.printf(Locale.ROOT, "[bench-scale] %s: %s (load %s; RSS %.2f GB, peak %.2f GB)%n", shape.id(), what,
+                Machine.loadavg(), Machine.statusBytes("VmRSS") / 1e9, Machine.statusBytes("VmHWM") / 1e9);
     }
 }

@@ -67,6 +67,10 @@ final class ScaleBenchCommand implements Callable<Integer> {
     @Option(names = "--measure", hidden = true, paramLabel = "SHAPE", description = "Internal: measure one shape here.")
     String measure;
 
+    @Option(names = "--prepare", hidden = true, paramLabel = "SHAPE",
+            description = "Internal: write one shape's random weights to --work here.")
+    String prepare;
+
     @Option(names = "--model-dir", hidden = true, paramLabel = "DIR")
     Path modelDir;
 
@@ -85,6 +89,10 @@ final class ScaleBenchCommand implements Callable<Integer> {
             Json.print(ScalingBenchmark.measure(Shape.of(measure), modelDir, settings, peak));
             return 0;
         }
+        if (prepare != null) {
+            System.out.println(ScalingBenchmark.prepare(Shape.of(prepare), work));
+            return 0;
+        }
         List<Shape> chosen = new ArrayList<>();
         for (String s : shapes) {
             chosen.add(Shape.of(s.trim()));
@@ -98,7 +106,9 @@ final class ScaleBenchCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "[bench-scale] matmul peak %.1f GFLOP/s%n", matmulPeak);
         List<JsonNode> rows = new ArrayList<>();
         for (Shape shape : chosen) {
-            Path model = ScalingBenchmark.prepare(shape, dir);
+            // random weights are written by a JVM of their own: this one stays small while the shapes are measured
+            Path model = shape.random() ? Path.of(run(List.of("--prepare", shape.id(), "--work", dir.toString()),
+                    "writing " + shape.id()).trim()) : ScalingBenchmark.prepare(shape, dir);
             JsonNode row = child(shape, model, matmulPeak);
             rows.add(row);
             System.err.println("[bench-scale] " + shape.id() + " done: " + JSON.writeValueAsString(row));
@@ -117,6 +127,15 @@ final class ScaleBenchCommand implements Callable<Integer> {
 
     /** Runs {@code --measure} for one shape in a new JVM with this JVM's options; its JSON answer. */
     private JsonNode child(Shape shape, Path model, double matmulPeak) throws Exception {
+        return JSON.readTree(run(List.of("--measure", shape.id(), "--model-dir", model.toString(), "--peak",
+                Double.toString(matmulPeak), "--sentences", Integer.toString(sentences), "--batch-size",
+                Integer.toString(batchSize), "--stats-texts", Integer.toString(statsTexts), "--rome-cases",
+                Integer.toString(romeCases), "--memit", Boolean.toString(parameters(model) <= memitMaxParameters)),
+                "measuring " + shape.id()));
+    }
+
+    /** Runs {@code bench-scale args} in a new JVM with this JVM's options; its standard output. */
+    private static String run(List<String> args, String what) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -125,18 +144,15 @@ final class ScaleBenchCommand implements Callable<Integer> {
                 cmd.add(a);
             }
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EditUnitCli.class.getName(), "bench-scale",
-                "--measure", shape.id(), "--model-dir", model.toString(), "--peak", Double.toString(matmulPeak),
-                "--sentences", Integer.toString(sentences), "--batch-size", Integer.toString(batchSize),
-                "--stats-texts", Integer.toString(statsTexts), "--rome-cases", Integer.toString(romeCases),
-                "--memit", Boolean.toString(parameters(model) <= memitMaxParameters)));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EditUnitCli.class.getName(), "bench-scale"));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] stdout = p.getInputStream().readAllBytes();
         int rc = p.waitFor();
         if (rc != 0) {
-            throw new IllegalStateException("bench-scale: measuring " + shape.id() + " failed (exit " + rc + ")");
+            throw new IllegalStateException("bench-scale: " + what + " failed (exit " + rc + ")");
         }
-        return JSON.readTree(new String(stdout, StandardCharsets.UTF_8));
+        return new String(stdout, StandardCharsets.UTF_8);
     }
 
     /** Parameters of the model directory's configuration, without loading the weights. */

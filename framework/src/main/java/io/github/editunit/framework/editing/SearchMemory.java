@@ -15,17 +15,17 @@ import io.github.editunit.framework.model.ModelConfig;
  * <p>The budget is {@value #PROPERTY} (MiB, default {@value #DEFAULT_MIB}); larger values batch more requests per
  * pass (faster on a GPU with memory to spare), smaller ones bound the resident memory of large models.
  */
-final class SearchMemory {
+public final class SearchMemory {
 
     /** System property: the value search's memory budget in MiB. */
-    static final String PROPERTY = "editunit.search.memoryMib";
+    public static final String PROPERTY = "editunit.search.memoryMib";
 
     static final long DEFAULT_MIB = 1024;
 
     private SearchMemory() {}
 
     /** The budget in bytes ({@value #PROPERTY}, else the default). */
-    static long budgetBytes() {
+    public static long budgetBytes() {
         String v = System.getProperty(PROPERTY);
         if (v == null || v.isBlank()) {
             return DEFAULT_MIB << 20;

@@ -33,7 +33,7 @@ class ScaleBenchCommandTest {
         assertThat(row.path("memitBatchOf10").path("edits").asInt()).isEqualTo(10);
         long previous = row.path("rssBeforeLoadBytes").asLong();
         for (String phase : new String[] {"peakRssAfterLoadBytes", "peakRssAfterForwardBytes",
-                "peakRssAfterStatisticsBytes", "peakRssAfterRomeBytes", "peakRssBytes"}) {
+                "peakRssAfterStatisticsBytes", "peakRssAfterRomeBytes", "peakRssAfterMemitBytes", "peakRssBytes"}) {
             long v = row.path(phase).asLong();
             assertThat(v).as(phase).isGreaterThanOrEqualTo(previous);
             previous = v;
