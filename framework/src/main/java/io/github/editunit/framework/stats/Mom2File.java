@@ -118,6 +118,18 @@ public final class Mom2File {
      * @throws StatsFileException naming the file and what is wrong
      */
     public static SecondMomentStatistics read(Path file) throws IOException {
+        return readChecked(file);
+    }
+
+    /**
+     * The matrix of a file ({@code dim × dim}, row-major), read and verified as {@link #read} does; the array is the
+     * caller's own (no copy is kept).
+     */
+    public static double[] readMatrix(Path file) throws IOException {
+        return readChecked(file).unsharedMatrix();
+    }
+
+    private static SecondMomentStatistics readChecked(Path file) throws IOException {
         long size = Files.size(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MessageDigest sha = sha256();

@@ -64,6 +64,11 @@ public final class SecondMomentStatistics {
         return matrix.clone();
     }
 
+    /** The matrix itself, for a reader that hands over a fresh instance (no copy). */
+    double[] unsharedMatrix() {
+        return matrix;
+    }
+
     /** Entry {@code C[i][j]}. */
     public double get(int i, int j) {
         return matrix[i * dim() + j];
