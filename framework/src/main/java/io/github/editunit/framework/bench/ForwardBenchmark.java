@@ -126,10 +126,11 @@ public final class ForwardBenchmark {
             }
             int[] scoredLengths = Arrays.stream(lengths).filter(l -> l >= 2).toArray();
             Perplexity ppl = new Perplexity(batchSize);
-            List<List<int[]>> batches = ppl.batches(model, sentences);
-            long padded = 0;
-            for (List<int[]> b : batches) {
-                padded += (long) b.size() * b.stream().mapToInt(x -> x.length).max().orElse(0);
+            List<List<List<int[]>>> batches = ppl.packedBatches(model, sentences);
+            long padded = 0; // positions the blocks run over: rows × the batch's longest row
+            for (List<List<int[]>> b : batches) {
+                padded += (long) b.size() * b.stream().mapToInt(r -> r.stream().mapToInt(x -> x.length).sum())
+                        .max().orElse(0);
             }
             List<String> warm = sentences.subList(0, Math.min(batchSize, sentences.size()));
             ppl.compute(model, warm); // warm-up
@@ -174,7 +175,7 @@ public final class ForwardBenchmark {
         }
     }
 
-    private static PeerForward.Result runPeer(LanguageModel model, List<List<int[]>> batches, Options options,
+    private static PeerForward.Result runPeer(LanguageModel model, List<List<List<int[]>>> batches, Options options,
             int repeats) throws IOException, InterruptedException {
         System.err.printf(Locale.ROOT, "[bench] peer (%s) on the same weights and batches, %d threads (load %.2f)%n",
                 options.peerMode(), options.threads(), Machine.load1());

@@ -87,12 +87,13 @@ public final class PeerForward {
     }
 
     /**
-     * Runs the peer on {@code model}'s weights and {@code batches}.
+     * Runs the peer on {@code model}'s weights and {@code batches} (each a list of rows, each row one or more
+     * sequences packed one after another, as {@code Perplexity.packedBatches} gives them).
      *
      * @param mode {@code scored} (LM head on the scored rows, as EditUnit) or {@code full} (logits
      *     of every position and a log-softmax)
      */
-    public static Result run(LanguageModel model, List<List<int[]>> batches, int padId, int threads, int repeat,
+    public static Result run(LanguageModel model, List<List<List<int[]>>> batches, int padId, int threads, int repeat,
             String mode) throws IOException, InterruptedException {
         ModelConfig c = model.config();
         Map<String, Object> job = new LinkedHashMap<>();

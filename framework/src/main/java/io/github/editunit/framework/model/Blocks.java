@@ -131,9 +131,12 @@ public final class Blocks {
 
     /**
      * The absolute positions of the pass's tokens: {@code 0 .. len − 1} ({@code [T]}), or per sequence ({@code [B, S]})
-     * when the pass continues a recorded prefix ({@link AttentionPrefix}).
+     * when the pass continues a recorded prefix ({@link AttentionPrefix}) or runs packed rows ({@link PackedBatch}).
      */
     public static NDArray positions(ForwardHooks hooks, NDManager m, long len) {
+        if (hooks.packed() != null) {
+            return hooks.packed().positions(m);
+        }
         AttentionPrefix p = hooks.prefix();
         return p == null || p.recording() ? m.arange(0, (int) len, 1, DataType.INT64) : p.positions(m);
     }
@@ -155,10 +158,14 @@ public final class Blocks {
     }
 
     /**
-     * The additive attention bias of the pass: {@link #causalBias} of its mask, or the continued prefix's
+     * The additive attention bias of the pass: {@link #causalBias} of its mask, a packed batch's block-diagonal one
+     * ({@link PackedBatch}), or the continued prefix's
      * ({@code [B, 1, S, P + S]}: each later position sees its sequence's earlier tokens and itself, causally).
      */
     public static NDArray attentionBias(ForwardHooks hooks, NDArray mask, long len, NDManager m) {
+        if (hooks.packed() != null) {
+            return hooks.packed().bias(m);
+        }
         AttentionPrefix p = hooks.prefix();
         return p == null || p.recording() ? causalBias(mask, len, m) : p.bias();
     }

@@ -31,6 +31,7 @@ public final class ForwardHooks {
     private HookPoint stopAt;
     private boolean stopped;
     private AttentionPrefix prefix;
+    private PackedBatch packed;
 
     /** No hooks: a plain forward pass. */
     public static ForwardHooks none() {
@@ -119,6 +120,17 @@ public final class ForwardHooks {
         return this;
     }
 
+    /** Runs the pass over packed rows ({@link PackedBatch}: several sequences per row, each at its own positions). */
+    public ForwardHooks packed(PackedBatch p) {
+        this.packed = p;
+        return this;
+    }
+
+    /** The packing set by {@link #packed(PackedBatch)}, or {@code null}. */
+    public PackedBatch packed() {
+        return packed;
+    }
+
     /** The prefix set by {@link #prefix(AttentionPrefix)}, or {@code null}. */
     public AttentionPrefix prefix() {
         return prefix;
@@ -168,7 +180,7 @@ public final class ForwardHooks {
     /** Whether nothing at all is hooked. */
     public boolean isEmpty() {
         return reads.isEmpty() && fullReads.isEmpty() && injections.isEmpty() && keptAt == null && stopAt == null
-                && prefix == null;
+                && prefix == null && packed == null;
     }
 
     /**

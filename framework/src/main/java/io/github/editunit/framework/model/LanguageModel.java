@@ -131,6 +131,21 @@ public final class LanguageModel implements AutoCloseable {
                 : TokenLogProbs.gathered(this, sequences);
     }
 
+    /**
+     * As {@link #tokenLogProbs}, with the sequences packed several to a row as {@code rows} lists them (indices into
+     * {@code sequences}; {@link PackedBatch#layout}): the same values up to float rounding, with fewer padded
+     * positions. The reference forward ({@code -Deditunit.forward=reference}) runs one sequence per row as before.
+     */
+    public List<float[]> tokenLogProbs(List<int[]> sequences, List<List<Integer>> rows) {
+        return ForwardPath.reference() ? TokenLogProbs.reference(this, sequences)
+                : TokenLogProbs.packed(this, PackedBatch.of(sequences, rows));
+    }
+
+    /** The pad id of this model's batches. */
+    int padTokenId() {
+        return padId();
+    }
+
     /** Log-probabilities of the next token after {@code prefix} (length vocab). */
     public float[] nextTokenLogProbs(int[] prefix) {
         return nextTokenLogProbs(List.of(prefix)).get(0);

@@ -55,9 +55,17 @@ public final class Rotary {
                 new Shape(prefix.batch(), 1, prefix.suffixLength(), headDim), layout, type);
     }
 
-    /** The tables of a pass ({@code len} positions from 0, or the later positions a prefix continues with). */
+    /**
+     * The tables of a pass ({@code len} positions from 0, each packed sequence's own positions, or the later positions
+     * a prefix continues with).
+     */
     public static Rotary forPass(ForwardHooks hooks, NDManager m, double[] invFreq, int headDim, long len,
             Layout layout, DataType type) {
+        PackedBatch packed = hooks.packed();
+        if (packed != null) {
+            return new Rotary(m, invFreq, headDim, packed.positionValues(),
+                    new Shape(packed.rows(), 1, packed.length(), headDim), layout, type);
+        }
         AttentionPrefix p = hooks.prefix();
         return p == null || p.recording() ? new Rotary(m, invFreq, headDim, len, layout, type)
                 : at(m, invFreq, headDim, p, layout, type);

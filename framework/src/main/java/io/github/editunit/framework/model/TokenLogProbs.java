@@ -74,6 +74,55 @@ public final class TokenLogProbs {
         }
     }
 
+    /** As {@link #gathered}, over the rows of a packed batch ({@link PackedBatch}). */
+    public static List<float[]> packed(LanguageModel model, PackedBatch packed) {
+        return Inference.withoutGradients(() -> packedNoGrad(model, packed));
+    }
+
+    private static List<float[]> packedNoGrad(LanguageModel model, PackedBatch packed) {
+        try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
+            nd.suppressNotUsedWarning();
+            List<int[]> sequences = packed.sequences();
+            int rows = 0;
+            for (int[] s : sequences) {
+                rows += s.length - 1;
+            }
+            List<float[]> out = new ArrayList<>(sequences.size());
+            if (rows == 0) {
+                for (int[] ignored : sequences) {
+                    out.add(new float[0]);
+                }
+                return out;
+            }
+            long[] at = new long[rows];
+            long[] next = new long[rows];
+            int k = 0;
+            for (int i = 0; i < sequences.size(); i++) {
+                int[] seq = sequences.get(i);
+                for (int p = 0; p < seq.length - 1; p++, k++) {
+                    at[k] = packed.flatIndex(i, p);
+                    next[k] = seq[p + 1];
+                }
+            }
+            TokenBatch batch = packed.batch(scope, model.padTokenId());
+            Architecture arch = model.architecture();
+            NDArray hidden = arch.hiddenStates(model.parameters(), batch.ids(), batch.mask(),
+                    new ForwardHooks().packed(packed));
+            NDArray rowsHidden = hidden.reshape((long) packed.rows() * packed.length(), hidden.getShape().get(2))
+                    .get(scope.create(at));
+            NDArray logits = arch.lmHead(model.parameters(), rowsHidden); // [N, V] float32
+            float[] flat = logProbsOf(logits, scope.create(next, new Shape(rows, 1))).toFloatArray();
+            k = 0;
+            for (int[] seq : sequences) {
+                float[] row = new float[seq.length - 1];
+                System.arraycopy(flat, k, row, 0, row.length);
+                k += row.length;
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
     /**
      * {@code logits[i, targets[i]] − logsumexp(logits[i, :])} for {@code logits [N, V]} and
      * {@code targets [N, 1]} (int64): {@code (z_target − max) − log Σ exp(z − max)}, the order of

@@ -1,6 +1,7 @@
 package io.github.editunit.framework.perplexity;
 
 import io.github.editunit.framework.model.LanguageModel;
+import io.github.editunit.framework.model.PackedBatch;
 import io.github.editunit.framework.model.TokenCodec;
 import io.github.editunit.framework.progress.Progress;
 import java.util.ArrayList;
@@ -29,15 +30,19 @@ import java.util.List;
  * </ul>
  * {@link PerplexityResult#scoredTokens()} gives each sentence's {@code n_i}.
  *
- * <p>Sentences are batched in order of length (so padding is minimal); because padding is masked
- * the result does not depend on the batching. Sentences longer than the model's context (less the
- * BOS) are truncated to it and counted; skipped sentences are counted.
+ * <p>Sentences are packed several to a row ({@link PackedBatch}: first-fit decreasing into rows as long as the
+ * longest sentence, each sentence at its own positions and attending only to itself), {@code batchSize} rows per
+ * forward pass, so that few positions are padding (ME-PPL_50: 1,460 padded positions for 1,231 tokens with one
+ * sentence per row in sorted batches of ten); because every sentence sees only itself, the result does not depend on
+ * the packing or the batching beyond float rounding. The reference forward ({@code -Deditunit.forward=reference})
+ * runs one sentence per row. Sentences longer than the model's context (less the BOS) are truncated to it and
+ * counted; skipped sentences are counted.
  */
 public final class Perplexity {
 
     private final int batchSize;
 
-    /** @param batchSize sentences per forward pass (the recipe's default is 10) */
+    /** @param batchSize rows per forward pass (the recipe's default is 10 sentences; a row holds one or more) */
     public Perplexity(int batchSize) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
@@ -65,15 +70,48 @@ public final class Perplexity {
      * implementation.
      */
     public List<List<int[]>> batches(LanguageModel model, List<String> sentences) {
-        int[][] ids = inputs(model, sentences).ids();
-        List<Integer> order = scoredInOrder(ids);
         List<List<int[]>> out = new ArrayList<>();
-        for (int from = 0; from < order.size(); from += batchSize) {
+        for (List<List<int[]>> batch : packedBatches(model, sentences)) {
             List<int[]> b = new ArrayList<>();
-            for (int i : order.subList(from, Math.min(order.size(), from + batchSize))) {
-                b.add(ids[i]);
-            }
+            batch.forEach(b::addAll);
             out.add(b);
+        }
+        return out;
+    }
+
+    /**
+     * The batches {@link #compute} runs, row by row: each batch holds up to {@code batchSize} rows, each row one or
+     * more whole sequences packed one after another ({@link PackedBatch}).
+     */
+    public List<List<List<int[]>>> packedBatches(LanguageModel model, List<String> sentences) {
+        int[][] ids = inputs(model, sentences).ids();
+        List<List<List<int[]>>> out = new ArrayList<>();
+        for (List<List<Integer>> batch : packing(ids)) {
+            List<List<int[]>> rows = new ArrayList<>();
+            for (List<Integer> row : batch) {
+                rows.add(row.stream().map(i -> ids[i]).toList());
+            }
+            out.add(rows);
+        }
+        return out;
+    }
+
+    /**
+     * The sentences to score (two or more inputs) packed into rows (first-fit decreasing, capacity the longest
+     * sentence's length, so no row is longer than one sequence per row would be), and the rows in batches of
+     * {@code batchSize}, in row order. Indices into {@code ids}.
+     */
+    private List<List<List<Integer>>> packing(int[][] ids) {
+        List<Integer> order = scoredInOrder(ids);
+        int[] lengths = order.stream().mapToInt(i -> ids[i].length).toArray();
+        int capacity = Arrays.stream(lengths).max().orElse(0);
+        List<List<Integer>> rows = new ArrayList<>();
+        for (List<Integer> row : PackedBatch.layout(lengths, capacity)) {
+            rows.add(row.stream().map(order::get).toList());
+        }
+        List<List<List<Integer>>> out = new ArrayList<>();
+        for (int from = 0; from < rows.size(); from += batchSize) {
+            out.add(rows.subList(from, Math.min(rows.size(), from + batchSize)));
         }
         return out;
     }
@@ -131,13 +169,22 @@ public final class Perplexity {
         double nllSum = 0;
         long tokens = 0;
         int nonFinite = 0;
-        for (int from = 0; from < order.size(); from += batchSize) {
-            List<Integer> chunk = order.subList(from, Math.min(order.size(), from + batchSize));
+        for (List<List<Integer>> batch : packing(ids)) {
+            List<Integer> chunk = new ArrayList<>();
+            List<List<Integer>> rows = new ArrayList<>();
+            for (List<Integer> row : batch) {
+                List<Integer> local = new ArrayList<>();
+                for (int i : row) {
+                    local.add(chunk.size());
+                    chunk.add(i);
+                }
+                rows.add(local);
+            }
             List<int[]> seqs = new ArrayList<>(chunk.size());
             for (int i : chunk) {
                 seqs.add(ids[i]);
             }
-            List<float[]> logProbs = model.tokenLogProbs(seqs);
+            List<float[]> logProbs = model.tokenLogProbs(seqs, rows);
             long chunkTokens = 0;
             for (int j = 0; j < chunk.size(); j++) {
                 double nll = 0;

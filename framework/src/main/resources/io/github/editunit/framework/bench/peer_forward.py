@@ -6,10 +6,11 @@ blocks, Conv1D weights stored [in, out], GELU (tanh approximation), tied LM head
 attention bias 0 / -1e9 (causal and key padding), as EditUnit's Gpt2Architecture computes it.
 
 Usage: peer_forward.py WEIGHTS.safetensors INPUT.json
-INPUT.json: {"config": {"layers", "heads", "width", "eps"}, "batches": [[[ids...], ...], ...],
+INPUT.json: {"config": {"layers", "heads", "width", "eps"}, "batches": [[[[ids...], ...], ...], ...],
              "padId": int, "threads": int, "repeat": int, "mode": "scored" | "full"}
-The batches are the model inputs exactly as EditUnit batches them (each sequence's first token
-is context only). mode "scored": the LM head runs only on the rows that predict a token and
+The batches are the model inputs exactly as EditUnit batches them: each batch a list of rows, each
+row one or more sequences packed one after another, each sequence at its own positions 0..n-1 and
+attending only to itself, causally (each sequence's first token is context only). mode "scored": the LM head runs only on the rows that predict a token and
 log P = z_target - logsumexp(z) (EditUnit's path); "full": logits of every position,
 log_softmax, gather (what a Hugging Face model plus a perplexity metric computes).
 Prints one JSON document on stdout; progress on stderr.
@@ -65,8 +66,8 @@ def run_all(w, cfg, batches, pad, mode, torch):
     per_sentence = []
     tokens = 0
     nll_sum = 0.0
-    for seqs in batches:
-        for lp in log_probs(w, cfg, seqs, pad, mode, torch):
+    for rows in batches:
+        for lp in log_probs(w, cfg, rows, pad, mode, torch):
             nll = -float(lp.double().sum())
             per_sentence.append(math.exp(nll / lp.numel()))
             tokens += lp.numel()
@@ -74,38 +75,56 @@ def run_all(w, cfg, batches, pad, mode, torch):
     return per_sentence, tokens, nll_sum
 
 
-def log_probs(w, cfg, seqs, pad, mode, torch):
-    """log P(x_t | x_<t), t = 1..T_i-1, of each sequence of one right-padded batch."""
-    lengths = [len(s) for s in seqs]
-    b, t = len(seqs), max(lengths)
+def log_probs(w, cfg, rows, pad, mode, torch):
+    """log P(x_t | x_<t), t = 1..T_i-1, of each sequence of one batch of packed, right-padded rows."""
+    b, t = len(rows), max(sum(len(s) for s in row) for row in rows)
     ids = torch.full((b, t), pad, dtype=torch.long)
-    mask = torch.zeros((b, t), dtype=torch.float32)
-    for i, s in enumerate(seqs):
-        ids[i, :len(s)] = torch.tensor(s, dtype=torch.long)
-        mask[i, :len(s)] = 1.0
-    h = hidden_states(w, cfg, ids, mask, torch)          # [B, T, d]
+    pos = torch.zeros((b, t), dtype=torch.long)
+    seg = torch.full((b, t), -1, dtype=torch.long)
+    starts, lengths, k = [], [], 0
+    for r, row in enumerate(rows):
+        off = 0
+        for s in row:
+            n = len(s)
+            ids[r, off:off + n] = torch.tensor(s, dtype=torch.long)
+            pos[r, off:off + n] = torch.arange(n)
+            seg[r, off:off + n] = k
+            starts.append(r * t + off)
+            lengths.append(n)
+            k += 1
+            off += n
+    # a token attends the earlier tokens of its own sequence and itself; a padding position itself only
+    same = (seg.unsqueeze(2) == seg.unsqueeze(1)) & (seg.unsqueeze(2) >= 0)
+    allowed = (same & torch.tril(torch.ones(t, t, dtype=torch.bool))) | (
+        (seg < 0).unsqueeze(2) & torch.eye(t, dtype=torch.bool))
+    bias = (allowed.to(torch.float32) - 1.0).unsqueeze(1) * 1e9  # [B, 1, T, T]
+    h = hidden_states(w, cfg, ids, None, torch, positions=pos, bias=bias).reshape(b * t, -1)
     wte = w["transformer.wte.weight"]                     # [V, d], tied head
+    flat_ids = ids.reshape(-1)
+    at = [torch.arange(n - 1) + st for st, n in zip(starts, lengths)]
+    nxt = [flat_ids[a + 1] for a in at]
     if mode == "full":
-        logp = torch.log_softmax(h @ wte.t(), dim=-1)     # [B, T, V]
-        picked = logp[:, :-1, :].gather(2, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
-        return [picked[i, :n - 1] for i, n in enumerate(lengths)]
-    rows = torch.cat([torch.arange(n - 1) + i * t for i, n in enumerate(lengths)])
-    nxt = torch.cat([ids[i, 1:n] for i, n in enumerate(lengths)])
-    logits = h.reshape(b * t, -1)[rows] @ wte.t()         # [N, V]
-    lp = logits.gather(1, nxt.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(logits, dim=-1)
+        logp = torch.log_softmax(h @ wte.t(), dim=-1)     # every position: [B·T, V]
+        return [logp[a].gather(1, x.unsqueeze(-1)).squeeze(-1) for a, x in zip(at, nxt)]
+    logits = h[torch.cat(at)] @ wte.t()                   # [N, V]
+    lp = logits.gather(1, torch.cat(nxt).unsqueeze(-1)).squeeze(-1) - torch.logsumexp(logits, dim=-1)
     return list(torch.split(lp, [n - 1 for n in lengths]))
 
 
-def hidden_states(w, cfg, ids, mask, torch, mlp_hook=None):
+def hidden_states(w, cfg, ids, mask, torch, mlp_hook=None, positions=None, bias=None):
     """Final hidden states [B, T, d]. mlp_hook(layer, key, out), if given, sees each block's MLP key (the input
-    of the down-projection) and output and returns the output to continue with (peer_rome.py's δ and reads)."""
+    of the down-projection) and output and returns the output to continue with (peer_rome.py's δ and reads).
+    positions ([B, T]) and bias ([B, 1, T, T]) replace 0..T-1 and the causal, key-padding bias of mask (packed
+    rows)."""
     layers, heads, d, eps = int(cfg["layers"]), int(cfg["heads"]), int(cfg["width"]), float(cfg["eps"])
     hd = d // heads
     b, t = ids.shape
     F = torch.nn.functional
-    x = w["transformer.wte.weight"][ids] + w["transformer.wpe.weight"][:t]
-    causal = torch.tril(torch.ones(t, t))
-    bias = ((causal.view(1, 1, t, t) * mask.view(b, 1, 1, t)) - 1.0) * 1e9
+    wpe = w["transformer.wpe.weight"]
+    x = w["transformer.wte.weight"][ids] + (wpe[:t] if positions is None else wpe[positions])
+    if bias is None:
+        causal = torch.tril(torch.ones(t, t))
+        bias = ((causal.view(1, 1, t, t) * mask.view(b, 1, 1, t)) - 1.0) * 1e9
     scale = 1.0 / math.sqrt(hd)
     c = math.sqrt(2.0 / math.pi)
     for l in range(layers):

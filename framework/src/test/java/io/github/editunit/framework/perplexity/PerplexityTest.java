@@ -104,28 +104,51 @@ class PerplexityTest {
     }
 
     @Test
-    void batchesAreTheScoredInputsShortestFirstInGroupsOfTheBatchSize() {
+    void batchesAreTheScoredInputsPackedIntoRowsInGroupsOfTheBatchSize() {
         // what the bench hands to the eager-PyTorch peer: must be exactly what compute() scores
         try (LanguageModel m = model(4)) {
             List<String> s = List.of("abcdef", "a", "bcd", "hhhhhhhh", "dc", "eeee", "abcabca");
+            List<List<List<int[]>>> packed = new Perplexity(2).packedBatches(m, s);
+            // inputs 8, 7, 6, 4, 3, 2 tokens ("a", one token, is skipped), first-fit decreasing into rows of 8:
+            // [8], [7], [6, 2], [4, 3]; two rows per batch
+            assertThat(packed).hasSize(2);
+            assertThat(packed.stream().map(b -> b.stream().map(r -> r.stream().map(a -> a.length).toList()).toList())
+                    .toList()).containsExactly(List.of(List.of(8), List.of(7)), List.of(List.of(6, 2), List.of(4, 3)));
+            assertThat(packed.get(1).get(0).get(1)).containsExactly(LETTERS.encode("dc"));
             List<List<int[]>> batches = new Perplexity(2).batches(m, s);
-            assertThat(batches).extracting(List::size).containsExactly(2, 2, 2);
-            List<Integer> lengths = batches.stream().flatMap(List::stream).map(a -> a.length).toList();
-            assertThat(lengths).containsExactly(2, 3, 4, 6, 7, 8); // "a" (one token) is skipped
-            assertThat(batches.get(0).get(0)).containsExactly(LETTERS.encode("dc"));
-            double viaBatches = 0;
-            for (List<int[]> b : batches) {
-                for (float[] row : m.tokenLogProbs(b)) {
-                    double nll = 0;
-                    for (float v : row) {
-                        nll -= v;
+            assertThat(batches).extracting(List::size).containsExactly(2, 4);
+            double viaRows = 0;
+            double alone = 0;
+            for (List<List<int[]>> b : packed) {
+                List<int[]> seqs = new java.util.ArrayList<>();
+                List<List<Integer>> rows = new java.util.ArrayList<>();
+                for (List<int[]> row : b) {
+                    List<Integer> local = new java.util.ArrayList<>();
+                    for (int[] q : row) {
+                        local.add(seqs.size());
+                        seqs.add(q);
                     }
-                    viaBatches += Math.exp(nll / row.length) / 6;
+                    rows.add(local);
+                }
+                for (float[] row : m.tokenLogProbs(seqs, rows)) {
+                    viaRows += meanPpl(row) / 6;
+                }
+                for (float[] row : m.tokenLogProbs(seqs)) {
+                    alone += meanPpl(row) / 6;
                 }
             }
             double ppl = new Perplexity(2).compute(m, s).ppl();
-            assertThat(viaBatches).isCloseTo(ppl, within(1e-9 * ppl));
+            assertThat(viaRows).isCloseTo(ppl, within(1e-9 * ppl));
+            assertThat(alone).as("one sequence per row: the same up to float rounding").isCloseTo(ppl, within(1e-5 * ppl));
         }
+    }
+
+    private static double meanPpl(float[] row) {
+        double nll = 0;
+        for (float v : row) {
+            nll -= v;
+        }
+        return Math.exp(nll / row.length);
     }
 
     @Test
