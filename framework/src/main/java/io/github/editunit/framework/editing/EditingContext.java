@@ -31,11 +31,8 @@ public final class EditingContext {
     private final StatisticsCache cache;
     private final Path statsCorpus;
     private final String baseHash;
-    /**
-     * From this key width on, C is kept in its cache file rather than in memory ({@link KeyCovariance#onDisk}): 1,024
-     * (8 MB in float64; GPT-2 small's 3,072 is 75 MB, XL's 6,400 is 328 MB per layer).
-     */
-    static final int ON_DISK_FROM = 1024;
+    /** From this key width on, C is kept in its cache file rather than in memory ({@link StatisticsCache#IN_FILE_FROM}). */
+    static final int ON_DISK_FROM = StatisticsCache.IN_FILE_FROM;
 
     private final Map<String, KeyCovariance> covariances = new HashMap<>();
     private final Map<String, ContextTemplates> templates = new HashMap<>();
@@ -154,10 +151,10 @@ public final class EditingContext {
             for (int layer : missing) {
                 StatisticsCache.Entry entry = r.get(layer);
                 // large C stay in their cache file (read again when used); the bundled models' stay in memory
-                KeyCovariance c = entry.statistics().dim() >= ON_DISK_FROM && entry.file() != null
-                        && java.nio.file.Files.isRegularFile(entry.file())
-                        ? KeyCovariance.onDisk(entry.file(), entry.statistics())
-                        : KeyCovariance.of(entry.statistics());
+                SecondMomentStatistics stats = entry.statistics(); // wide ones come in their file (the cache)
+                KeyCovariance c = KeyCovariance.of(stats.inMemory() && stats.dim() >= ON_DISK_FROM
+                        && entry.file() != null && java.nio.file.Files.isRegularFile(entry.file())
+                        ? stats.inFile(entry.file()) : stats);
                 covariances.put(layer + "/" + samples, c);
                 provenance.put(layer, r.get(layer).statistics().metadata().provenance());
                 out.put(layer, c);

@@ -1,9 +1,5 @@
 package io.github.editunit.framework.editing;
 
-import io.github.editunit.framework.stats.CholeskySolver;
-import io.github.editunit.framework.stats.Mom2File;
-import io.github.editunit.framework.stats.StatsFileException;
-
 import io.github.editunit.framework.stats.SecondMomentStatistics;
 
 /**
@@ -35,56 +31,6 @@ public interface KeyCovariance {
                     m[i * dim + i] = 1;
                 }
                 return m;
-            }
-
-            @Override
-            public int dim() {
-                return dim;
-            }
-        };
-    }
-
-    /**
-     * Measured statistics that stay in their verified cache file: {@link #matrix()} reads it again (a fresh array
-     * each time, verified by its checksum) and {@link #solve} keeps only the Cholesky factor it builds on first use,
-     * so a model with several edited layers does not hold every layer's {@code C} in memory (GPT-2 XL: 328 MB each in
-     * float64). The same numbers as {@link #of} on the same statistics, bit for bit.
-     *
-     * @param file the statistics' {@code .mom2} file
-     * @param stats the statistics read from it (only their dimension and regularisation are kept)
-     */
-    static KeyCovariance onDisk(java.nio.file.Path file, SecondMomentStatistics stats) {
-        int dim = stats.dim();
-        return new KeyCovariance() {
-            private volatile CholeskySolver solver;
-
-            @Override
-            public double[] solve(double[] k) {
-                CholeskySolver s = solver;
-                if (s == null) {
-                    synchronized (this) {
-                        if (solver == null) {
-                            solver = CholeskySolver.factor(matrix(), dim, CholeskySolver.DEFAULT_RATIO);
-                        }
-                        s = solver;
-                    }
-                }
-                return s.solve(k);
-            }
-
-            @Override
-            public double[] matrix() {
-                try {
-                    double[] m = Mom2File.readMatrix(file);
-                    if (m.length != (long) dim * dim) {
-                        throw new StatsFileException(file, "holds a " + m.length + "-entry matrix, expected " + dim
-                                + "² (the file changed while in use)");
-                    }
-                    return m;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("statistics file " + file + " could not be read again: "
-                            + e.getMessage(), e);
-                }
             }
 
             @Override

@@ -87,6 +87,19 @@ public final class SecondMoment {
     /** As {@link #compute(LanguageModel, StatsSample, List, Progress)} with a known weights hash. */
     public Map<Integer, SecondMomentStatistics> compute(LanguageModel model, String modelHash, StatsSample sample,
             List<Integer> layers, Progress progress) {
+        return compute(model, modelHash, sample, layers, progress, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #compute(LanguageModel, String, StatsSample, List, Progress)}, handing each layer's statistics to
+     * {@code handOff} as soon as they are ready (ascending layers) and keeping what it returns: a cache that writes
+     * each layer out and keeps it {@link SecondMomentStatistics#inFile in its file} holds one layer's {@code C} at a
+     * time, not all of them (MEMIT on GPT-2 XL: five of 328 MB). Non-finite sums of any layer are refused before the
+     * first hand-off.
+     */
+    public Map<Integer, SecondMomentStatistics> compute(LanguageModel model, String modelHash, StatsSample sample,
+            List<Integer> layers, Progress progress,
+            java.util.function.UnaryOperator<SecondMomentStatistics> handOff) {
         List<Integer> sorted = new ArrayList<>(new TreeSet<>(layers));
         if (sorted.isEmpty()) {
             return Map.of();
@@ -110,7 +123,8 @@ public final class SecondMoment {
             }
         }
         long tokens = 0;
-        double[][] sums = new double[sorted.size()][];
+        String corpusHash = sample.contentHash();
+        Map<Integer, SecondMomentStatistics> out = new LinkedHashMap<>();
         try (NDManager accScope = model.newScope()) {
             // acc[layer][block]: rows bounds[block]..bounds[block + 1] of KᵀK, columns bounds[block]..dk
             NDArray[][] acc = new NDArray[sorted.size()][bounds.length - 1];
@@ -125,33 +139,60 @@ public final class SecondMoment {
                         : accumulate(model, seqs, batch, sorted, bounds, acc);
                 progress.advance(batch.size(), countTokens(seqs, batch));
             }
+            progress.finish();
             for (int i = 0; i < acc.length; i++) {
-                sums[i] = assemble(acc[i], bounds, dk);
+                requireFinite(acc[i], bounds, dk, sorted.get(i), sample, tokens);
+            }
+            for (int i = 0; i < acc.length; i++) {
+                double[] sum = assemble(acc[i], bounds, dk);
                 for (NDArray block : acc[i]) {
                     block.close(); // one layer's accumulator at a time on both sides (GPT-2 XL: 205 MB native each)
                 }
+                out.put(sorted.get(i), handOff.apply(statistics(sum, dk, tokens, sorted.get(i), modelHash, sample,
+                        corpusHash)));
             }
         }
-        progress.finish();
-        String corpusHash = sample.contentHash();
-        Map<Integer, SecondMomentStatistics> out = new LinkedHashMap<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            double[] c = symmetricMean(sums[i], dk, tokens);
-            sums[i] = null;
-            for (int j = 0; j < c.length; j++) {
-                if (!Double.isFinite(c[j])) {
-                    throw new ArithmeticException("second moment of layer " + sorted.get(i) + " from "
-                            + sample.name() + " is not finite (entry " + j / dk + "," + j % dk + " = " + c[j]
-                            + " over " + tokens + " tokens): the model's keys overflow or are NaN; "
+        return out;
+    }
+
+    /** Refuses non-finite sums of {@code layer}'s accumulator blocks, naming the first such entry. */
+    private static void requireFinite(NDArray[] blocks, int[] bounds, int dk, int layer, StatsSample sample,
+            long tokens) {
+        for (int j = 0; j < blocks.length; j++) {
+            try (NDScope check = new NDScope()) {
+                check.suppressNotUsedWarning();
+                if (!blocks[j].isNaN().logicalOr(blocks[j].isInfinite()).any().getBoolean()) {
+                    continue;
+                }
+            }
+            double[] a = blocks[j].toDoubleArray();
+            int width = dk - bounds[j];
+            for (int e = 0; e < a.length; e++) {
+                if (!Double.isFinite(a[e])) {
+                    throw new ArithmeticException("second moment of layer " + layer + " from " + sample.name()
+                            + " is not finite (entry " + (bounds[j] + e / width) + "," + (bounds[j] + e % width)
+                            + " = " + a[e] + " over " + tokens + " tokens): the model's keys overflow or are NaN; "
                             + "nothing was cached");
                 }
             }
-            StatsMetadata meta = new StatsMetadata(modelHash, sample.name(), corpusHash, sorted.get(i),
-                    sample.size(), tokens, dk, StatsMetadata.FLOAT64,
-                    StatsProvenance.computed(sample.name(), tokens, sample.sampling(), sample.size()));
-            out.put(sorted.get(i), new SecondMomentStatistics(meta, c));
         }
-        return out;
+    }
+
+    /** The statistics of one layer from its assembled sum (averaged in place). */
+    private static SecondMomentStatistics statistics(double[] sum, int dk, long tokens, int layer, String modelHash,
+            StatsSample sample, String corpusHash) {
+        double[] c = symmetricMean(sum, dk, tokens);
+        for (int j = 0; j < c.length; j++) {
+            if (!Double.isFinite(c[j])) {
+                throw new ArithmeticException("second moment of layer " + layer + " from " + sample.name()
+                        + " is not finite (entry " + j / dk + "," + j % dk + " = " + c[j] + " over " + tokens
+                        + " tokens): the model's keys overflow or are NaN");
+            }
+        }
+        StatsMetadata meta = new StatsMetadata(modelHash, sample.name(), corpusHash, layer, sample.size(), tokens, dk,
+                StatsMetadata.FLOAT64, StatsProvenance.computed(sample.name(), tokens, sample.sampling(),
+                        sample.size()));
+        return new SecondMomentStatistics(meta, c);
     }
 
     /**

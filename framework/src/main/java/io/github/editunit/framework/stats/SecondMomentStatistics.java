@@ -13,7 +13,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class SecondMomentStatistics {
 
     private final StatsMetadata metadata;
-    private final double[] matrix;
+    private final double[] matrix; // null: the matrix stays in file
+    private final java.nio.file.Path file;
     private final double regularisationRatio;
     private volatile CholeskySolver solver;
 
@@ -25,6 +26,18 @@ public final class SecondMomentStatistics {
     }
 
     private SecondMomentStatistics(StatsMetadata metadata, double[] matrix, double regularisationRatio) {
+        this(metadata, matrix, null, regularisationRatio);
+    }
+
+    private SecondMomentStatistics(StatsMetadata metadata, double[] matrix, java.nio.file.Path file,
+            double regularisationRatio) {
+        this.file = file;
+        if (matrix == null) {
+            this.metadata = metadata;
+            this.matrix = null;
+            this.regularisationRatio = regularisationRatio;
+            return;
+        }
         if (matrix.length != (long) metadata.dim() * metadata.dim()) {
             throw new IllegalArgumentException("matrix has " + matrix.length + " entries, expected "
                     + metadata.dim() + "²");
@@ -36,7 +49,39 @@ public final class SecondMomentStatistics {
 
     /** The same statistics with another regularisation ratio (see {@link CholeskySolver}). */
     public SecondMomentStatistics withRegularisationRatio(double ratio) {
-        return new SecondMomentStatistics(metadata, matrix, ratio);
+        return new SecondMomentStatistics(metadata, matrix, file, ratio);
+    }
+
+    /**
+     * These statistics with their matrix left in {@code file}, a verified {@code .mom2} file holding them (written
+     * by {@link Mom2File#write} or read by {@link Mom2File#read}): {@link #matrix()} and the first solve read it
+     * again (checksum verified), so nothing of the size of {@code C} stays in memory (GPT-2 XL: 328 MB per layer).
+     */
+    public SecondMomentStatistics inFile(java.nio.file.Path file) {
+        return new SecondMomentStatistics(metadata, null, file, regularisationRatio);
+    }
+
+    /** Whether the matrix is held in memory (else in {@link #inFile its file}). */
+    public boolean inMemory() {
+        return matrix != null;
+    }
+
+    /** The matrix, held or read from the file (a fresh array then; do not modify a held one). */
+    private double[] values() {
+        if (matrix != null) {
+            return matrix;
+        }
+        try {
+            double[] m = Mom2File.readMatrix(file);
+            if (m.length != (long) dim() * dim()) {
+                throw new StatsFileException(file, "holds a " + m.length + "-entry matrix, expected " + dim()
+                        + "² (the file changed while in use)");
+            }
+            return m;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("statistics file " + file + " could not be read again: "
+                    + e.getMessage(), e);
+        }
     }
 
     public StatsMetadata metadata() {
@@ -61,7 +106,7 @@ public final class SecondMomentStatistics {
 
     /** A copy of {@code C}, row-major. */
     public double[] matrix() {
-        return matrix.clone();
+        return matrix != null ? matrix.clone() : values();
     }
 
     /** The matrix itself, for a reader that hands over a fresh instance (no copy). */
@@ -69,15 +114,16 @@ public final class SecondMomentStatistics {
         return matrix;
     }
 
-    /** Entry {@code C[i][j]}. */
+    /** Entry {@code C[i][j]} (reads the whole file for statistics {@link #inFile in a file}). */
     public double get(int i, int j) {
-        return matrix[i * dim() + j];
+        return values()[i * dim() + j];
     }
 
     public double trace() {
+        double[] m = values();
         double t = 0;
         for (int i = 0; i < dim(); i++) {
-            t += get(i, i);
+            t += m[i * dim() + i];
         }
         return t;
     }
@@ -109,7 +155,8 @@ public final class SecondMomentStatistics {
     public double conditionNumber() {
         int d = dim();
         DMatrixRMaj a = new DMatrixRMaj(d, d);
-        System.arraycopy(matrix, 0, a.data, 0, matrix.length);
+        double[] m = values();
+        System.arraycopy(m, 0, a.data, 0, m.length);
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, true);
         if (!eig.decompose(a)) {
             throw new IllegalStateException("eigen decomposition of C did not converge");
@@ -130,7 +177,7 @@ public final class SecondMomentStatistics {
         if (s == null) {
             synchronized (this) {
                 if (solver == null) {
-                    solver = CholeskySolver.factor(matrix, dim(), regularisationRatio);
+                    solver = CholeskySolver.factor(values(), dim(), regularisationRatio);
                 }
                 s = solver;
             }

@@ -37,6 +37,13 @@ public final class StatisticsCache {
     public record Entry(SecondMomentStatistics statistics, Path file, boolean fromCache, double seconds) {}
 
     private final Path dir;
+    /**
+     * From this key width on, resolved statistics are kept in their cache file rather than in memory
+     * ({@link SecondMomentStatistics#inFile}): 1,024 (8 MB in float64; GPT-2 small's 3,072 is 75 MB, GPT-2 XL's
+     * 6,400 is 328 MB per layer). The bundled models' (344, 512) stay in memory.
+     */
+    public static final int IN_FILE_FROM = 1024;
+
     private final SecondMoment computer;
     private final PrintStream log;
 
@@ -188,15 +195,22 @@ public final class StatisticsCache {
         if (!missing.isEmpty()) {
             long t0 = System.nanoTime();
             Progress p = progress != null ? progress : Progress.toStderr("stats", sample.size(), "texts");
-            Map<Integer, SecondMomentStatistics> computed = computer.compute(model, modelHash, sample, missing, p);
+            // each layer is written as soon as it is ready; a wide one is kept in its file, not in memory
+            Map<Integer, SecondMomentStatistics> computed = computer.compute(model, modelHash, sample, missing, p,
+                    s -> {
+                        Path file = fileFor(modelHash, s.layer(), corpusHash, sample.size(), sample.sampling());
+                        try {
+                            Mom2File.write(s, file);
+                        } catch (IOException ex) {
+                            warn("could not write " + file + " (statistics are used but not cached): "
+                                    + ex.getMessage());
+                            return s;
+                        }
+                        return s.dim() >= IN_FILE_FROM ? s.inFile(file) : s;
+                    });
             double seconds = (System.nanoTime() - t0) / 1e9;
             for (Map.Entry<Integer, SecondMomentStatistics> e : computed.entrySet()) {
                 Path file = fileFor(modelHash, e.getKey(), corpusHash, sample.size(), sample.sampling());
-                try {
-                    Mom2File.write(e.getValue(), file);
-                } catch (IOException ex) {
-                    warn("could not write " + file + " (statistics are used but not cached): " + ex.getMessage());
-                }
                 found.put(e.getKey(), new Entry(e.getValue(), file, false, seconds));
             }
         }
@@ -236,7 +250,7 @@ public final class StatisticsCache {
             discard(file, "header does not match the requested statistics: " + problem);
             return null;
         }
-        return s;
+        return s.dim() >= IN_FILE_FROM ? s.inFile(file) : s;
     }
 
     private void discard(Path file, String problem) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * From a key width of {@link EditingContext#ON_DISK_FROM} on, the editing context keeps C in its verified cache file
- * instead of in memory ({@link KeyCovariance#onDisk}): on a random model whose MLP keys are 1,024 wide, the C the
+ * instead of in memory ({@link SecondMomentStatistics#inFile}): on a random model whose MLP keys are 1,024 wide, the C the
  * context hands out gives exactly (bit for bit) the matrix and the solves {@code C⁻¹k} of the statistics read from
  * that file, and it really reads the file when used: a file truncated after resolution makes {@code matrix()} fail
  * with the file's name, which rules out a context that still holds the matrix in memory (the variant this replaces
