@@ -3,7 +3,6 @@ package io.github.editunit.framework.editing;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.perplexity.SentenceCorpus;
 import io.github.editunit.framework.progress.Progress;
-import io.github.editunit.framework.stats.SecondMomentStatistics;
 import io.github.editunit.framework.stats.StatisticsCache;
 import io.github.editunit.framework.stats.StatsProvenance;
 import io.github.editunit.framework.stats.StatsSample;
@@ -31,9 +30,6 @@ public final class EditingContext {
     private final StatisticsCache cache;
     private final Path statsCorpus;
     private final String baseHash;
-    /** From this key width on, C is kept in its cache file rather than in memory ({@link StatisticsCache#IN_FILE_FROM}). */
-    static final int ON_DISK_FROM = StatisticsCache.IN_FILE_FROM;
-
     private final Map<String, KeyCovariance> covariances = new HashMap<>();
     private final Map<String, ContextTemplates> templates = new HashMap<>();
     private final Map<Integer, StatsSample> samplesByCount = new HashMap<>();
@@ -149,12 +145,8 @@ public final class EditingContext {
                         Progress.toStderr("stats layers " + toCompute, sample.size(), "texts")));
             }
             for (int layer : missing) {
-                StatisticsCache.Entry entry = r.get(layer);
-                // large C stay in their cache file (read again when used); the bundled models' stay in memory
-                SecondMomentStatistics stats = entry.statistics(); // wide ones come in their file (the cache)
-                KeyCovariance c = KeyCovariance.of(stats.inMemory() && stats.dim() >= ON_DISK_FROM
-                        && entry.file() != null && java.nio.file.Files.isRegularFile(entry.file())
-                        ? stats.inFile(entry.file()) : stats);
+                // wide C come from the cache in their file (StatisticsCache.IN_FILE_FROM); narrow ones in memory
+                KeyCovariance c = KeyCovariance.of(r.get(layer).statistics());
                 covariances.put(layer + "/" + samples, c);
                 provenance.put(layer, r.get(layer).statistics().metadata().provenance());
                 out.put(layer, c);

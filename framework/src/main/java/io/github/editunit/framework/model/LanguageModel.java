@@ -86,7 +86,8 @@ public final class LanguageModel implements AutoCloseable {
         return TokenBatch.of(scope, sequences, padId());
     }
 
-    private int padId() {
+    /** The pad id of this model's batches. */
+    int padId() {
         return tokenizer != null ? tokenizer.eosId() : config().eosTokenId();
     }
 
@@ -139,11 +140,6 @@ public final class LanguageModel implements AutoCloseable {
     public List<float[]> tokenLogProbs(List<int[]> sequences, List<List<Integer>> rows) {
         return ForwardPath.reference() ? TokenLogProbs.reference(this, sequences)
                 : TokenLogProbs.packed(this, PackedBatch.of(sequences, rows));
-    }
-
-    /** The pad id of this model's batches. */
-    int padTokenId() {
-        return padId();
     }
 
     /** Log-probabilities of the next token after {@code prefix} (length vocab). */

@@ -31,61 +31,33 @@ public final class TokenLogProbs {
     }
 
     private static List<float[]> gatheredNoGrad(LanguageModel model, List<int[]> sequences) {
-        try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
-            nd.suppressNotUsedWarning();
-            TokenBatch batch = model.batch(scope, sequences);
-            int t = batch.maxLength();
-            int[] lengths = batch.lengths();
-            int rows = 0;
-            for (int len : lengths) {
-                rows += len - 1;
-            }
-            List<float[]> out = new ArrayList<>(lengths.length);
-            if (rows == 0) {
-                for (int ignored : lengths) {
-                    out.add(new float[0]);
-                }
-                return out;
-            }
-            long[] at = new long[rows];
-            long[] next = new long[rows];
-            int k = 0;
-            for (int i = 0; i < lengths.length; i++) {
-                int[] seq = sequences.get(i);
-                for (int p = 0; p < lengths[i] - 1; p++, k++) {
-                    at[k] = (long) i * t + p;
-                    next[k] = seq[p + 1];
-                }
-            }
-            Architecture arch = model.architecture();
-            NDArray hidden = arch.hiddenStates(model.parameters(), batch.ids(), batch.mask(), ForwardHooks.none());
-            NDArray rowsHidden = hidden.reshape((long) lengths.length * t, hidden.getShape().get(2))
-                    .get(scope.create(at));
-            NDArray logits = arch.lmHead(model.parameters(), rowsHidden); // [N, V] float32
-            float[] flat = logProbsOf(logits, scope.create(next, new Shape(rows, 1))).toFloatArray();
-            k = 0;
-            for (int len : lengths) {
-                float[] row = new float[len - 1];
-                System.arraycopy(flat, k, row, 0, row.length);
-                k += row.length;
-                out.add(row);
-            }
-            return out;
-        }
+        int t = sequences.stream().mapToInt(q -> q.length).max().orElse(0);
+        return scoredNoGrad(model, sequences, scope -> model.batch(scope, sequences), ForwardHooks.none(),
+                (i, p) -> (long) i * t + p);
     }
 
     /** As {@link #gathered}, over the rows of a packed batch ({@link PackedBatch}). */
     public static List<float[]> packed(LanguageModel model, PackedBatch packed) {
-        return Inference.withoutGradients(() -> packedNoGrad(model, packed));
+        return Inference.withoutGradients(() -> scoredNoGrad(model, packed.sequences(),
+                scope -> packed.batch(scope, model.padId()), new ForwardHooks().packed(packed), packed::flatIndex));
     }
 
-    private static List<float[]> packedNoGrad(LanguageModel model, PackedBatch packed) {
+    /** Where position {@code p} of sequence {@code i} sits in the batch's {@code [B·T]} rows. */
+    private interface FlatIndex {
+        long of(int i, int p);
+    }
+
+    /**
+     * The log-probability of every scored token of {@code sequences}, laid out by {@code batch} and {@code at}: the
+     * blocks once over the batch, the LM head and log-sum-exp on the scored rows only.
+     */
+    private static List<float[]> scoredNoGrad(LanguageModel model, List<int[]> sequences,
+            java.util.function.Function<NDManager, TokenBatch> batch, ForwardHooks hooks, FlatIndex at) {
         try (NDManager scope = model.newScope(); NDScope nd = new NDScope()) {
             nd.suppressNotUsedWarning();
-            List<int[]> sequences = packed.sequences();
             int rows = 0;
-            for (int[] s : sequences) {
-                rows += s.length - 1;
+            for (int[] q : sequences) {
+                rows += q.length - 1;
             }
             List<float[]> out = new ArrayList<>(sequences.size());
             if (rows == 0) {
@@ -94,22 +66,21 @@ public final class TokenLogProbs {
                 }
                 return out;
             }
-            long[] at = new long[rows];
+            long[] index = new long[rows];
             long[] next = new long[rows];
             int k = 0;
             for (int i = 0; i < sequences.size(); i++) {
                 int[] seq = sequences.get(i);
                 for (int p = 0; p < seq.length - 1; p++, k++) {
-                    at[k] = packed.flatIndex(i, p);
+                    index[k] = at.of(i, p);
                     next[k] = seq[p + 1];
                 }
             }
-            TokenBatch batch = packed.batch(scope, model.padTokenId());
+            TokenBatch b = batch.apply(scope);
             Architecture arch = model.architecture();
-            NDArray hidden = arch.hiddenStates(model.parameters(), batch.ids(), batch.mask(),
-                    new ForwardHooks().packed(packed));
-            NDArray rowsHidden = hidden.reshape((long) packed.rows() * packed.length(), hidden.getShape().get(2))
-                    .get(scope.create(at));
+            NDArray hidden = arch.hiddenStates(model.parameters(), b.ids(), b.mask(), hooks);
+            Shape hs = hidden.getShape();
+            NDArray rowsHidden = hidden.reshape(hs.get(0) * hs.get(1), hs.get(2)).get(scope.create(index));
             NDArray logits = arch.lmHead(model.parameters(), rowsHidden); // [N, V] float32
             float[] flat = logProbsOf(logits, scope.create(next, new Shape(rows, 1))).toFloatArray();
             k = 0;

@@ -130,7 +130,7 @@ public final class StatisticsCache {
         }
         SecondMomentStatistics s = PublishedStatistics.load(npz, modelHash, layer, dim);
         Mom2File.write(s, file);
-        return new Entry(s, file, false, (System.nanoTime() - t0) / 1e9);
+        return new Entry(kept(s, file), file, false, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Headers of every statistics file cached for the weights {@code modelHash}, by file. */
@@ -206,7 +206,7 @@ public final class StatisticsCache {
                                     + ex.getMessage());
                             return s;
                         }
-                        return s.dim() >= IN_FILE_FROM ? s.inFile(file) : s;
+                        return kept(s, file);
                     });
             double seconds = (System.nanoTime() - t0) / 1e9;
             for (Map.Entry<Integer, SecondMomentStatistics> e : computed.entrySet()) {
@@ -250,6 +250,11 @@ public final class StatisticsCache {
             discard(file, "header does not match the requested statistics: " + problem);
             return null;
         }
+        return kept(s, file);
+    }
+
+    /** {@code s}, written to or read from {@code file}, as the cache hands it out: wide ones in their file. */
+    private static SecondMomentStatistics kept(SecondMomentStatistics s, Path file) {
         return s.dim() >= IN_FILE_FROM ? s.inFile(file) : s;
     }
 

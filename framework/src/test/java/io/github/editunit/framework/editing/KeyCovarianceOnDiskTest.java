@@ -32,7 +32,7 @@ class KeyCovarianceOnDiskTest {
         Path corpus = dir.resolve("corpus.txt");
         Files.write(corpus, EditingFixture.DOCUMENTS);
         int v = EditingFixture.TOKENIZER.vocabSize();
-        ModelConfig wide = new ModelConfig("gpt2", v, 64, 32, 2, 4, EditingContext.ON_DISK_FROM, 1e-5, "gelu_new",
+        ModelConfig wide = new ModelConfig("gpt2", v, 64, 32, 2, 4, StatisticsCache.IN_FILE_FROM, 1e-5, "gelu_new",
                 EditingFixture.TOKENIZER.eosId());
         try (LanguageModel m = LanguageModel.random(wide, 5, EditingFixture.TOKENIZER, Device.cpu())) {
             EditingContext ctx = new EditingContext(m, null, new StatisticsCache(dir.resolve("stats")), corpus);
@@ -42,7 +42,7 @@ class KeyCovarianceOnDiskTest {
                 file = files.filter(p -> p.getFileName().toString().startsWith("layer1_")).findFirst().orElseThrow();
             }
             SecondMomentStatistics read = Mom2File.read(file);
-            assertThat(c.dim()).isEqualTo(EditingContext.ON_DISK_FROM);
+            assertThat(c.dim()).isEqualTo(StatisticsCache.IN_FILE_FROM);
             assertThat(c.matrix()).isEqualTo(read.matrix());
             double[] k = new double[c.dim()];
             for (int i = 0; i < k.length; i++) {
