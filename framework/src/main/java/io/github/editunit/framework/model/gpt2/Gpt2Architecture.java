@@ -139,7 +139,7 @@ public final class Gpt2Architecture implements Architecture {
             try (NDScope blockScope = Blocks.blockScope()) { // the block's temporaries go at its end
                 String b = block(l);
                 NDArray a = Blocks.layerNorm(x, w.get(b + "ln_1.weight"), w.get(b + "ln_1.bias"), eps);
-                NDArray qkv = a.matMul(w.get(b + "attn.c_attn.weight")).add(w.get(b + "attn.c_attn.bias"));
+                NDArray qkv = Blocks.linearInOut(a, w.get(b + "attn.c_attn.weight"), w.get(b + "attn.c_attn.bias"));
                 NDArray q = Blocks.splitHeads(qkv.get(":, :, 0:" + d), batch, len, heads, hd);
                 NDArray k = Blocks.attentionKeys(hooks, l,
                         Blocks.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), batch, len, heads, hd));
@@ -147,12 +147,12 @@ public final class Gpt2Architecture implements Architecture {
                         Blocks.splitHeads(qkv.get(":, :, " + 2 * d + ":"), batch, len, heads, hd));
                 NDArray attn = Blocks.attention(q, k, v, bias, scale);
                 x = x.add(Blocks.hook(hooks, HookPoint.attentionOutput(l),
-                        attn.matMul(w.get(b + "attn.c_proj.weight")).add(w.get(b + "attn.c_proj.bias"))));
+                        Blocks.linearInOut(attn, w.get(b + "attn.c_proj.weight"), w.get(b + "attn.c_proj.bias"))));
 
                 NDArray h = Blocks.layerNorm(x, w.get(b + "ln_2.weight"), w.get(b + "ln_2.bias"), eps);
-                NDArray key = Blocks.geluNew(h.matMul(w.get(b + "mlp.c_fc.weight")).add(w.get(b + "mlp.c_fc.bias")));
+                NDArray key = Blocks.geluNew(Blocks.linearInOut(h, w.get(b + "mlp.c_fc.weight"), w.get(b + "mlp.c_fc.bias")));
                 key = Blocks.hook(hooks, HookPoint.mlpKey(l), key);
-                NDArray mlp = key.matMul(w.get(b + "mlp.c_proj.weight")).add(w.get(b + "mlp.c_proj.bias"));
+                NDArray mlp = Blocks.linearInOut(key, w.get(b + "mlp.c_proj.weight"), w.get(b + "mlp.c_proj.bias"));
                 mlp = Blocks.hook(hooks, HookPoint.mlpOutput(l), mlp);
                 x = Blocks.hook(hooks, HookPoint.blockOutput(l), x.add(mlp));
                 Blocks.keep(x);
