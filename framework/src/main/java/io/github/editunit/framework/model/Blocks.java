@@ -277,7 +277,11 @@ public final class Blocks {
                     v[i] = (float) (gaussian(rnd) * sd);
                 }
             }
-            params.put(n, m.create(v, e.getValue()));
+            // into memory libtorch owns: an array created from Java data keeps a direct buffer, which counts against
+            // the JVM's direct-memory limit (the heap size by default) as long as the tensor lives
+            NDArray borrowed = m.create(v, e.getValue());
+            params.put(n, borrowed.duplicate());
+            borrowed.close();
         }
     }
 
