@@ -102,8 +102,10 @@ class SearchMemoryTest {
             double scale = Vectors.norm(e.delta());
             assertThat(scale).as("request " + i + ": δ is not empty").isGreaterThan(1e-3);
             double diff = Vectors.norm(Vectors.sub(a.delta(), e.delta()));
-            assertThat(diff).as(what + ", request " + i + ": ‖δ − δ_one batch‖ against 1e-6 ‖δ‖")
-                    .isLessThanOrEqualTo(1e-6 * scale);
+            // rounding only: a chunk of other rows gives other row counts to the matrix products (the bias added inside
+            // addmm), ≈ 1e-6 of ‖δ‖ after twelve Adam steps; every variant ruled out above is off by 1e-2 or more
+            assertThat(diff).as(what + ", request " + i + ": ‖δ − δ_one batch‖ against 1e-5 ‖δ‖")
+                    .isLessThanOrEqualTo(1e-5 * scale);
         }
     }
 }
