@@ -49,6 +49,16 @@ public final class SecondMoment {
      */
     public static final int MIN_TOKENS_PER_BATCH = 2048;
 
+    /**
+     * Cap of the default path's padded tokens per batch, in key elements per captured layer ({@code tokens × d_k}):
+     * 2²³ (32 MB of float32 keys per layer), so wide models run shorter batches. GPT-2 XL (d_k 6,400): 1,310 tokens
+     * instead of 3,072: peak RSS of `stats` for five layers 10.58 → 9.94 GB (docs/benchmarks.md).
+     */
+    static final int KEY_ELEMENTS_PER_BATCH = 1 << 23;
+
+    /** Least tokens per batch the width cap leaves. */
+    static final int MIN_CAPPED_TOKENS_PER_BATCH = 1024;
+
     /** Column blocks of {@code KᵀK} on the default path (see {@link #accumulate}); fewer for narrow keys. */
     static final int KEY_BLOCKS = 4;
 
@@ -56,8 +66,7 @@ public final class SecondMoment {
     private long forwardPasses;
 
     /**
-     * @param maxTokensPerBatch padded tokens per forward pass; {@code <= 0} means the larger of
-     *     {@link #REFERENCE_MAX_TOKENS_FACTOR} × context and {@link #MIN_TOKENS_PER_BATCH}
+     * @param maxTokensPerBatch padded tokens per forward pass; {@code <= 0} means {@link #defaultTokensPerBatch}
      *     ({@link #REFERENCE_MAX_TOKENS_FACTOR} × context on the reference path)
      */
     public SecondMoment(int maxTokensPerBatch) {
@@ -114,7 +123,7 @@ public final class SecondMoment {
         boolean reference = referencePath();
         int budget = maxTokensPerBatch > 0 ? maxTokensPerBatch
                 : reference ? REFERENCE_MAX_TOKENS_FACTOR * context
-                : Math.max(REFERENCE_MAX_TOKENS_FACTOR * context, MIN_TOKENS_PER_BATCH);
+                : defaultTokensPerBatch(context, dk);
         int[] bounds = reference ? new int[] {0, dk} : keyBlocks(dk);
         List<int[]> seqs = sample.sequences();
         for (int[] s : seqs) {
@@ -263,6 +272,16 @@ public final class SecondMoment {
             }
         }
         return b.length;
+    }
+
+    /**
+     * The default path's padded tokens per batch: the larger of {@link #REFERENCE_MAX_TOKENS_FACTOR} × context and
+     * {@link #MIN_TOKENS_PER_BATCH}, capped at {@link #KEY_ELEMENTS_PER_BATCH} / {@code dk} but not below
+     * {@link #MIN_CAPPED_TOKENS_PER_BATCH}.
+     */
+    static int defaultTokensPerBatch(int context, int dk) {
+        int wanted = Math.max(REFERENCE_MAX_TOKENS_FACTOR * context, MIN_TOKENS_PER_BATCH);
+        return Math.min(wanted, Math.max(KEY_ELEMENTS_PER_BATCH / dk, MIN_CAPPED_TOKENS_PER_BATCH));
     }
 
     /** Column-block bounds of {@code KᵀK} for keys of width {@code dk}: {@link #KEY_BLOCKS} blocks, or one when narrow. */

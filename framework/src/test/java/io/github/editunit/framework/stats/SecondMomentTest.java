@@ -64,6 +64,19 @@ class SecondMomentTest {
         return sum;
     }
 
+    /**
+     * The default batch budget: unchanged for narrow keys (the bundled model: 2,048 tokens; GPT-2 small's context gives
+     * 3,072, capped to 2,730), capped by the key width for wide ones (GPT-2 XL: 1,310), never below 1,024 (GPT-J's
+     * 16,384-wide keys). Rules out a cap that ignores the width (XL at 3,072) and one without a floor (GPT-J at 512).
+     */
+    @Test
+    void theDefaultBatchBudgetShrinksWithTheKeyWidth() {
+        assertThat(SecondMoment.defaultTokensPerBatch(128, 512)).isEqualTo(2048);
+        assertThat(SecondMoment.defaultTokensPerBatch(1024, 3072)).isEqualTo((1 << 23) / 3072);
+        assertThat(SecondMoment.defaultTokensPerBatch(1024, 6400)).isEqualTo(1310);
+        assertThat(SecondMoment.defaultTokensPerBatch(2048, 16384)).isEqualTo(1024);
+    }
+
     @Test
     void matchesDirectPerSequenceComputationForSeveralLayersInOnePass() {
         SecondMoment sm = new SecondMoment(60);
