@@ -109,9 +109,6 @@ public final class Blocks {
      * so libtorch runs one addmm on the stored matrix without copying it.
      */
     public static NDArray linearInOut(NDArray x, NDArray weight, NDArray bias) {
-        if (ForwardPath.reference()) {
-            return x.matMul(weight).add(bias);
-        }
         NDArray wt = weight.transpose();
         wt.attach(x.getManager());
         return linear(x, wt, bias);
@@ -145,14 +142,16 @@ public final class Blocks {
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, NDArray scale) {
         Shape s = q.getShape();
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
-        if (!Inference.recording() && !ForwardPath.reference() && scores.getDataType() == bias.getDataType()) {
+        boolean sameType = scores.getDataType() == bias.getDataType();
+        NDArray probs;
+        if (sameType && !Inference.recording() && !ForwardPath.reference()) {
             // inference: scale and mask the fresh scores in place (the same products and sums, no two temporaries)
-            return scores.muli(scale).addi(bias).softmax(-1).matMul(v).transpose(0, 2, 1, 3)
-                    .reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+            probs = scores.muli(scale).addi(bias).softmax(-1);
+        } else {
+            scores = scores.mul(scale);
+            probs = sameType ? scores.add(bias).softmax(-1)
+                    : cast(cast(scores, bias.getDataType()).add(bias).softmax(-1), scores.getDataType());
         }
-        scores = scores.mul(scale);
-        NDArray probs = scores.getDataType() == bias.getDataType() ? scores.add(bias).softmax(-1)
-                : cast(cast(scores, bias.getDataType()).add(bias).softmax(-1), scores.getDataType());
         return probs.matMul(v).transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
     }
 
@@ -277,11 +276,7 @@ public final class Blocks {
                     v[i] = (float) (gaussian(rnd) * sd);
                 }
             }
-            // into memory libtorch owns: an array created from Java data keeps a direct buffer, which counts against
-            // the JVM's direct-memory limit (the heap size by default) as long as the tensor lives
-            NDArray borrowed = m.create(v, e.getValue());
-            params.put(n, borrowed.duplicate());
-            borrowed.close();
+            params.put(n, Scalars.owned(m.create(v, e.getValue())));
         }
     }
 

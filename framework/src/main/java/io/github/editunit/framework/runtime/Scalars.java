@@ -39,7 +39,15 @@ public final class Scalars {
             case INT32 -> manager.create((int) value);
             default -> manager.create((float) value).toType(type, true);
         };
-        // clone into memory libtorch allocated, then let the Java-backed original go
+        return owned(borrowed);
+    }
+
+    /**
+     * A copy of {@code borrowed} in memory libtorch allocated; {@code borrowed} is closed. An array created from Java
+     * data keeps a direct buffer, which counts against the JVM's direct-memory limit (the heap size by default) and
+     * is freed only by a garbage collection, for as long as the array lives.
+     */
+    public static NDArray owned(NDArray borrowed) {
         NDArray owned = borrowed.duplicate();
         borrowed.close();
         return owned;

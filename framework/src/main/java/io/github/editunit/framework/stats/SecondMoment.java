@@ -231,23 +231,27 @@ public final class SecondMoment {
                 // five layers held together until the batch ended)
                 try (NDScope layerScope = new NDScope()) {
                     layerScope.suppressNotUsedWarning();
-                    NDArray keys = ForwardHooks.gatherRows(hooks.captured(HookPoint.mlpKey(layers.get(i))), b, p)
-                            .toType(DataType.FLOAT64, false);
-                    if (bounds.length == 2) {
-                        acc[i][0].addi(keys.transpose().matMul(keys));
-                        continue;
-                    }
-                    for (int j = 0; j < bounds.length - 1; j++) {
-                        try (NDScope blockScope = new NDScope()) {
-                            blockScope.suppressNotUsedWarning();
-                            NDArray left = keys.get(":, " + bounds[j] + ":" + bounds[j + 1]).transpose();
-                            acc[i][j].addi(left.matMul(keys.get(":, " + bounds[j] + ":")));
-                        }
-                    }
+                    addProducts(ForwardHooks.gatherRows(hooks.captured(HookPoint.mlpKey(layers.get(i))), b, p)
+                            .toType(DataType.FLOAT64, false), bounds, acc[i]);
                 }
             }
         }
         return b.length;
+    }
+
+    /** Adds the upper block rows of {@code keysᵀ keys} to one layer's accumulator blocks, one block product at a time. */
+    private static void addProducts(NDArray keys, int[] bounds, NDArray[] acc) {
+        if (bounds.length == 2) {
+            acc[0].addi(keys.transpose().matMul(keys));
+            return;
+        }
+        for (int j = 0; j < bounds.length - 1; j++) {
+            try (NDScope blockScope = new NDScope()) {
+                blockScope.suppressNotUsedWarning();
+                NDArray left = keys.get(":, " + bounds[j] + ":" + bounds[j + 1]).transpose();
+                acc[j].addi(left.matMul(keys.get(":, " + bounds[j] + ":")));
+            }
+        }
     }
 
     /** The reference path: a full forward (every block, final norm, LM head) per batch, as before. */
