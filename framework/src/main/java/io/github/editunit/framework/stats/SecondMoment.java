@@ -20,7 +20,8 @@ import java.util.TreeSet;
 
 /**
  * Computes {@code C = E[k kᵀ]} of the down-projection input at several layers in one pass over a
- * {@link StatsSample}. Texts are grouped by length into batches of at most
+ * {@link StatsSample} (or, when their accumulators exceed {@value #ACCUMULATOR_PROPERTY}, in one pass per group of
+ * layers). Texts are grouped by length into batches of at most
  * {@code maxTokensPerBatch} padded tokens; each batch is one forward pass reading every
  * requested layer. Per batch, the keys of the non-padding tokens are gathered, cast to float64
  * and {@code KᵀK} is added to a float64 accumulator on the model's device; the sum is divided
@@ -62,7 +63,25 @@ public final class SecondMoment {
     /** Column blocks of {@code KᵀK} on the default path (see {@link #accumulate}); fewer for narrow keys. */
     static final int KEY_BLOCKS = 4;
 
+    /**
+     * System property: the native memory the default path's float64 accumulators may take at once, in MiB (default
+     * {@value #DEFAULT_ACCUMULATOR_MIB}). Layers whose accumulators together exceed it are computed in separate passes
+     * over the sample (ascending groups of layers, each pass ending at its group's highest layer), as the ROME authors'
+     * statistics run one layer per pass. Every layer's statistics are bit-identical either way (each key is computed
+     * by the same operations on the same batch); only the number of forward passes changes.
+     */
+    public static final String ACCUMULATOR_PROPERTY = "editunit.stats.accumulatorMib";
+
+    /**
+     * Default of {@value #ACCUMULATOR_PROPERTY}: the bundled models (0.6 MiB a layer) and GPT-2 small (45 MiB) keep
+     * one pass for all five layers, GPT-2 medium (80 MiB) runs four layers and then one; GPT-2 XL (195 MiB) and GPT-J
+     * (1.25 GiB) one layer per pass (five XL layers held ≈ 1 GB beside the weights: peak RSS of {@code stats} 1.59× the
+     * weight bytes, docs/benchmarks.md). A pass ending at layer {@code l} costs {@code l + 1} blocks per token.
+     */
+    static final long DEFAULT_ACCUMULATOR_MIB = 384;
+
     private final int maxTokensPerBatch;
+    private final long accumulatorBytes;
     private long forwardPasses;
 
     /**
@@ -70,7 +89,34 @@ public final class SecondMoment {
      *     ({@link #REFERENCE_MAX_TOKENS_FACTOR} × context on the reference path)
      */
     public SecondMoment(int maxTokensPerBatch) {
+        this(maxTokensPerBatch, accumulatorBudgetBytes());
+    }
+
+    /**
+     * @param accumulatorBytes native bytes the accumulators of one pass may take (layers beyond it go to later passes;
+     *     a pass always holds at least one layer)
+     */
+    SecondMoment(int maxTokensPerBatch, long accumulatorBytes) {
         this.maxTokensPerBatch = maxTokensPerBatch;
+        this.accumulatorBytes = accumulatorBytes;
+    }
+
+    /** The accumulator budget in bytes ({@value #ACCUMULATOR_PROPERTY}, else the default). */
+    static long accumulatorBudgetBytes() {
+        String v = System.getProperty(ACCUMULATOR_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return DEFAULT_ACCUMULATOR_MIB << 20;
+        }
+        long mib;
+        try {
+            mib = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ACCUMULATOR_PROPERTY + " must be a whole number of MiB, got '" + v + "'");
+        }
+        if (mib < 1) {
+            throw new IllegalArgumentException(ACCUMULATOR_PROPERTY + " must be at least 1 MiB, got " + mib);
+        }
+        return mib << 20;
     }
 
     public static SecondMoment withDefaults() {
@@ -85,6 +131,18 @@ public final class SecondMoment {
     /** Forward passes run by this instance so far (lets tests see cache hits). */
     public long forwardPasses() {
         return forwardPasses;
+    }
+
+    /**
+     * Passes over the sample that {@code compute} runs for {@code layers} of {@code model}: one, or one per group of
+     * layers whose accumulators fit {@value #ACCUMULATOR_PROPERTY} together (progress totals).
+     */
+    public int passes(LanguageModel model, List<Integer> layers) {
+        if (referencePath() || layers.isEmpty()) {
+            return 1;
+        }
+        int dk = model.config().innerWidth();
+        return layerGroups(new ArrayList<>(new TreeSet<>(layers)), keyBlocks(dk), dk, accumulatorBytes).size();
     }
 
     /** Statistics per requested layer (ascending); hashes the model weights first. */
@@ -131,37 +189,72 @@ public final class SecondMoment {
                 throw new IllegalArgumentException("a sequence of " + s.length + " tokens exceeds the context of " + context);
             }
         }
-        long tokens = 0;
         String corpusHash = sample.contentHash();
+        List<List<Integer>> batches = batches(seqs, budget);
+        List<List<Integer>> passes = reference ? List.of(sorted) : layerGroups(sorted, bounds, dk, accumulatorBytes);
         Map<Integer, SecondMomentStatistics> out = new LinkedHashMap<>();
-        try (NDManager accScope = model.newScope()) {
-            // acc[layer][block]: rows bounds[block]..bounds[block + 1] of KᵀK, columns bounds[block]..dk
-            NDArray[][] acc = new NDArray[sorted.size()][bounds.length - 1];
-            for (int i = 0; i < acc.length; i++) {
-                for (int j = 0; j < bounds.length - 1; j++) {
-                    acc[i][j] = accScope.zeros(new Shape(bounds[j + 1] - bounds[j], dk - bounds[j]), DataType.FLOAT64);
+        for (List<Integer> group : passes) {
+            long tokens = 0;
+            try (NDManager accScope = model.newScope()) {
+                // acc[layer][block]: rows bounds[block]..bounds[block + 1] of KᵀK, columns bounds[block]..dk
+                NDArray[][] acc = new NDArray[group.size()][bounds.length - 1];
+                for (int i = 0; i < acc.length; i++) {
+                    for (int j = 0; j < bounds.length - 1; j++) {
+                        acc[i][j] = accScope.zeros(new Shape(bounds[j + 1] - bounds[j], dk - bounds[j]),
+                                DataType.FLOAT64);
+                    }
                 }
-            }
-            for (List<Integer> batch : batches(seqs, budget)) {
-                Interruption.checkpoint(); // nothing is cached until every batch is in
-                tokens += reference ? accumulateReference(model, seqs, batch, sorted, acc)
-                        : accumulate(model, seqs, batch, sorted, bounds, acc);
-                progress.advance(batch.size(), countTokens(seqs, batch));
-            }
-            progress.finish();
-            for (int i = 0; i < acc.length; i++) {
-                requireFinite(acc[i], bounds, dk, sorted.get(i), sample, tokens);
-            }
-            for (int i = 0; i < acc.length; i++) {
-                double[] sum = assemble(acc[i], bounds, dk);
-                for (NDArray block : acc[i]) {
-                    block.close(); // one layer's accumulator at a time on both sides (GPT-2 XL: 205 MB native each)
+                for (List<Integer> batch : batches) {
+                    Interruption.checkpoint(); // nothing of this pass is cached until every batch is in
+                    tokens += reference ? accumulateReference(model, seqs, batch, group, acc)
+                            : accumulate(model, seqs, batch, group, bounds, acc);
+                    progress.advance(batch.size(), countTokens(seqs, batch));
                 }
-                out.put(sorted.get(i), handOff.apply(statistics(sum, dk, tokens, sorted.get(i), modelHash, sample,
-                        corpusHash)));
+                for (int i = 0; i < acc.length; i++) {
+                    requireFinite(acc[i], bounds, dk, group.get(i), sample, tokens);
+                }
+                for (int i = 0; i < acc.length; i++) {
+                    double[] sum = assemble(acc[i], bounds, dk);
+                    for (NDArray block : acc[i]) {
+                        block.close(); // one layer's accumulator at a time on both sides (GPT-2 XL: 205 MB native each)
+                    }
+                    out.put(group.get(i), handOff.apply(statistics(sum, dk, tokens, group.get(i), modelHash, sample,
+                            corpusHash)));
+                }
             }
         }
+        progress.finish();
         return out;
+    }
+
+    /**
+     * Ascending groups of {@code layers} whose accumulators ({@link #accumulatorBytes}) together stay within
+     * {@code budget}, each computed in a pass of its own; a group holds at least one layer.
+     */
+    static List<List<Integer>> layerGroups(List<Integer> layers, int[] bounds, int dk, long budget) {
+        long perLayer = accumulatorBytes(bounds, dk);
+        List<List<Integer>> groups = new ArrayList<>();
+        List<Integer> current = new ArrayList<>();
+        for (int l : layers) {
+            if (!current.isEmpty() && (current.size() + 1) * perLayer > budget) {
+                groups.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(l);
+        }
+        if (!current.isEmpty()) {
+            groups.add(current);
+        }
+        return groups;
+    }
+
+    /** Native bytes of one layer's float64 accumulator blocks (the upper block rows of {@code KᵀK}). */
+    static long accumulatorBytes(int[] bounds, int dk) {
+        long elements = 0;
+        for (int j = 0; j < bounds.length - 1; j++) {
+            elements += (long) (bounds[j + 1] - bounds[j]) * (dk - bounds[j]);
+        }
+        return 8 * elements;
     }
 
     /** Refuses non-finite sums of {@code layer}'s accumulator blocks, naming the first such entry. */

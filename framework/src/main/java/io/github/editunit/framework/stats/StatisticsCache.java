@@ -194,7 +194,8 @@ public final class StatisticsCache {
         }
         if (!missing.isEmpty()) {
             long t0 = System.nanoTime();
-            Progress p = progress != null ? progress : Progress.toStderr("stats", sample.size(), "texts");
+            Progress p = progress != null ? progress
+                    : Progress.toStderr("stats", (long) sample.size() * computer.passes(model, missing), "texts");
             // each layer is written as soon as it is ready; a wide one is kept in its file, not in memory
             Map<Integer, SecondMomentStatistics> computed = computer.compute(model, modelHash, sample, missing, p,
                     s -> {

@@ -104,6 +104,53 @@ class SecondMomentTest {
         }
     }
 
+    /**
+     * Layers whose accumulators exceed the budget run in passes of their own and give bit-identical statistics with the
+     * same token counts: rules out a split that drops a layer, counts a pass's tokens into the next one (each later
+     * group's mean would be halved) or reads a group's keys from the wrong layer.
+     */
+    @Test
+    void layersBeyondTheAccumulatorBudgetRunInPassesOfTheirOwnWithIdenticalStatistics() {
+        List<Integer> layers = List.of(0, 1, 2);
+        SecondMoment onePass = new SecondMoment(60, Long.MAX_VALUE);
+        SecondMoment perLayer = new SecondMoment(60, 1);
+        Map<Integer, SecondMomentStatistics> a = onePass.compute(model, sample, layers, Progress.silent());
+        Map<Integer, SecondMomentStatistics> b = perLayer.compute(model, sample, layers, Progress.silent());
+        int batches = SecondMoment.batches(sample.sequences(), 60).size();
+        assertThat(onePass.forwardPasses()).isEqualTo(batches);
+        assertThat(perLayer.forwardPasses()).isEqualTo(3L * batches);
+        assertThat(perLayer.passes(model, layers)).isEqualTo(3);
+        assertThat(onePass.passes(model, layers)).isEqualTo(1);
+        assertThat(b.keySet()).containsExactly(0, 1, 2);
+        for (int layer : layers) {
+            assertThat(b.get(layer).tokenCount()).isEqualTo(sample.tokenCount());
+            assertThat(b.get(layer).matrix()).isEqualTo(a.get(layer).matrix());
+        }
+    }
+
+    /** Groups are ascending runs of layers within the budget, never empty: two per pass at 2.5 layers' bytes. */
+    @Test
+    void layerGroupsFillEachPassUpToTheBudget() {
+        int dk = 512;
+        int[] bounds = SecondMoment.keyBlocks(dk);
+        long perLayer = SecondMoment.accumulatorBytes(bounds, dk);
+        // the upper block triangle of 4 blocks: 10/16 of the full matrix
+        assertThat(perLayer).isEqualTo(8L * dk * dk * 10 / 16);
+        assertThat(SecondMoment.layerGroups(List.of(3, 4, 5, 6, 7), bounds, dk, perLayer * 5 / 2))
+                .containsExactly(List.of(3, 4), List.of(5, 6), List.of(7));
+        assertThat(SecondMoment.layerGroups(List.of(3, 4), bounds, dk, 1)).containsExactly(List.of(3), List.of(4));
+        assertThat(SecondMoment.layerGroups(List.of(3, 4), bounds, dk, perLayer * 2)).containsExactly(List.of(3, 4));
+        // at the default budget: GPT-2 XL's keys (6,400 wide, 195 MiB a layer) one pass per layer, GPT-2 medium's
+        // (4,096, 80 MiB) four layers and one, GPT-2 small's (3,072, 45 MiB) and the bundled models' all in one
+        long budget = SecondMoment.DEFAULT_ACCUMULATOR_MIB << 20;
+        assertThat(SecondMoment.layerGroups(List.of(13, 14, 15, 16, 17), SecondMoment.keyBlocks(6400), 6400, budget))
+                .hasSize(5);
+        assertThat(SecondMoment.layerGroups(List.of(6, 7, 8, 9, 10), SecondMoment.keyBlocks(4096), 4096, budget))
+                .containsExactly(List.of(6, 7, 8, 9), List.of(10));
+        assertThat(SecondMoment.layerGroups(List.of(3, 4, 5, 6, 7), SecondMoment.keyBlocks(3072), 3072, budget))
+                .hasSize(1);
+    }
+
     @Test
     void batchSizeDoesNotChangeTheResult() {
         SecondMoment one = new SecondMoment(1);
