@@ -224,7 +224,8 @@ public final class ScalingBenchmark {
             Path romeFile = hparams(shape, c, "rome", s, hparamsDir);
             Path memitFile = hparams(shape, c, "memit", s, hparamsDir);
 
-            // statistics: the layers ROME and MEMIT edit, in one pass, into an empty cache
+            // statistics: the layers ROME and MEMIT edit, into an empty cache (one pass, or one per group of layers whose
+            // accumulators fit SecondMoment.ACCUMULATOR_PROPERTY)
             int[] layers = statsLayers(romeFile, memitFile, s.memit());
             long st0 = System.nanoTime();
             ctx.covariances(layers, s.statsTexts());
@@ -234,6 +235,7 @@ public final class ScalingBenchmark {
             stats.put("layers", layers);
             stats.put("texts", s.statsTexts());
             stats.put("tokens", statsTokens);
+            stats.put("passes", ctx.cache().passes(model, Arrays.stream(layers).boxed().toList()));
             stats.put("seconds", statsSeconds);
             stats.put("tokensPerSecond", statsTokens / statsSeconds);
             out.put("statistics", stats);

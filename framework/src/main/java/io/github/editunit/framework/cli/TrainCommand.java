@@ -53,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kv-heads", paramLabel = "N", description = "Llama: key/value heads (grouped-query attention).")
     Integer kvHeads;
 
-    @Option(names = "--layers", paramLabel = "N")
+    @Option(names = "--layers", paramLabel = "N", description = "Blocks (default 4; 6 for GPT-2 sandboxes of --cases).")
     Integer layers;
 
     @Option(names = "--width", paramLabel = "N")
@@ -141,7 +141,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--arch " + arch + ": unknown architecture (supported: "
                     + String.join(", ", TinyModelSpec.ARCHITECTURES) + ")");
         }
-        TinyModelSpec b = a.equals("llama") ? TinyModelSpec.bundledLlama() : TinyModelSpec.bundled();
+        // --cases sandboxes of the GPT-2 architecture default to six blocks (TinyModelSpec.sandbox: edits take more often)
+        TinyModelSpec b = a.equals("llama") ? TinyModelSpec.bundledLlama()
+                : a.equals("gpt2") && source != null && source.cases != null ? TinyModelSpec.sandbox()
+                : TinyModelSpec.bundled();
         int h = or(heads, b.heads());
         int kv = kvHeads != null ? kvHeads : a.equals("llama") && heads == null ? b.kvHeads() : h;
         try {

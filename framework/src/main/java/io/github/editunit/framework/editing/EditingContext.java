@@ -142,7 +142,8 @@ public final class EditingContext {
             if (!toCompute.isEmpty()) {
                 StatsSample sample = sample(samples);
                 r.putAll(cache.resolve(model, sample, toCompute,
-                        Progress.toStderr("stats layers " + toCompute, sample.size(), "texts")));
+                        Progress.toStderr("stats layers " + toCompute,
+                                (long) sample.size() * cache.passes(model, toCompute), "texts")));
             }
             for (int layer : missing) {
                 // wide C come from the cache in their file (StatisticsCache.IN_FILE_FROM); narrow ones in memory

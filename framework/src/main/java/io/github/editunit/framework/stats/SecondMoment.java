@@ -73,12 +73,13 @@ public final class SecondMoment {
     public static final String ACCUMULATOR_PROPERTY = "editunit.stats.accumulatorMib";
 
     /**
-     * Default of {@value #ACCUMULATOR_PROPERTY}: the bundled models (0.6 MiB a layer) and GPT-2 small (45 MiB) keep
-     * one pass for all five layers, GPT-2 medium (80 MiB) runs four layers and then one; GPT-2 XL (195 MiB) and GPT-J
-     * (1.25 GiB) one layer per pass (five XL layers held ≈ 1 GB beside the weights: peak RSS of {@code stats} 1.59× the
-     * weight bytes, docs/benchmarks.md). A pass ending at layer {@code l} costs {@code l + 1} blocks per token.
+     * Default of {@value #ACCUMULATOR_PROPERTY}: one pass for every GPT-2 size up to XL (five layers' accumulators: 3 MB
+     * bundled, 0.2 GB small, 0.4 GB medium, 0.98 GB XL); GPT-J (1.25 GiB a layer) one layer per pass. A pass ending at
+     * layer {@code l} costs {@code l + 1} blocks per token, so passes cost time: GPT-2 XL's five layers one per pass
+     * ({@code 384}) peaked at 1.53× the weight bytes (one pass: 1.59×) but took 3.2× as long (87 → 28 tokens/s), and the
+     * edits after them still peaked higher (1.67× ROME, 1.93× MEMIT; docs/benchmarks.md), so the default keeps one pass.
      */
-    static final long DEFAULT_ACCUMULATOR_MIB = 384;
+    static final long DEFAULT_ACCUMULATOR_MIB = 2048;
 
     private final int maxTokensPerBatch;
     private final long accumulatorBytes;

@@ -47,6 +47,11 @@ public final class StatisticsCache {
     private final SecondMoment computer;
     private final PrintStream log;
 
+    /** Passes over the sample that computing {@code layers} takes (see {@link SecondMoment#passes}). */
+    public int passes(LanguageModel model, java.util.List<Integer> layers) {
+        return computer.passes(model, layers);
+    }
+
     public StatisticsCache(Path dir, SecondMoment computer, PrintStream log) {
         this.dir = dir;
         this.computer = computer;

@@ -51,6 +51,16 @@ public record TinyModelSpec(String architecture, int vocabSize, int contextLengt
     }
 
     /**
+     * The default GPT-2 recipe of {@code train --cases} sandboxes: the bundled model's with six blocks instead of four.
+     * On the first 50 CounterFact records, ROME at layer 0 reached ES 0.90 on the six-block sandbox against 0.76 on a
+     * four-block one trained the same way (docs/sandboxes.md): with two more blocks reading the subject's position, the
+     * prompt's end less often looks the fact up from the subject's raw token embeddings, where no edit reaches.
+     */
+    public static TinyModelSpec sandbox() {
+        return new TinyModelSpec(4096, 128, 128, 6, 4, 2400, 4096, 3e-3, 42);
+    }
+
+    /**
      * The bundled Llama model's recipe (see models/editunit-tiny-llama/MODEL_CARD.md): the GPT-2
      * model's size with grouped-query attention (4 heads sharing 2 key/value heads), a SwiGLU MLP
      * of about the same parameter count and an untied head.

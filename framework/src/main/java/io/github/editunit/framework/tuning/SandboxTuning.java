@@ -27,7 +27,28 @@ public final class SandboxTuning {
     /** The most held-out cases scored (twice: the start and the choice). */
     public static final int HELDOUT_CASES = 20;
 
+    /**
+     * MEMIT's batch: it is tuned on one batch of this many cases and scored on as many held-out ones (or on half of the
+     * cases each when there are fewer than twice as many). A prior λ chosen on a batch of 20 let batches of 100 break
+     * a sandbox (perplexity ×1.9, docs/sandboxes.md): MEMIT is tuned at the batch size users run it with.
+     */
+    public static final int MEMIT_BATCH = 100;
+
     private SandboxTuning() {}
+
+    /**
+     * {@code {tuning cases, held-out cases}} of {@code n} cases: {@link #TUNE_CASES} and {@link #HELDOUT_CASES} (half
+     * each when fewer); for MEMIT one batch of up to {@link #MEMIT_BATCH} to tune on and as many held out.
+     */
+    static int[] splitSizes(int n, boolean memit) {
+        int heldout = Math.min(HELDOUT_CASES, n / 2);
+        int tune = Math.min(TUNE_CASES, n - heldout);
+        if (!memit) {
+            return new int[] {tune, heldout};
+        }
+        int batch = Math.max(tune, Math.min(MEMIT_BATCH, n / 2));
+        return new int[] {batch, Math.min(batch, n - batch)};
+    }
 
     /**
      * @param modelDir   the finished sandbox (with {@code suites/heldout-ppl.json} and {@code stats-corpus.txt})
@@ -38,22 +59,28 @@ public final class SandboxTuning {
      */
     public static List<Tuned> run(Path modelDir, List<EditCase> cases, String casesName, List<String> methods,
             int maxTrials, double maxMinutes, StatisticsCache cache, Consumer<String> log) throws IOException {
-        int heldout = Math.min(HELDOUT_CASES, cases.size() / 2);
-        int tune = Math.min(TUNE_CASES, cases.size() - heldout);
+        int[] sizes = splitSizes(cases.size(), false);
+        int tune = sizes[0];
+        int heldout = sizes[1];
         if (tune < 1 || heldout < 1) {
             log.accept("[tune] " + cases.size() + " cases are too few to tune on (need at least 2); no hyperparameters written");
             return List.of();
         }
         CaseSplit split = CaseSplit.of(cases, tune, heldout, 1);
+        int[] memitSizes = splitSizes(cases.size(), true);
+        int memitBatch = memitSizes[0];
+        CaseSplit memitSplit = memitBatch == tune ? split : CaseSplit.of(cases, memitBatch, memitSizes[1], 1);
         List<String> ppl = SentenceCorpus.read(modelDir.resolve("suites/heldout-ppl.json")).limit(50).sentences();
         List<Tuned> out = new ArrayList<>();
         try (LanguageModel model = ModelFiles.load(modelDir)) {
             Tuner tuner = new Tuner(model, modelDir, modelDir.getFileName().toString(), ppl, cache, log);
             for (String m : methods) {
-                Tuner.Config config = new Tuner.Config(m, 0, null, maxTrials, maxMinutes, 1.1, 0.1, true);
+                boolean memit = m.equals("memit");
+                Tuner.Config config = new Tuner.Config(m, memit ? memitBatch : 0, null, maxTrials, maxMinutes, 1.1, 0.1,
+                        true);
                 Tuner.Result r;
                 try {
-                    r = tuner.run(config, split, casesName);
+                    r = tuner.run(config, memit ? memitSplit : split, casesName);
                 } catch (IllegalArgumentException e) {
                     // no starting file for this shape (the catalog names what it knows): the sandbox stays usable
                     log.accept("[tune] " + m + " not tuned: " + e.getMessage());

@@ -86,7 +86,7 @@ class HyperparameterCatalogTest {
     }
 
     /**
-     * The catalog lists exactly the five shipped sets, and every file of each binds to its record
+     * The catalog lists exactly the seven shipped sets, and every file of each binds to its record
      * with the fields the editors need set. Rules out a set listed in models.json without files, a
      * file that does not parse or binds with a missing field read as 0, and a stray set nobody
      * can select.
@@ -94,7 +94,8 @@ class HyperparameterCatalogTest {
     @Test
     void everyShippedFileParsesAndBindsToItsRecord() {
         assertThat(HyperparameterCatalog.names())
-                .containsExactly("gpt2-xl", "gpt-j-6b", "llama-2-7b", "llama-3-8b", "editunit-tiny", "editunit-tiny-llama");
+                .containsExactly("gpt2-xl", "gpt-j-6b", "llama-2-7b", "llama-3-8b", "editunit-tiny", "editunit-sandbox",
+                        "editunit-tiny-llama");
         for (String name : HyperparameterCatalog.names()) {
             RomeHyperparameters r = rome(name);
             assertThat(r.mode()).as(name).isEqualTo(KeyMode.ORIGINAL);
@@ -404,7 +405,7 @@ class HyperparameterCatalogTest {
         assertThatThrownBy(() -> HyperparameterCatalog.load("rome", "mistral-7b", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no shipped hyperparameters named \"mistral-7b\" (known: gpt2-xl, gpt-j-6b, llama-2-7b, "
-                        + "llama-3-8b, editunit-tiny, editunit-tiny-llama)");
+                        + "llama-3-8b, editunit-tiny, editunit-sandbox, editunit-tiny-llama)");
     }
 
     /**

@@ -140,15 +140,17 @@ class SecondMomentTest {
                 .containsExactly(List.of(3, 4), List.of(5, 6), List.of(7));
         assertThat(SecondMoment.layerGroups(List.of(3, 4), bounds, dk, 1)).containsExactly(List.of(3), List.of(4));
         assertThat(SecondMoment.layerGroups(List.of(3, 4), bounds, dk, perLayer * 2)).containsExactly(List.of(3, 4));
-        // at the default budget: GPT-2 XL's keys (6,400 wide, 195 MiB a layer) one pass per layer, GPT-2 medium's
-        // (4,096, 80 MiB) four layers and one, GPT-2 small's (3,072, 45 MiB) and the bundled models' all in one
+        // at the default budget: every GPT-2 size up to XL (6,400-wide keys, 195 MiB a layer) in one pass, GPT-J's
+        // 16,384-wide keys (1.25 GiB a layer) one layer per pass; 384 MiB puts XL's layers into passes of their own
         long budget = SecondMoment.DEFAULT_ACCUMULATOR_MIB << 20;
         assertThat(SecondMoment.layerGroups(List.of(13, 14, 15, 16, 17), SecondMoment.keyBlocks(6400), 6400, budget))
-                .hasSize(5);
-        assertThat(SecondMoment.layerGroups(List.of(6, 7, 8, 9, 10), SecondMoment.keyBlocks(4096), 4096, budget))
-                .containsExactly(List.of(6, 7, 8, 9), List.of(10));
-        assertThat(SecondMoment.layerGroups(List.of(3, 4, 5, 6, 7), SecondMoment.keyBlocks(3072), 3072, budget))
                 .hasSize(1);
+        assertThat(SecondMoment.layerGroups(List.of(3, 4, 5, 6, 7), SecondMoment.keyBlocks(16384), 16384, budget))
+                .hasSize(5);
+        assertThat(SecondMoment.layerGroups(List.of(13, 14, 15, 16, 17), SecondMoment.keyBlocks(6400), 6400,
+                384L << 20)).hasSize(5);
+        assertThat(SecondMoment.layerGroups(List.of(6, 7, 8, 9, 10), SecondMoment.keyBlocks(4096), 4096, 384L << 20))
+                .containsExactly(List.of(6, 7, 8, 9), List.of(10));
     }
 
     @Test

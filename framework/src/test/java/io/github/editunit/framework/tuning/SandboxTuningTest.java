@@ -50,4 +50,21 @@ class SandboxTuningTest {
                 p.path("bestHeldout").path("es").asDouble())).contains(String.format(java.util.Locale.ROOT,
                 "the start (catalog:editunit-tiny) scored ES %.3f", p.path("startHeldout").path("es").asDouble()));
     }
+
+    /**
+     * MEMIT is tuned on one batch of the size it is used with: 200 cases give a batch of 100 to tune on and 100 held
+     * out, ROME 20 and 20. Rules out tuning MEMIT on ROME's 20 cases (a λ chosen for 20 edits let batches of 100 raise a
+     * sandbox's perplexity ×1.9) and a MEMIT split that reuses tuning cases as held-out ones (100 + 100 ≤ 200).
+     */
+    @Test
+    void memitIsTunedAtTheBatchItIsUsedWith() {
+        assertThat(SandboxTuning.splitSizes(200, false)).containsExactly(20, 20);
+        assertThat(SandboxTuning.splitSizes(200, true)).containsExactly(100, 100);
+        assertThat(SandboxTuning.splitSizes(500, true)).containsExactly(100, 100);
+        assertThat(SandboxTuning.splitSizes(60, true)).containsExactly(30, 30);
+        assertThat(SandboxTuning.splitSizes(30, true)).containsExactly(15, 15);
+        assertThat(SandboxTuning.splitSizes(30, false)).containsExactly(15, 15);
+        assertThat(SandboxTuning.splitSizes(7, true)).containsExactly(4, 3);
+        assertThat(SandboxTuning.splitSizes(7, false)).containsExactly(4, 3);
+    }
 }
