@@ -1,6 +1,7 @@
 package io.github.editunit.framework.editing;
 
 import io.github.editunit.framework.model.ModelConfig;
+import io.github.editunit.framework.runtime.MibProperty;
 
 /**
  * The memory a value search may hold at once, and estimates of what its parts need. A step's gradient pass keeps the
@@ -26,20 +27,7 @@ public final class SearchMemory {
 
     /** The budget in bytes ({@value #PROPERTY}, else the default). */
     public static long budgetBytes() {
-        String v = System.getProperty(PROPERTY);
-        if (v == null || v.isBlank()) {
-            return DEFAULT_MIB << 20;
-        }
-        long mib;
-        try {
-            mib = Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(PROPERTY + " must be a whole number of MiB, got '" + v + "'");
-        }
-        if (mib < 1) {
-            throw new IllegalArgumentException(PROPERTY + " must be at least 1 MiB, got " + mib);
-        }
-        return mib << 20;
+        return MibProperty.bytes(PROPERTY, DEFAULT_MIB);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.editunit.framework.stats;
 
 import io.github.editunit.framework.runtime.Interruption;
+import io.github.editunit.framework.runtime.MibProperty;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -104,20 +105,7 @@ public final class SecondMoment {
 
     /** The accumulator budget in bytes ({@value #ACCUMULATOR_PROPERTY}, else the default). */
     static long accumulatorBudgetBytes() {
-        String v = System.getProperty(ACCUMULATOR_PROPERTY);
-        if (v == null || v.isBlank()) {
-            return DEFAULT_ACCUMULATOR_MIB << 20;
-        }
-        long mib;
-        try {
-            mib = Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(ACCUMULATOR_PROPERTY + " must be a whole number of MiB, got '" + v + "'");
-        }
-        if (mib < 1) {
-            throw new IllegalArgumentException(ACCUMULATOR_PROPERTY + " must be at least 1 MiB, got " + mib);
-        }
-        return mib << 20;
+        return MibProperty.bytes(ACCUMULATOR_PROPERTY, DEFAULT_ACCUMULATOR_MIB);
     }
 
     public static SecondMoment withDefaults() {
@@ -143,7 +131,7 @@ public final class SecondMoment {
             return 1;
         }
         int dk = model.config().innerWidth();
-        return layerGroups(new ArrayList<>(new TreeSet<>(layers)), keyBlocks(dk), dk, accumulatorBytes).size();
+        return layerGroups(ascending(layers), keyBlocks(dk), dk, accumulatorBytes).size();
     }
 
     /** Statistics per requested layer (ascending); hashes the model weights first. */
@@ -168,7 +156,7 @@ public final class SecondMoment {
     public Map<Integer, SecondMomentStatistics> compute(LanguageModel model, String modelHash, StatsSample sample,
             List<Integer> layers, Progress progress,
             java.util.function.UnaryOperator<SecondMomentStatistics> handOff) {
-        List<Integer> sorted = new ArrayList<>(new TreeSet<>(layers));
+        List<Integer> sorted = ascending(layers);
         if (sorted.isEmpty()) {
             return Map.of();
         }
@@ -226,6 +214,11 @@ public final class SecondMoment {
         }
         progress.finish();
         return out;
+    }
+
+    /** {@code layers} without repeats, ascending. */
+    private static List<Integer> ascending(List<Integer> layers) {
+        return new ArrayList<>(new TreeSet<>(layers));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.github.editunit.hardedit.cases.EditCase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -69,7 +70,8 @@ public final class SandboxTuning {
         CaseSplit split = CaseSplit.of(cases, tune, heldout, 1);
         int[] memitSizes = splitSizes(cases.size(), true);
         int memitBatch = memitSizes[0];
-        CaseSplit memitSplit = memitBatch == tune ? split : CaseSplit.of(cases, memitBatch, memitSizes[1], 1);
+        CaseSplit memitSplit = Arrays.equals(memitSizes, sizes) ? split
+                : CaseSplit.of(cases, memitBatch, memitSizes[1], 1);
         List<String> ppl = SentenceCorpus.read(modelDir.resolve("suites/heldout-ppl.json")).limit(50).sentences();
         List<Tuned> out = new ArrayList<>();
         try (LanguageModel model = ModelFiles.load(modelDir)) {
