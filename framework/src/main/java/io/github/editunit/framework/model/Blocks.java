@@ -81,9 +81,17 @@ public final class Blocks {
         return hooks.touches(p) ? hooks.apply(p, a) : a;
     }
 
-    /** Embedding lookup whose result lives in the pass's manager, not the weights'. */
+    /**
+     * Embedding lookup whose result lives in the pass's manager, not the weights'. libtorch's {@code embedding}, not
+     * advanced indexing ({@code table[ids]}): the gradient of indexing is an {@code index_put_} with accumulation,
+     * which libtorch runs with atomic float adds on more than one thread, so the sums over repeated tokens (and every
+     * position of a batch) came out in a different order from run to run and training on two threads was not
+     * reproducible; {@code embedding}'s backward gives each row to one thread and adds in token order. The forward is
+     * the same gather.
+     */
     public static NDArray take(NDArray table, NDArray ids, NDManager m) {
-        NDArray r = table.get(ids);
+        NDArray r = ai.djl.nn.core.Embedding.embedding(ids, table, ai.djl.ndarray.types.SparseFormat.DENSE)
+                .singletonOrThrow();
         r.attach(m);
         return r;
     }
