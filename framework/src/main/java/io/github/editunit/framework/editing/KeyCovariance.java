@@ -1,5 +1,9 @@
 package io.github.editunit.framework.editing;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.github.editunit.framework.stats.NativeMatrices;
 import io.github.editunit.framework.stats.SecondMomentStatistics;
 
 /**
@@ -16,6 +20,14 @@ public interface KeyCovariance {
 
     int dim();
 
+    /**
+     * The matrix as a native float64 {@code dim × dim} array of {@code manager}, a fresh copy the caller may overwrite
+     * (measured statistics stream it from their file without a copy on the Java heap).
+     */
+    default NDArray nativeMatrix(NDManager manager) {
+        return NativeMatrices.of(manager, matrix(), dim(), dim());
+    }
+
     /** {@code C = I}. */
     static KeyCovariance identity(int dim) {
         return new KeyCovariance() {
@@ -31,6 +43,11 @@ public interface KeyCovariance {
                     m[i * dim + i] = 1;
                 }
                 return m;
+            }
+
+            @Override
+            public NDArray nativeMatrix(NDManager manager) {
+                return manager.eye(dim, dim, 0, DataType.FLOAT64);
             }
 
             @Override
@@ -51,6 +68,11 @@ public interface KeyCovariance {
             @Override
             public double[] matrix() {
                 return stats.matrix();
+            }
+
+            @Override
+            public NDArray nativeMatrix(NDManager manager) {
+                return stats.nativeMatrix(manager);
             }
 
             @Override

@@ -1,6 +1,14 @@
 package io.github.editunit.framework.editing;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import io.github.editunit.framework.runtime.RunInterruptedException;
+import io.github.editunit.framework.runtime.Scalars;
+import io.github.editunit.framework.stats.BlockedCholesky;
+import io.github.editunit.framework.stats.NativeMatrices;
 import io.github.editunit.framework.model.HookPoint;
 import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.ParameterStore;
@@ -264,6 +272,13 @@ public final class MemitEditor implements Editor {
      */
     public static DMatrixRMaj solveUpdate(DMatrixRMaj k, DMatrixRMaj r, KeyCovariance c, double lambda) {
         int dk = k.numRows;
+        if (dk >= BlockedCholesky.NATIVE_FROM) {
+            DMatrixRMaj delta = solveUpdateNatively(k, r, c, lambda);
+            if (delta != null) {
+                return delta;
+            }
+            // not numerically positive definite: EJML's Cholesky, then LU, below
+        }
         // λC + KKᵀ in C's copy itself (on GPT-2 XL each dk × dk float64 array is 328 MB)
         DMatrixRMaj a = DMatrixRMaj.wrap(dk, dk, c.matrix());
         CommonOps_DDRM.scale(lambda, a);
@@ -273,6 +288,39 @@ public final class MemitEditor implements Editor {
         DMatrixRMaj delta = new DMatrixRMaj(x.numCols, x.numRows);
         CommonOps_DDRM.transpose(x, delta);
         return delta;
+    }
+
+    /**
+     * {@link #solveUpdate} for large key dimensions, all in native float64 memory: {@code C} streamed into a native
+     * array ({@link KeyCovariance#nativeMatrix}), {@code λC + KKᵀ} formed in it block row by block row, factored in
+     * place ({@link BlockedCholesky#factor}) and solved in place on {@code K Rᵀ}. On GPT-2 XL the Java path held
+     * {@code C}'s 328 MB three times (a heap copy, {@code λC + KKᵀ} in it, a native copy to factor) and the right-hand
+     * sides twice. Returns null when {@code λC + KKᵀ} is not numerically positive definite.
+     */
+    static DMatrixRMaj solveUpdateNatively(DMatrixRMaj k, DMatrixRMaj r, KeyCovariance c, double lambda) {
+        int dk = k.numRows;
+        int d = r.numRows;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray a = c.nativeMatrix(m);
+            a.muli(Scalars.like(a, lambda));
+            NDArray kn = NativeMatrices.of(m, k.data, dk, k.numCols); // d_k × n
+            int block = 256;
+            for (int i = 0; i < dk; i += block) {
+                try (NDScope s = new NDScope()) {
+                    s.suppressNotUsedWarning();
+                    NDIndex rows = new NDIndex(i + ":" + Math.min(dk, i + block));
+                    a.set(rows, a.get(rows).add(kn.get(rows).matMul(kn.transpose())));
+                }
+            }
+            NDArray x = kn.matMul(NativeMatrices.of(m, r.data, d, r.numCols).transpose()); // K Rᵀ: d_k × d
+            BlockedCholesky.NativeFactor f = BlockedCholesky.factor(a, 0);
+            if (f == null) {
+                return null;
+            }
+            f.solveInPlace(x);
+            double[] delta = x.transpose().reshape(-1).toDoubleArray(); // ΔW = Xᵀ, row-major d × d_k
+            return DMatrixRMaj.wrap(d, dk, delta);
+        }
     }
 
     private static boolean allFinite(double[][] rows) {

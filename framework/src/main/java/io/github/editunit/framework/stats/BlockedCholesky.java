@@ -36,11 +36,11 @@ public final class BlockedCholesky {
      */
     public static double[] lower(double[] c, int n, double eps) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Factor f = factor(m, c, n, eps); // the native array is a copy: c is left as it is
+            NativeFactor f = factor(NativeMatrices.of(m, c, n, n), eps); // a copy: c is left as it is
             if (f == null) {
                 return null;
             }
-            double[] out = f.l().toDoubleArray();
+            double[] out = f.l.toDoubleArray();
             for (int i = 0; i < n; i++) {
                 java.util.Arrays.fill(out, i * n + i + 1, (i + 1) * n, 0.0);
             }
@@ -54,99 +54,133 @@ public final class BlockedCholesky {
      */
     public static double[] solve(double[] a, int n, double[] b, int cols) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Factor f = factor(m, a, n, 0); // the native array is a copy: a is left as it is
+            NativeFactor f = factor(NativeMatrices.of(m, a, n, n), 0); // a copy: a is left as it is
             if (f == null) {
                 return null;
             }
-            NDArray l = f.l();
-            NDArray x = m.create(b, new Shape(n, cols));
-            // forward: L Y = B, block row by block row
-            for (int k = 0; k < n; k += BLOCK) {
-                int kb = Math.min(BLOCK, n - k);
-                try (NDScope s = new NDScope()) {
-                    s.suppressNotUsedWarning();
-                    NDIndex rows = new NDIndex(k + ":" + (k + kb));
-                    NDArray rhs = x.get(rows);
-                    if (k > 0) {
-                        rhs = rhs.sub(l.get(new NDIndex(k + ":" + (k + kb) + ", 0:" + k)).matMul(x.get("0:" + k)));
-                    }
-                    x.set(rows, f.inverse(m, k).matMul(rhs));
-                }
-            }
-            // backward: Lᵀ X = Y, from the last block row up
-            for (int k = ((n - 1) / BLOCK) * BLOCK; k >= 0; k -= BLOCK) {
-                int kb = Math.min(BLOCK, n - k);
-                try (NDScope s = new NDScope()) {
-                    s.suppressNotUsedWarning();
-                    NDIndex rows = new NDIndex(k + ":" + (k + kb));
-                    NDArray rhs = x.get(rows);
-                    if (k + kb < n) {
-                        NDArray below = l.get(new NDIndex((k + kb) + ":, " + k + ":" + (k + kb)));
-                        rhs = rhs.sub(below.transpose().matMul(x.get((k + kb) + ":")));
-                    }
-                    x.set(rows, f.inverse(m, k).transpose().matMul(rhs));
-                }
-            }
+            NDArray x = NativeMatrices.of(m, b, n, cols);
+            f.solveInPlace(x);
             return x.toDoubleArray();
         }
     }
 
     /**
-     * A factorisation: {@code L} in the lower triangle of {@code l} (the upper triangle holds leftovers of the input),
-     * and the inverse of each diagonal block, which the factorisation needs for its panel solves and the triangular
-     * solves need again.
+     * The Cholesky factor of a native float64 matrix, computed in that matrix itself: {@code L} in its lower triangle
+     * (the upper triangle keeps leftovers of the input), with the inverse of each diagonal block, which the
+     * factorisation needs for its panel solves and the triangular solves need again. It lives as long as the array's
+     * manager.
      */
-    private record Factor(NDArray l, List<double[]> blockInverses) {
-        /** {@code L_kk⁻¹} of the diagonal block starting at row {@code k}, as a native array. */
-        NDArray inverse(NDManager m, int k) {
+    public static final class NativeFactor {
+        private final NDArray l;
+        private final List<double[]> blockInverses;
+        private final int n;
+
+        private NativeFactor(NDArray l, List<double[]> blockInverses) {
+            this.l = l;
+            this.blockInverses = blockInverses;
+            this.n = Math.toIntExact(l.getShape().get(0));
+        }
+
+        public int dim() {
+            return n;
+        }
+
+        /** The pivots {@code L_ii}. */
+        public double[] diagonal() {
+            try (NDArray flat = l.reshape(-1); NDArray d = flat.get(new NDIndex("0::" + (n + 1)))) {
+                return d.toDoubleArray(); // views closed: they would keep a discarded factor's memory alive
+            }
+        }
+
+        /** {@code L_kk⁻¹} of the diagonal block starting at row {@code k}, as a native array in {@code m}. */
+        private NDArray inverse(NDManager m, int k) {
             double[] inv = blockInverses.get(k / BLOCK);
             int kb = (int) Math.round(Math.sqrt(inv.length));
-            return m.create(inv, new Shape(kb, kb));
+            return NativeMatrices.of(m, inv, kb, kb);
+        }
+
+        /**
+         * Overwrites {@code x} ({@code n × cols} float64, native) with {@code (L Lᵀ)⁻¹ x}: forward substitution
+         * {@code L Y = X} and back substitution {@code Lᵀ X = Y}, block row by block row, as matrix products.
+         */
+        public void solveInPlace(NDArray x) {
+            try (NDManager m = x.getManager().newSubManager()) {
+                // forward: L Y = B, block row by block row
+                for (int k = 0; k < n; k += BLOCK) {
+                    int kb = Math.min(BLOCK, n - k);
+                    try (NDScope s = new NDScope()) {
+                        s.suppressNotUsedWarning();
+                        NDIndex rows = new NDIndex(k + ":" + (k + kb));
+                        NDArray rhs = x.get(rows);
+                        if (k > 0) {
+                            rhs = rhs.sub(l.get(new NDIndex(k + ":" + (k + kb) + ", 0:" + k)).matMul(x.get("0:" + k)));
+                        }
+                        x.set(rows, inverse(m, k).matMul(rhs));
+                    }
+                }
+                // backward: Lᵀ X = Y, from the last block row up
+                for (int k = ((n - 1) / BLOCK) * BLOCK; k >= 0; k -= BLOCK) {
+                    int kb = Math.min(BLOCK, n - k);
+                    try (NDScope s = new NDScope()) {
+                        s.suppressNotUsedWarning();
+                        NDIndex rows = new NDIndex(k + ":" + (k + kb));
+                        NDArray rhs = x.get(rows);
+                        if (k + kb < n) {
+                            NDArray below = l.get(new NDIndex((k + kb) + ":, " + k + ":" + (k + kb)));
+                            rhs = rhs.sub(below.transpose().matMul(x.get((k + kb) + ":")));
+                        }
+                        x.set(rows, inverse(m, k).transpose().matMul(rhs));
+                    }
+                }
+            }
         }
     }
 
     /**
-     * Factors {@code a + εI} in a native array (ε added to each diagonal block as it is factored), or null when it is
-     * not numerically positive definite. The trailing update runs block column by block column on the lower triangle
-     * only, so its temporaries are {@code n × BLOCK}, not {@code n × n} (on GPT-2 XL's 6,400² float64 C that is 13 MB
-     * instead of three 328 MB arrays), and the upper triangle keeps leftovers of the input.
+     * Factors {@code a + εI} in place ({@code a}: a native {@code n × n} float64 array, overwritten; ε added to each
+     * diagonal block as it is factored), or null when it is not numerically positive definite ({@code a} is then
+     * left half factored). The trailing update runs block column by block column on the lower triangle only, so its
+     * temporaries are {@code n × BLOCK}, not {@code n × n} (on GPT-2 XL's 6,400² float64 C that is 13 MB instead of
+     * three 328 MB arrays), and the upper triangle keeps leftovers of the input.
      */
-    private static Factor factor(NDManager m, double[] a, int n, double eps) {
-        NDArray x = m.create(a, new Shape(n, n));
+    public static NativeFactor factor(NDArray a, double eps) {
+        int n = Math.toIntExact(a.getShape().get(0));
         List<double[]> inverses = new ArrayList<>();
-        for (int k = 0; k < n; k += BLOCK) {
-            int kb = Math.min(BLOCK, n - k);
-            try (NDScope s = new NDScope()) {
-                s.suppressNotUsedWarning();
-                NDIndex diag = new NDIndex(k + ":" + (k + kb) + ", " + k + ":" + (k + kb));
-                double[] d = x.get(diag).toDoubleArray();
-                for (int i = 0; i < kb; i++) {
-                    d[i * kb + i] += eps;
-                }
-                if (!factorInPlace(d, kb)) {
-                    return null;
-                }
-                x.set(diag, m.create(d, new Shape(kb, kb)));
-                double[] inv = invertLower(d, kb);
-                inverses.add(inv);
-                if (k + kb < n) {
-                    NDIndex panel = new NDIndex((k + kb) + ":, " + k + ":" + (k + kb));
-                    NDArray l21 = x.get(panel).matMul(m.create(inv, new Shape(kb, kb)).transpose());
-                    x.set(panel, l21);
-                    for (int j = k + kb; j < n; j += BLOCK) {
-                        int jb = Math.min(BLOCK, n - j);
-                        try (NDScope t = new NDScope()) {
-                            t.suppressNotUsedWarning();
-                            NDIndex column = new NDIndex(j + ":, " + j + ":" + (j + jb));
-                            NDArray below = l21.get((j - k - kb) + ":");
-                            NDArray across = l21.get((j - k - kb) + ":" + (j - k - kb + jb));
-                            x.set(column, x.get(column).sub(below.matMul(across.transpose())));
+        try (NDManager m = a.getManager().newSubManager()) {
+            for (int k = 0; k < n; k += BLOCK) {
+                int kb = Math.min(BLOCK, n - k);
+                try (NDScope s = new NDScope()) {
+                    s.suppressNotUsedWarning();
+                    NDIndex diag = new NDIndex(k + ":" + (k + kb) + ", " + k + ":" + (k + kb));
+                    double[] d = a.get(diag).toDoubleArray();
+                    for (int i = 0; i < kb; i++) {
+                        d[i * kb + i] += eps;
+                    }
+                    if (!factorInPlace(d, kb)) {
+                        return null;
+                    }
+                    a.set(diag, NativeMatrices.of(m, d, kb, kb));
+                    double[] inv = invertLower(d, kb);
+                    inverses.add(inv);
+                    if (k + kb < n) {
+                        NDIndex panel = new NDIndex((k + kb) + ":, " + k + ":" + (k + kb));
+                        NDArray l21 = a.get(panel).matMul(NativeMatrices.of(m, inv, kb, kb).transpose());
+                        a.set(panel, l21);
+                        for (int j = k + kb; j < n; j += BLOCK) {
+                            int jb = Math.min(BLOCK, n - j);
+                            try (NDScope t = new NDScope()) {
+                                t.suppressNotUsedWarning();
+                                NDIndex column = new NDIndex(j + ":, " + j + ":" + (j + jb));
+                                NDArray below = l21.get((j - k - kb) + ":");
+                                NDArray across = l21.get((j - k - kb) + ":" + (j - k - kb + jb));
+                                a.set(column, a.get(column).sub(below.matMul(across.transpose())));
+                            }
                         }
                     }
                 }
             }
         }
-        return new Factor(x, inverses);
+        return new NativeFactor(a, inverses);
     }
 
     /** Unblocked Cholesky of a small block in place (lower triangle, upper set to 0); false if not PD. */

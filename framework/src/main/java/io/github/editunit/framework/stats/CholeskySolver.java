@@ -1,5 +1,12 @@
 package io.github.editunit.framework.stats;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import java.lang.ref.Cleaner;
+import java.util.function.Function;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
@@ -21,6 +28,13 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
  * {@code ε = ratio · trace(C) / d} (ratio 1e-6 by default, i.e. a millionth of the mean
  * eigenvalue), multiplied by 10 until the factorisation succeeds (at most 8 tries).
  * {@link #epsilon()} reports the ε used (0 when none).
+ *
+ * <p><b>Where the factor lives.</b> From {@link BlockedCholesky#NATIVE_FROM} on the factor stays in memory libtorch
+ * owns, built in a native copy of {@code C} itself ({@link #factorNative}: streamed from a statistics file without
+ * passing through the Java heap), and the solves run there; it is freed when the solver becomes unreachable. On GPT-2
+ * XL that keeps two 328 MB float64 arrays per layer (a heap copy of {@code C} and of {@code L}) off the Java heap,
+ * whose freed space the JVM does not give back to the system. Smaller factors are Java arrays (EJML), bit for bit as
+ * before.
  */
 public final class CholeskySolver {
 
@@ -28,9 +42,12 @@ public final class CholeskySolver {
     public static final double DEFAULT_RATIO = 1e-6;
 
     private static final int MAX_TRIES = 8;
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final int n;
-    private final double[] lower;
+    private final double[] lower; // null for a native factor
+    private final BlockedCholesky.NativeFactor nativeFactor; // null for a Java one
+    private final NDManager nativeManager;
     private final double epsilon;
     private final double minPivot;
     private final double maxPivot;
@@ -38,9 +55,28 @@ public final class CholeskySolver {
     private CholeskySolver(int n, double[] lower, double epsilon, double minPivot, double maxPivot) {
         this.n = n;
         this.lower = lower;
+        this.nativeFactor = null;
+        this.nativeManager = null;
         this.epsilon = epsilon;
         this.minPivot = minPivot;
         this.maxPivot = maxPivot;
+    }
+
+    private CholeskySolver(BlockedCholesky.NativeFactor factor, NDManager manager, double epsilon, double minPivot,
+            double maxPivot) {
+        this.n = factor.dim();
+        this.lower = null;
+        this.nativeFactor = factor;
+        this.nativeManager = manager;
+        this.epsilon = epsilon;
+        this.minPivot = minPivot;
+        this.maxPivot = maxPivot;
+        CLEANER.register(this, manager::close); // the action holds the manager only, never the solver
+    }
+
+    /** Whether the factor is held in native memory ({@link #factorNative}). */
+    public boolean isNative() {
+        return nativeFactor != null;
     }
 
     /**
@@ -54,17 +90,10 @@ public final class CholeskySolver {
         if (c.length != (long) n * n) {
             throw new IllegalArgumentException("matrix has " + c.length + " entries, expected " + n + "×" + n);
         }
-        if (!(ratio > 0)) {
-            throw new IllegalArgumentException("regularisation ratio must be positive, got " + ratio);
+        if (n >= BlockedCholesky.NATIVE_FROM) {
+            return factorNative(m -> NativeMatrices.of(m, c, n, n), n, ratio);
         }
-        double trace = 0;
-        for (int i = 0; i < n; i++) {
-            trace += c[i * n + i];
-        }
-        if (!(trace > 0) || !Double.isFinite(trace)) {
-            throw new IllegalArgumentException("second moment has trace " + trace + "; it cannot be factored");
-        }
-        double eps0 = ratio * trace / n;
+        double eps0 = firstEpsilon(diagonal(c, n), ratio);
         double tolerance = n * Math.ulp(1.0);
         double eps = 0;
         for (int attempt = 0; attempt <= MAX_TRIES; attempt++) {
@@ -74,12 +103,90 @@ public final class CholeskySolver {
             }
             eps = attempt == 0 ? eps0 : eps * 10;
         }
-        throw new IllegalArgumentException("second moment is not positive definite even with ε = "
+        throw notPositiveDefinite(eps, ratio);
+    }
+
+    /**
+     * Factors {@code C} in native memory (see the class comment), regularising as {@link #factor} does;
+     * {@code source} makes a fresh native float64 {@code n × n} copy of {@code C} in the manager it is given (once, and
+     * again for each regularised try, since a factorisation overwrites its copy).
+     */
+    public static CholeskySolver factorNative(Function<NDManager, NDArray> source, int n, double ratio) {
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
+        try {
+            double eps0 = Double.NaN;
+            double tolerance = n * Math.ulp(1.0);
+            double eps = 0;
+            for (int attempt = 0; attempt <= MAX_TRIES; attempt++) {
+                NDArray a = source.apply(manager);
+                if (a.getShape().dimension() != 2 || a.getShape().get(0) != n || a.getShape().get(1) != n
+                        || a.getDataType() != DataType.FLOAT64) {
+                    throw new IllegalArgumentException("native matrix is " + a.getShape() + " " + a.getDataType()
+                            + ", expected " + n + "×" + n + " float64");
+                }
+                if (attempt == 0) {
+                    double[] diagonal;
+                    try (NDArray flat = a.reshape(-1); NDArray d = flat.get(new NDIndex("0::" + (n + 1)))) {
+                        diagonal = d.toDoubleArray(); // both views closed: a retry's close of a frees its memory
+                    }
+                    eps0 = firstEpsilon(diagonal, ratio);
+                }
+                BlockedCholesky.NativeFactor f = BlockedCholesky.factor(a, eps);
+                if (f != null) {
+                    double[] pivots = f.diagonal();
+                    double min = Double.POSITIVE_INFINITY;
+                    double max = 0;
+                    boolean finite = true;
+                    for (double l : pivots) {
+                        double p = l * l;
+                        finite &= Double.isFinite(p);
+                        min = Math.min(min, p);
+                        max = Math.max(max, p);
+                    }
+                    if (finite && min > tolerance * max) {
+                        return new CholeskySolver(f, manager, eps, min, max);
+                    }
+                }
+                a.close();
+                eps = attempt == 0 ? eps0 : eps * 10;
+            }
+            throw notPositiveDefinite(eps, ratio);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static double[] diagonal(double[] c, int n) {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = c[i * n + i];
+        }
+        return d;
+    }
+
+    /** The first ε tried, {@code ratio · trace / n}; the trace must be positive and finite. */
+    private static double firstEpsilon(double[] diagonal, double ratio) {
+        if (!(ratio > 0)) {
+            throw new IllegalArgumentException("regularisation ratio must be positive, got " + ratio);
+        }
+        double trace = 0;
+        for (double v : diagonal) {
+            trace += v;
+        }
+        if (!(trace > 0) || !Double.isFinite(trace)) {
+            throw new IllegalArgumentException("second moment has trace " + trace + "; it cannot be factored");
+        }
+        return ratio * trace / diagonal.length;
+    }
+
+    private static IllegalArgumentException notPositiveDefinite(double eps, double ratio) {
+        return new IllegalArgumentException("second moment is not positive definite even with ε = "
                 + eps / 10 + " (ratio " + ratio + "); are the statistics corrupt (NaN)?");
     }
 
     private static CholeskySolver tryFactor(double[] c, int n, double eps) {
-        double[] l = n >= BlockedCholesky.NATIVE_FROM ? BlockedCholesky.lower(c, n, eps) : ejmlLower(c, n, eps);
+        double[] l = ejmlLower(c, n, eps);
         if (l == null) {
             return null;
         }
@@ -129,6 +236,13 @@ public final class CholeskySolver {
         if (k.length != n) {
             throw new IllegalArgumentException("vector has " + k.length + " entries, expected " + n);
         }
+        if (nativeFactor != null) {
+            try (NDManager m = nativeManager.newSubManager()) {
+                NDArray x = NativeMatrices.of(m, k, n, 1);
+                nativeFactor.solveInPlace(x);
+                return x.toDoubleArray();
+            }
+        }
         double[] y = k.clone();
         for (int i = 0; i < n; i++) {
             double s = y[i];
@@ -151,6 +265,13 @@ public final class CholeskySolver {
 
     /** {@code (C + εI)⁻¹} (row-major), as {@code L⁻ᵀ L⁻¹}; O(d³), seconds to minutes for d in the thousands. */
     public double[] inverse() {
+        if (nativeFactor != null) {
+            try (NDManager m = nativeManager.newSubManager()) {
+                NDArray x = m.eye(n, n, 0, DataType.FLOAT64);
+                nativeFactor.solveInPlace(x);
+                return x.toDoubleArray();
+            }
+        }
         DMatrixRMaj linv = new DMatrixRMaj(n, n);
         System.arraycopy(lower, 0, linv.data, 0, lower.length);
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,9 @@
 package io.github.editunit.framework.stats;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -129,7 +133,66 @@ public final class Mom2File {
         return readChecked(file).unsharedMatrix();
     }
 
+    /**
+     * The matrix of a file read and verified as {@link #read} does, into a native float64 {@code dim × dim} array of
+     * {@code manager}, a chunk at a time (no copy of the matrix on the Java heap or in a direct buffer). Nothing is
+     * left in {@code manager} when the file fails verification.
+     */
+    public static NDArray readMatrix(Path file, NDManager manager) throws IOException {
+        NDArray[] target = new NDArray[1];
+        NativeMatrices.Filler[] fill = new NativeMatrices.Filler[1];
+        try {
+            readChecked(file, new MatrixSink() {
+                @Override
+                public void begin(StatsMetadata meta) {
+                    target[0] = manager.create(new Shape(meta.dim(), meta.dim()), DataType.FLOAT64);
+                    fill[0] = new NativeMatrices.Filler(target[0]);
+                }
+
+                @Override
+                public void chunk(ByteBuffer littleEndian, int from, int n) {
+                    fill[0].staging().asDoubleBuffer().put(littleEndian.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer());
+                    fill[0].flush(n);
+                }
+            });
+            return target[0];
+        } catch (IOException | RuntimeException e) {
+            if (target[0] != null) {
+                target[0].close();
+            }
+            throw e;
+        } finally {
+            if (fill[0] != null) {
+                fill[0].close();
+            }
+        }
+    }
+
+    /** Where {@link #readChecked} puts the matrix: the header first, then the values in order. */
+    private interface MatrixSink {
+        void begin(StatsMetadata meta);
+
+        /** {@code n} little-endian doubles starting at entry {@code from}. */
+        void chunk(ByteBuffer littleEndian, int from, int n);
+    }
+
     private static SecondMomentStatistics readChecked(Path file) throws IOException {
+        double[][] m = new double[1][];
+        StatsMetadata meta = readChecked(file, new MatrixSink() {
+            @Override
+            public void begin(StatsMetadata meta) {
+                m[0] = new double[Math.toIntExact((long) meta.dim() * meta.dim())];
+            }
+
+            @Override
+            public void chunk(ByteBuffer littleEndian, int from, int n) {
+                littleEndian.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(m[0], from, n);
+            }
+        });
+        return new SecondMomentStatistics(meta, m[0]);
+    }
+
+    private static StatsMetadata readChecked(Path file, MatrixSink sink) throws IOException {
         long size = Files.size(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MessageDigest sha = sha256();
@@ -153,24 +216,33 @@ public final class Mom2File {
                 throw new StatsFileException(file, "file is " + size + " bytes but its header (dim " + d
                         + ") needs " + expected + (size < expected ? " (truncated)" : " (trailing bytes)"));
             }
-            double[] m = new double[Math.toIntExact(d * d)];
-            for (int from = 0; from < m.length; from += CHUNK_DOUBLES) {
-                int n = Math.min(CHUNK_DOUBLES, m.length - from);
+            int entries = Math.toIntExact(d * d);
+            sink.begin(meta);
+            long firstNonFinite = -1;
+            for (int from = 0; from < entries; from += CHUNK_DOUBLES) {
+                int n = Math.min(CHUNK_DOUBLES, entries - from);
                 ByteBuffer buf = readFully(ch, n * 8, file, "the matrix");
                 sha.update(buf.duplicate());
-                buf.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(m, from, n);
+                if (firstNonFinite < 0) {
+                    java.nio.DoubleBuffer values = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+                    for (int i = 0; i < n; i++) {
+                        if (!Double.isFinite(values.get(i))) {
+                            firstNonFinite = from + i;
+                            break;
+                        }
+                    }
+                }
+                sink.chunk(buf, from, n);
             }
             byte[] stored = new byte[32];
             readFully(ch, 32, file, "the checksum").get(stored);
             if (!MessageDigest.isEqual(stored, sha.digest())) {
                 throw new StatsFileException(file, "SHA-256 checksum mismatch (the file is corrupt)");
             }
-            for (int i = 0; i < m.length; i++) {
-                if (!Double.isFinite(m[i])) {
-                    throw new StatsFileException(file, "non-finite value at entry " + i);
-                }
+            if (firstNonFinite >= 0) {
+                throw new StatsFileException(file, "non-finite value at entry " + firstNonFinite);
             }
-            return new SecondMomentStatistics(meta, m);
+            return meta;
         }
     }
 

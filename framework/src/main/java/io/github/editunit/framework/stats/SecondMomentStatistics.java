@@ -109,6 +109,29 @@ public final class SecondMomentStatistics {
         return matrix != null ? matrix.clone() : values();
     }
 
+    /**
+     * {@code C} as a native float64 {@code dim × dim} array of {@code manager}: copied from the held matrix a chunk at
+     * a time, or streamed from {@link #inFile its file} (verified) without a copy on the Java heap.
+     */
+    public ai.djl.ndarray.NDArray nativeMatrix(ai.djl.ndarray.NDManager manager) {
+        if (matrix != null) {
+            return NativeMatrices.of(manager, matrix, dim(), dim());
+        }
+        try {
+            ai.djl.ndarray.NDArray m = Mom2File.readMatrix(file, manager);
+            if (m.getShape().get(0) != dim()) {
+                long got = m.getShape().get(0);
+                m.close();
+                throw new StatsFileException(file, "holds a " + got + "² matrix, expected " + dim()
+                        + "² (the file changed while in use)");
+            }
+            return m;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("statistics file " + file + " could not be read again: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The matrix itself, for a reader that hands over a fresh instance (no copy). */
     double[] unsharedMatrix() {
         return matrix;
@@ -177,7 +200,9 @@ public final class SecondMomentStatistics {
         if (s == null) {
             synchronized (this) {
                 if (solver == null) {
-                    solver = CholeskySolver.factor(values(), dim(), regularisationRatio);
+                    solver = dim() >= BlockedCholesky.NATIVE_FROM
+                            ? CholeskySolver.factorNative(this::nativeMatrix, dim(), regularisationRatio)
+                            : CholeskySolver.factor(values(), dim(), regularisationRatio);
                 }
                 s = solver;
             }

@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EditorAlgebraTest {
 
@@ -164,10 +166,15 @@ class EditorAlgebraTest {
         }
     }
 
-    @Test
-    void memitLayerUpdateSolvesItsNormalEquations() {
+    /**
+     * 12: EJML's path; 1,100 (above {@code BlockedCholesky.NATIVE_FROM}): {@code λC + KKᵀ} formed, factored and solved
+     * in native memory (MemitEditor.solveUpdateNatively). Rules out, on either path, λ left out, {@code KKᵀ} left out
+     * or added as {@code KᵀK}'s wrong shape, and a solution not transposed back.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {12, 1100})
+    void memitLayerUpdateSolvesItsNormalEquations(int dk) {
         SplittableRandom r = new SplittableRandom(9);
-        int dk = 12;
         int d = 5;
         int n = 4;
         double[][] keys = new double[n][dk];
@@ -189,6 +196,10 @@ class EditorAlgebraTest {
         }
         DMatrixRMaj cm = new DMatrixRMaj(dk, dk);
         CommonOps_DDRM.multTransB(g, g, cm);
+        CommonOps_DDRM.scale(1.0 / dk, cm);
+        for (int i = 0; i < dk; i++) {
+            cm.add(i, i, 0.1); // well conditioned at both sizes
+        }
         KeyCovariance c = new KeyCovariance() {
             @Override
             public double[] solve(double[] k) {

@@ -134,4 +134,79 @@ class BlockedCholeskyTest {
         }
         assertThat(worst).isLessThan(1e-6);
     }
+
+    @Test
+    void largeSolversKeepTheirFactorNativeAndSolveAsEjmlDoes() {
+        double[] a = spd(N, 2 * N, 5);
+        CholeskySolver s = CholeskySolver.factor(a, N, CholeskySolver.DEFAULT_RATIO);
+        assertThat(s.isNative()).as("a factor of dimension %d stays in native memory", N).isTrue();
+        assertThat(s.epsilon()).as("positive definite: factored as it is").isZero();
+        SplittableRandom r = new SplittableRandom(6);
+        double[] k = new double[N];
+        for (int i = 0; i < N; i++) {
+            k[i] = r.nextGaussian();
+        }
+        double[] x = s.solve(k);
+        DMatrixRMaj ex = new DMatrixRMaj(N, 1);
+        var solver = LinearSolverFactory_DDRM.chol(N);
+        assertThat(solver.setA(DMatrixRMaj.wrap(N, N, a.clone()))).isTrue();
+        solver.solve(DMatrixRMaj.wrap(N, 1, k.clone()), ex);
+        double maxX = 0;
+        double diff = 0;
+        for (int i = 0; i < N; i++) {
+            maxX = Math.max(maxX, Math.abs(ex.data[i]));
+            diff = Math.max(diff, Math.abs(x[i] - ex.data[i]));
+        }
+        // rules out a solve with L alone (forward substitution only) or with Lᵀ in the forward step
+        assertThat(diff).as("max |C⁻¹k − C⁻¹k (EJML)|").isLessThanOrEqualTo(1e-9 * maxX);
+        double[] inv = s.inverse();
+        double worst = 0;
+        for (int i = 0; i < N; i += 97) {
+            for (int j = 0; j < N; j += 89) {
+                double v = 0;
+                for (int p = 0; p < N; p++) {
+                    v += a[i * N + p] * inv[p * N + j];
+                }
+                worst = Math.max(worst, Math.abs(v - (i == j ? 1 : 0)));
+            }
+        }
+        assertThat(worst).as("C · C⁻¹ = I on a grid of entries").isLessThan(1e-9);
+        assertThat(CholeskySolver.factor(spd(64, 128, 5), 64, CholeskySolver.DEFAULT_RATIO).isNative())
+                .as("small factors stay Java arrays (EJML, bit for bit as before)").isFalse();
+    }
+
+    @Test
+    void statisticsInAFileStreamIntoNativeMemoryBitForBit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        double[] a = spd(N, 2 * N, 7);
+        SecondMomentStatistics held = new SecondMomentStatistics(
+                new StatsMetadata("m", "c", "h", 3, 10, 2 * N, N, "float64"), a.clone());
+        java.nio.file.Path file = tmp.resolve("layer3.mom2");
+        Mom2File.write(held, file);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            // Arrays.equals: AssertJ's containsExactly diffs 1.2M-entry arrays in quadratic time
+            double[] streamed = Mom2File.readMatrix(file, m).toDoubleArray();
+            assertThat(java.util.Arrays.equals(streamed, a)).as("native copy streamed from the file = the matrix")
+                    .isTrue();
+            double[] copied = held.nativeMatrix(m).toDoubleArray();
+            assertThat(java.util.Arrays.equals(copied, a)).as("native copy of a held matrix").isTrue();
+        }
+        SecondMomentStatistics inFile = Mom2File.read(file).inFile(file);
+        double[] k = new double[N];
+        k[17] = 1;
+        k[900] = -2;
+        assertThat(java.util.Arrays.equals(inFile.solve(k), held.solve(k)))
+                .as("a solve from the file = the solve of the held matrix").isTrue();
+
+        // a flipped byte in the matrix: the checksum names the file, and no half-read matrix is returned
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[bytes.length - 32 - 8 * 1000] ^= 0x10;
+        java.nio.file.Path corrupt = tmp.resolve("corrupt.mom2");
+        java.nio.file.Files.write(corrupt, bytes);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Mom2File.readMatrix(corrupt, m))
+                    .isInstanceOf(StatsFileException.class).hasMessageContaining("corrupt.mom2")
+                    .hasMessageContaining("checksum");
+        }
+    }
 }
