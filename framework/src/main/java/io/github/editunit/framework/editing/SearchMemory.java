@@ -13,12 +13,8 @@ import io.github.editunit.framework.runtime.MibProperty;
  * only while all of them together fit it too. Chunking changes no result: each request's loss, gradient and Adam state
  * are its own and every request is computed at the padded length of its own prompts either way.
  *
- * <p>The budget is {@value #PROPERTY} (MiB); larger values batch more requests per pass (faster on a GPU with memory
- * to spare), smaller ones bound the resident memory of large models. Unset, it follows the model
- * ({@link #budgetBytes(long)}): {@value #DEFAULT_MIB} MiB for weights under {@value #LARGE_MODEL_MIB} MiB, and a
- * twelfth of the weight bytes between {@value #LARGE_MODEL_FLOOR_MIB} and {@value #DEFAULT_MIB} MiB for larger ones, so
- * the search adds little to a large model's resident memory (GPT-2 XL: the floor, 512 MiB instead of 1 GiB beside
- * 6.2 GB of weights; 9 GiB of weights: 768 MiB; Llama-2 7B's 27 GB: the ceiling).
+ * <p>The budget is {@value #PROPERTY} (MiB, default {@value #DEFAULT_MIB}); larger values batch more requests per
+ * pass (faster on a GPU with memory to spare), smaller ones bound the resident memory of large models.
  */
 public final class SearchMemory {
 
@@ -26,24 +22,12 @@ public final class SearchMemory {
     public static final String PROPERTY = "editunit.search.memoryMib";
 
     static final long DEFAULT_MIB = 1024;
-    /** Weights from this size on get a budget from their size. */
-    static final long LARGE_MODEL_MIB = 2048;
-    /** The smallest budget a large model gets. */
-    static final long LARGE_MODEL_FLOOR_MIB = 512;
 
     private SearchMemory() {}
 
-    /** The budget in bytes ({@value #PROPERTY}, else {@value #DEFAULT_MIB} MiB). */
+    /** The budget in bytes ({@value #PROPERTY}, else the default). */
     public static long budgetBytes() {
         return MibProperty.bytes(PROPERTY, DEFAULT_MIB);
-    }
-
-    /** The budget in bytes for a model of {@code weightBytes} ({@value #PROPERTY}, else from the size, see above). */
-    public static long budgetBytes(long weightBytes) {
-        long fixed = DEFAULT_MIB << 20;
-        long bySize = weightBytes < (LARGE_MODEL_MIB << 20) ? fixed
-                : Math.max(LARGE_MODEL_FLOOR_MIB << 20, Math.min(fixed, weightBytes / 12));
-        return MibProperty.bytes(PROPERTY, bySize >> 20);
     }
 
     /**

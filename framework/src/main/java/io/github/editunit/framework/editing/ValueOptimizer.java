@@ -129,7 +129,7 @@ public final class ValueOptimizer {
             active.add(i);
         }
         HookPoint lastBlock = HookPoint.blockOutput(model.config().layers() - 1);
-        Chunking chunking = chunk(prompts, site, lastBlock, width, SearchMemory.budgetBytes(model.parameters().byteSize()));
+        Chunking chunking = chunk(prompts, site, lastBlock, width, SearchMemory.budgetBytes());
         int[] chunkOf = chunking.chunkOf();
         try (NDManager search = model.newScope()) { // the attention prefixes live as long as the search
             Prefixes prefixes = new Prefixes(search, chunking.keepRecordings());

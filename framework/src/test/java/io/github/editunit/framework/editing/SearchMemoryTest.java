@@ -82,27 +82,6 @@ class SearchMemoryTest {
         }
     }
 
-    /**
-     * Unset, the budget follows the model: small models keep 1 GiB, large ones get a twelfth of their weights between
-     * 512 MiB and 1 GiB. Rules out a fixed budget for every size (GPT-2 XL's search would hold 1 GiB beside 6.2 GB of
-     * weights) and a budget that shrinks small models' searches into more chunks.
-     */
-    @Test
-    void theDefaultBudgetFollowsTheModelSizeAndThePropertyOverridesIt() {
-        System.clearProperty(SearchMemory.PROPERTY);
-        long gib = 1L << 30;
-        assertThat(SearchMemory.budgetBytes(5_000_000L)).as("bundled tiny model").isEqualTo(gib);
-        assertThat(SearchMemory.budgetBytes(1_420_000_000L)).as("GPT-2 medium").isEqualTo(gib);
-        long xl = 6_230_000_000L;
-        assertThat(SearchMemory.budgetBytes(xl)).as("GPT-2 XL: a twelfth (519 MB) is under the floor")
-                .isEqualTo(512L << 20);
-        assertThat(SearchMemory.budgetBytes(9L * gib)).as("9 GiB of weights: a twelfth").isEqualTo(768L << 20);
-        assertThat(SearchMemory.budgetBytes(3L * gib)).as("just large: the floor").isEqualTo(512L << 20);
-        assertThat(SearchMemory.budgetBytes(40L * gib)).as("very large: the ceiling").isEqualTo(gib);
-        System.setProperty(SearchMemory.PROPERTY, "300");
-        assertThat(SearchMemory.budgetBytes(xl)).as("the property wins").isEqualTo(300L << 20);
-    }
-
     @Test
     void aBudgetThatIsNotAPositiveNumberIsNamed() {
         System.setProperty(SearchMemory.PROPERTY, "lots");
