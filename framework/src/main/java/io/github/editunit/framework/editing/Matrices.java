@@ -41,6 +41,12 @@ public final class Matrices {
                 return x;
             }
         }
+        return solveSpdInJava(a, b);
+    }
+
+    /** {@link #solveSpd} by EJML only (Cholesky, then LU): for a system the native factorisation already refused. */
+    static DMatrixRMaj solveSpdInJava(DMatrixRMaj a, DMatrixRMaj b) {
+        DMatrixRMaj x = new DMatrixRMaj(a.numCols, b.numCols);
         LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.chol(a.numRows);
         if (chol.setA(a.copy())) {
             chol.solve(b, x);

@@ -272,19 +272,20 @@ public final class MemitEditor implements Editor {
      */
     public static DMatrixRMaj solveUpdate(DMatrixRMaj k, DMatrixRMaj r, KeyCovariance c, double lambda) {
         int dk = k.numRows;
+        boolean nativeRefused = false;
         if (dk >= BlockedCholesky.NATIVE_FROM) {
             DMatrixRMaj delta = solveUpdateNatively(k, r, c, lambda);
             if (delta != null) {
                 return delta;
             }
-            // not numerically positive definite: EJML's Cholesky, then LU, below
+            nativeRefused = true; // not numerically positive definite: EJML's Cholesky, then LU, below
         }
         // λC + KKᵀ in C's copy itself (on GPT-2 XL each dk × dk float64 array is 328 MB)
         DMatrixRMaj a = DMatrixRMaj.wrap(dk, dk, c.matrix());
         CommonOps_DDRM.scale(lambda, a);
         CommonOps_DDRM.multAddTransB(k, k, a); // += KKᵀ, entry by entry as multTransB sums it
         DMatrixRMaj rhs = Matrices.multiplyTransB(k, r); // d_k × d
-        DMatrixRMaj x = Matrices.solveSpd(a, rhs);
+        DMatrixRMaj x = nativeRefused ? Matrices.solveSpdInJava(a, rhs) : Matrices.solveSpd(a, rhs);
         DMatrixRMaj delta = new DMatrixRMaj(x.numCols, x.numRows);
         CommonOps_DDRM.transpose(x, delta);
         return delta;

@@ -87,9 +87,7 @@ public final class BlockedCholesky {
 
         /** The pivots {@code L_ii}. */
         public double[] diagonal() {
-            try (NDArray flat = l.reshape(-1); NDArray d = flat.get(new NDIndex("0::" + (n + 1)))) {
-                return d.toDoubleArray(); // views closed: they would keep a discarded factor's memory alive
-            }
+            return BlockedCholesky.diagonal(l);
         }
 
         /** {@code L_kk⁻¹} of the diagonal block starting at row {@code k}, as a native array in {@code m}. */
@@ -133,6 +131,14 @@ public final class BlockedCholesky {
                     }
                 }
             }
+        }
+    }
+
+    /** The diagonal of a native square matrix, as a Java array (its views closed: they would keep its memory alive). */
+    static double[] diagonal(NDArray a) {
+        long n = a.getShape().get(0);
+        try (NDArray flat = a.reshape(-1); NDArray d = flat.get(new NDIndex("0::" + (n + 1)))) {
+            return d.toDoubleArray();
         }
     }
 

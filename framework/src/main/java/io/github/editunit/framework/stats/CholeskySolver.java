@@ -3,7 +3,6 @@ package io.github.editunit.framework.stats;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.lang.ref.Cleaner;
 import java.util.function.Function;
@@ -125,11 +124,7 @@ public final class CholeskySolver {
                             + ", expected " + n + "×" + n + " float64");
                 }
                 if (attempt == 0) {
-                    double[] diagonal;
-                    try (NDArray flat = a.reshape(-1); NDArray d = flat.get(new NDIndex("0::" + (n + 1)))) {
-                        diagonal = d.toDoubleArray(); // both views closed: a retry's close of a frees its memory
-                    }
-                    eps0 = firstEpsilon(diagonal, ratio);
+                    eps0 = firstEpsilon(BlockedCholesky.diagonal(a), ratio);
                 }
                 BlockedCholesky.NativeFactor f = BlockedCholesky.factor(a, eps);
                 if (f != null) {
