@@ -38,6 +38,29 @@ public final class NativeMatrices {
         return target;
     }
 
+    /** The {@code dim × dim} matrix of {@code rows} as a native float64 array of {@code manager}, a band at a time. */
+    static NDArray of(NDManager manager, MatrixRows rows, int dim) {
+        NDArray target = manager.create(new Shape(dim, dim), DataType.FLOAT64);
+        int band = Math.max(1, CHUNK / dim);
+        double[] buffer = new double[band * dim];
+        try (Filler fill = new Filler(target)) {
+            for (int from = 0; from < dim; from += band) {
+                int to = Math.min(dim, from + band);
+                rows.read(from, to, buffer);
+                int n = (to - from) * dim;
+                for (int at = 0; at < n; at += CHUNK) {
+                    int count = Math.min(CHUNK, n - at);
+                    fill.staging().asDoubleBuffer().put(buffer, at, count);
+                    fill.flush(count);
+                }
+            }
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+        return target;
+    }
+
     /**
      * Fills a native float64 array in order, a chunk at a time: put up to {@link #CHUNK} values into {@link
      * #staging()} (native byte order, from position 0), then {@link #flush} them.

@@ -203,12 +203,16 @@ public final class SecondMoment {
                     requireFinite(acc[i], bounds, dk, group.get(i), sample, tokens);
                 }
                 for (int i = 0; i < acc.length; i++) {
-                    double[] sum = assemble(acc[i], bounds, dk);
+                    int layer = group.get(i);
+                    SecondMomentStatistics pending = SecondMomentStatistics.pending(
+                            metadata(dk, tokens, layer, modelHash, sample, corpusHash),
+                            new AccumulatorMean(acc[i], bounds, tokens, "layer " + layer + " from " + sample.name()));
+                    // the hand-off streams the mean to its file a band of rows at a time; whatever it keeps is
+                    // settled before the accumulators close
+                    out.put(layer, handOff.apply(pending).settled());
                     for (NDArray block : acc[i]) {
-                        block.close(); // one layer's accumulator at a time on both sides (GPT-2 XL: 205 MB native each)
+                        block.close(); // one layer's accumulator at a time (GPT-2 XL: 205 MB native each)
                     }
-                    out.put(group.get(i), handOff.apply(statistics(sum, dk, tokens, group.get(i), modelHash, sample,
-                            corpusHash)));
                 }
             }
         }
@@ -274,27 +278,17 @@ public final class SecondMoment {
         }
     }
 
-    /** The statistics of one layer from its assembled sum (averaged in place). */
-    private static SecondMomentStatistics statistics(double[] sum, int dk, long tokens, int layer, String modelHash,
-            StatsSample sample, String corpusHash) {
-        double[] c = symmetricMean(sum, dk, tokens);
-        for (int j = 0; j < c.length; j++) {
-            if (!Double.isFinite(c[j])) {
-                throw new ArithmeticException("second moment of layer " + layer + " from " + sample.name()
-                        + " is not finite (entry " + j / dk + "," + j % dk + " = " + c[j] + " over " + tokens
-                        + " tokens): the model's keys overflow or are NaN");
-            }
-        }
-        StatsMetadata meta = new StatsMetadata(modelHash, sample.name(), corpusHash, layer, sample.size(), tokens, dk,
+    private static StatsMetadata metadata(int dk, long tokens, int layer, String modelHash, StatsSample sample,
+            String corpusHash) {
+        return new StatsMetadata(modelHash, sample.name(), corpusHash, layer, sample.size(), tokens, dk,
                 StatsMetadata.FLOAT64, StatsProvenance.computed(sample.name(), tokens, sample.sampling(),
                         sample.size()));
-        return new SecondMomentStatistics(meta, c);
     }
 
     /**
      * Blocks up to the highest requested layer's MLP key only, gradient recording off. {@code KᵀK} is symmetric, so
      * only its upper block triangle is computed: for column block {@code j} of the keys, {@code K_jᵀ K[:, bounds[j]:]}
-     * (10/16 of the products with 4 blocks); {@link #assemble} mirrors it. Every entry is still one float64 dot
+     * (10/16 of the products with 4 blocks); {@link AccumulatorMean} mirrors it. Every entry is still one float64 dot
      * product over the batch's tokens, as on the reference path.
      */
     private long accumulate(LanguageModel model, List<int[]> seqs, List<Integer> batch, List<Integer> layers,
@@ -385,45 +379,12 @@ public final class SecondMoment {
         return bounds;
     }
 
-    /** The full {@code dk × dk} sum, row-major, from the upper block rows, mirrored below the diagonal blocks. */
-    private static double[] assemble(NDArray[] blocks, int[] bounds, int dk) {
-        double[] sum = new double[dk * dk];
-        for (int j = 0; j < blocks.length; j++) {
-            int from = bounds[j];
-            int width = dk - from;
-            double[] a = blocks[j].toDoubleArray();
-            for (int r = from; r < bounds[j + 1]; r++) {
-                for (int c = from; c < dk; c++) {
-                    double v = a[(r - from) * width + (c - from)];
-                    sum[r * dk + c] = v;
-                    if (c >= bounds[j + 1]) {
-                        sum[c * dk + r] = v;
-                    }
-                }
-            }
-        }
-        return sum;
-    }
-
     private static long countTokens(List<int[]> seqs, List<Integer> batch) {
         long n = 0;
         for (int i : batch) {
             n += seqs.get(i).length;
         }
         return n;
-    }
-
-    /** Sum / tokens, with the two triangles averaged so the result is exactly symmetric; in {@code sum} itself. */
-    private static double[] symmetricMean(double[] sum, int d, long tokens) {
-        double[] c = sum;
-        for (int i = 0; i < d; i++) {
-            for (int j = i; j < d; j++) {
-                double v = (sum[i * d + j] + sum[j * d + i]) / 2 / tokens;
-                c[i * d + j] = v;
-                c[j * d + i] = v;
-            }
-        }
-        return c;
     }
 
     /**

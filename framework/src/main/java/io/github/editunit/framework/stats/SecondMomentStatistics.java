@@ -13,8 +13,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class SecondMomentStatistics {
 
     private final StatsMetadata metadata;
-    private final double[] matrix; // null: the matrix stays in file
+    private final double[] matrix; // null: the matrix stays in file (or is pending)
     private final java.nio.file.Path file;
+    private final MatrixRows pending; // non-null: rows computed on demand, valid only while their source is open
     private final double regularisationRatio;
     private volatile CholeskySolver solver;
 
@@ -31,7 +32,13 @@ public final class SecondMomentStatistics {
 
     private SecondMomentStatistics(StatsMetadata metadata, double[] matrix, java.nio.file.Path file,
             double regularisationRatio) {
+        this(metadata, matrix, file, null, regularisationRatio);
+    }
+
+    private SecondMomentStatistics(StatsMetadata metadata, double[] matrix, java.nio.file.Path file,
+            MatrixRows pending, double regularisationRatio) {
         this.file = file;
+        this.pending = pending;
         if (matrix == null) {
             this.metadata = metadata;
             this.matrix = null;
@@ -49,7 +56,37 @@ public final class SecondMomentStatistics {
 
     /** The same statistics with another regularisation ratio (see {@link CholeskySolver}). */
     public SecondMomentStatistics withRegularisationRatio(double ratio) {
-        return new SecondMomentStatistics(metadata, matrix, file, ratio);
+        return new SecondMomentStatistics(metadata, matrix, file, pending, ratio);
+    }
+
+    /**
+     * Statistics whose rows are computed on demand from a source that stays open only for a while (the accumulators of
+     * a statistics pass, while it hands a layer to its cache): {@link Mom2File#write} streams them to a file a band of
+     * rows at a time and {@link #nativeMatrix} fills native memory the same way, so the whole matrix never exists on the
+     * Java heap. Before the source closes, keep {@link #inFile} or {@link #settled()} instead.
+     */
+    static SecondMomentStatistics pending(StatsMetadata metadata, MatrixRows rows) {
+        return new SecondMomentStatistics(metadata, null, null, rows, CholeskySolver.DEFAULT_RATIO);
+    }
+
+    /** Verified statistics {@code metadata} whose matrix is in {@code file} (see {@link #inFile}). */
+    static SecondMomentStatistics stored(StatsMetadata metadata, java.nio.file.Path file) {
+        return new SecondMomentStatistics(metadata, null, file, null, CholeskySolver.DEFAULT_RATIO);
+    }
+
+    /** Whether these statistics are {@link #pending}. */
+    boolean isPending() {
+        return pending != null;
+    }
+
+    /** These statistics with their matrix held in memory (a copy of pending rows); themselves otherwise. */
+    SecondMomentStatistics settled() {
+        return pending == null ? this : new SecondMomentStatistics(metadata, values(), null, null, regularisationRatio);
+    }
+
+    /** The matrix as rows (of the held array, the pending source, or the file read once). */
+    MatrixRows rows() {
+        return pending != null ? pending : MatrixRows.of(values(), dim());
     }
 
     /**
@@ -58,7 +95,7 @@ public final class SecondMomentStatistics {
      * again (checksum verified), so nothing of the size of {@code C} stays in memory (GPT-2 XL: 328 MB per layer).
      */
     public SecondMomentStatistics inFile(java.nio.file.Path file) {
-        return new SecondMomentStatistics(metadata, null, file, regularisationRatio);
+        return new SecondMomentStatistics(metadata, null, file, null, regularisationRatio);
     }
 
     /** Whether the matrix is held in memory (else in {@link #inFile its file}). */
@@ -70,6 +107,11 @@ public final class SecondMomentStatistics {
     private double[] values() {
         if (matrix != null) {
             return matrix;
+        }
+        if (pending != null) {
+            double[] m = new double[Math.toIntExact((long) dim() * dim())];
+            pending.read(0, dim(), m);
+            return m;
         }
         try {
             double[] m = Mom2File.readMatrix(file);
@@ -116,6 +158,9 @@ public final class SecondMomentStatistics {
     public ai.djl.ndarray.NDArray nativeMatrix(ai.djl.ndarray.NDManager manager) {
         if (matrix != null) {
             return NativeMatrices.of(manager, matrix, dim(), dim());
+        }
+        if (pending != null) {
+            return NativeMatrices.of(manager, pending, dim());
         }
         try {
             ai.djl.ndarray.NDArray m = Mom2File.readMatrix(file, manager);

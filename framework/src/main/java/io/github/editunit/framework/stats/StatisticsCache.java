@@ -233,7 +233,9 @@ public final class StatisticsCache {
             int dim, StatsSampling sampling) {
         SecondMomentStatistics s;
         try {
-            s = Mom2File.read(file);
+            // a wide matrix is verified as it streams past and stays in its file: no heap copy of it (GPT-2 XL: 328 MB)
+            s = Mom2File.readMetadata(file).dim() >= IN_FILE_FROM
+                    ? SecondMomentStatistics.stored(Mom2File.verify(file), file) : Mom2File.read(file);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) {
