@@ -164,7 +164,6 @@ public final class ScalingBenchmark {
         out.put("weights", shape.random() ? "random (seed 1234)" : "trained (bundled)");
         out.put("loadAtStart", Machine.loadavg());
         out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-        out.put("searchMemoryBytes", io.github.editunit.framework.editing.SearchMemory.budgetBytes());
         long rssStart = Machine.statusBytes("VmRSS");
         long t0 = System.nanoTime();
         Path cacheDir = Files.createTempDirectory("editunit-bench-scale-stats");
@@ -175,6 +174,8 @@ public final class ScalingBenchmark {
             long weightBytes = params * 4L;
             out.put("parameters", params);
             out.put("weightBytes", weightBytes);
+            out.put("searchMemoryBytes", io.github.editunit.framework.editing.SearchMemory.budgetBytes(
+                    model.parameters().byteSize()));
             out.put("loadSeconds", seconds(t0));
             out.put("rssBeforeLoadBytes", rssStart);
             out.put("rssAfterLoadBytes", Machine.statusBytes("VmRSS"));

@@ -11,10 +11,17 @@ import io.github.editunit.framework.runtime.MibProperty;
  * and a MEMIT batch of ten several GB. The search therefore runs the requests of a batch in chunks whose estimated
  * gradient pass (plus their recorded attention prefix) fits the budget, and keeps the recorded prefixes across steps
  * only while all of them together fit it too. Chunking changes no result: each request's loss, gradient and Adam state
- * are its own and every request is computed at the padded length of its own prompts either way.
+ * are its own and every request is computed at the padded length of its own prompts either way. A request whose pass
+ * alone exceeds the budget runs in parts of its context templates whose losses and gradients add up to the request's
+ * ({@code ValueOptimizer.parts}): that changes float32 rounding only, and never happens on models whose requests fit.
  *
- * <p>The budget is {@value #PROPERTY} (MiB, default {@value #DEFAULT_MIB}); larger values batch more requests per
- * pass (faster on a GPU with memory to spare), smaller ones bound the resident memory of large models.
+ * <p>The budget is {@value #PROPERTY} (MiB); larger values batch more requests per pass (faster on a GPU with memory
+ * to spare), smaller ones bound the resident memory of large models. Unset, it follows the model
+ * ({@link #budgetBytes(long)}): {@value #DEFAULT_MIB} MiB for weights under {@value #LARGE_MODEL_MIB} MiB, and a
+ * twelfth of the weight bytes between {@value #LARGE_MODEL_FLOOR_MIB} and {@value #DEFAULT_MIB} MiB for larger ones, so
+ * the search adds little to a large model's resident memory (GPT-2 XL: the floor, 512 MiB instead of 1 GiB beside
+ * 6.2 GB of weights; 9 GiB of weights: 768 MiB; Llama-2 7B's 27 GB: the ceiling). The estimates are lower bounds: on
+ * GPT-2 XL a search's resident memory grows by about 1.5 times its estimate (docs/benchmarks.md).
  */
 public final class SearchMemory {
 
@@ -22,12 +29,24 @@ public final class SearchMemory {
     public static final String PROPERTY = "editunit.search.memoryMib";
 
     static final long DEFAULT_MIB = 1024;
+    /** Weights from this size on get a budget from their size. */
+    static final long LARGE_MODEL_MIB = 2048;
+    /** The smallest budget a large model gets. */
+    static final long LARGE_MODEL_FLOOR_MIB = 512;
 
     private SearchMemory() {}
 
-    /** The budget in bytes ({@value #PROPERTY}, else the default). */
+    /** The budget in bytes ({@value #PROPERTY}, else {@value #DEFAULT_MIB} MiB). */
     public static long budgetBytes() {
         return MibProperty.bytes(PROPERTY, DEFAULT_MIB);
+    }
+
+    /** The budget in bytes for a model of {@code weightBytes} ({@value #PROPERTY}, else from the size, see above). */
+    public static long budgetBytes(long weightBytes) {
+        long fixed = DEFAULT_MIB << 20;
+        long bySize = weightBytes < (LARGE_MODEL_MIB << 20) ? fixed
+                : Math.max(LARGE_MODEL_FLOOR_MIB << 20, Math.min(fixed, weightBytes / 12));
+        return MibProperty.bytes(PROPERTY, bySize >> 20);
     }
 
     /**

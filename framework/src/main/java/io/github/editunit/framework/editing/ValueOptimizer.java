@@ -1,6 +1,7 @@
 package io.github.editunit.framework.editing;
 
 import io.github.editunit.framework.runtime.Interruption;
+import io.github.editunit.framework.runtime.NativeHeap;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -96,6 +97,12 @@ public final class ValueOptimizer {
      */
     public List<Result> optimiseAll(List<EditRequest> requests, List<String> contextTemplates, HookPoint site,
             Settings s) {
+        return optimiseAll(requests, contextTemplates, site, s, SearchMemory.budgetBytes(model.parameters().byteSize()));
+    }
+
+    /** As {@link #optimiseAll(List, List, HookPoint, Settings)} within {@code budget} bytes ({@link SearchMemory}). */
+    List<Result> optimiseAll(List<EditRequest> requests, List<String> contextTemplates, HookPoint site, Settings s,
+            long budget) {
         if (EditPath.current() == EditPath.REFERENCE) {
             ReferenceValueSearch reference = new ReferenceValueSearch(model);
             List<Result> out = new ArrayList<>(requests.size());
@@ -129,7 +136,8 @@ public final class ValueOptimizer {
             active.add(i);
         }
         HookPoint lastBlock = HookPoint.blockOutput(model.config().layers() - 1);
-        Chunking chunking = chunk(prompts, site, lastBlock, width, SearchMemory.budgetBytes());
+        List<Part> units = parts(prompts, site, lastBlock, width, budget);
+        Chunking chunking = chunk(units, site, lastBlock, width, budget);
         int[] chunkOf = chunking.chunkOf();
         try (NDManager search = model.newScope()) { // the attention prefixes live as long as the search
             Prefixes prefixes = new Prefixes(search, chunking.keepRecordings());
@@ -138,7 +146,7 @@ public final class ValueOptimizer {
                 boolean last = it == s.steps() - 1;
                 boolean first = it == 0;
                 List<Integer> stepping = active;
-                java.util.function.Supplier<Step> run = () -> runStep(stepping, prompts, delta, first ? null : klReference,
+                java.util.function.Supplier<Step> run = () -> runStep(stepping, units, delta, first ? null : klReference,
                         initNorm, site, lastBlock, width, last, s, prefixes, chunkOf);
                 Step step = run.get();
                 String[] bad = step.nonFinite();
@@ -200,6 +208,8 @@ public final class ValueOptimizer {
                 }
                 active = next;
             }
+        } finally {
+            NativeHeap.trim(); // the search's activations are freed: give their pages back before the next phase
         }
         List<Result> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -216,11 +226,11 @@ public final class ValueOptimizer {
      * steps. Keeps the recordings across steps when all chunks' recordings together fit the budget (else each step
      * records its own).
      */
-    private Chunking chunk(List<Prompts> prompts, HookPoint site, HookPoint lastBlock, int width, long budget) {
-        int[] chunkOf = new int[prompts.size()];
+    private Chunking chunk(List<Part> units, HookPoint site, HookPoint lastBlock, int width, long budget) {
+        int[] chunkOf = new int[units.size()];
         java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
-        for (int i = 0; i < prompts.size(); i++) {
-            byLength.computeIfAbsent(prompts.get(i).length(), k -> new ArrayList<>()).add(i);
+        for (int i = 0; i < units.size(); i++) {
+            byLength.computeIfAbsent(units.get(i).prompts().length(), k -> new ArrayList<>()).add(i);
         }
         int next = 0;
         long recordings = 0;
@@ -228,7 +238,7 @@ public final class ValueOptimizer {
             long used = 0;
             for (int g = 0; g < group.size(); g++) {
                 int i = group.get(g);
-                BatchStep one = new BatchStep(List.of(i), prompts, site, lastBlock, width);
+                BatchStep one = new BatchStep(List.of(units.get(i)), site, lastBlock, width);
                 long recording = one.recordingBytes();
                 long cost = one.gradientPassBytes() + recording;
                 if (g > 0 && used + cost > budget) {
@@ -241,17 +251,58 @@ public final class ValueOptimizer {
             }
             next++;
         }
-        return new Chunking(chunkOf, recordings <= budget, recordings);
+        return new Chunking(chunkOf, recordings <= budget, recordings, units.size());
     }
+
+    /**
+     * The units a search runs: each request whole, or, when the gradient pass of its prompts alone (with their
+     * recording) exceeds the budget, in parts of consecutive context templates (as many as the budget needs, at most
+     * one template each), each with the KL prompt (GPT-2 XL: one ROME request's pass holds ≈ 1.7 GB of activations).
+     * A part's loss is its share of the request's: the negative log-likelihood of its own targets over the request's
+     * target count; the first part also carries the KL and weight-decay terms and v_init (template 0). The request's
+     * loss and gradient are the sums over its parts, so a split search differs from a whole one by float32 rounding
+     * only (the sums are ordered otherwise and each part pads to its own length); a request that fits is computed
+     * exactly as before.
+     */
+    private List<Part> parts(List<Prompts> prompts, HookPoint site, HookPoint lastBlock, int width, long budget) {
+        List<Part> out = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            Prompts p = prompts.get(i);
+            Part whole = new Part(i, p, p.targetTok().length, true, true);
+            BatchStep one = new BatchStep(List.of(whole), site, lastBlock, width);
+            long cost = one.gradientPassBytes() + one.recordingBytes();
+            int templates = p.templates();
+            int k = cost <= budget || templates <= 1 ? 1 : (int) Math.min(templates, (cost + budget - 1) / budget);
+            if (k == 1) {
+                out.add(whole);
+                continue;
+            }
+            for (int r = 0; r < k; r++) {
+                out.add(new Part(i, p.templates(r * templates / k, (r + 1) * templates / k), p.targetTok().length,
+                        false, r == 0));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A unit of the search: request {@code request}'s prompts, or part of them ({@link #parts}).
+     *
+     * @param divisor the request's target count (the part's NLL is a share of the request's mean)
+     * @param whole whether these are all of the request's prompts
+     * @param primary whether this unit carries the KL and decay terms and v_init (the whole request or its first part)
+     */
+    private record Part(int request, Prompts prompts, int divisor, boolean whole, boolean primary) {}
 
     /**
      * How a search of {@code requests} is split under {@code budgetBytes} (see {@link SearchMemory}).
      *
-     * @param chunkOf per request its chunk
+     * @param chunkOf per unit (request or part of one, {@link #parts}) its chunk
      * @param keepRecordings whether the chunks' recorded prefixes are kept across steps
      * @param recordingBytes the estimated bytes of all chunks' recordings
+     * @param units the search's units: its requests, or more when some are split into parts ({@link #parts})
      */
-    record Chunking(int[] chunkOf, boolean keepRecordings, long recordingBytes) {
+    record Chunking(int[] chunkOf, boolean keepRecordings, long recordingBytes, int units) {
         int chunks() {
             return Arrays.stream(chunkOf).max().orElse(-1) + 1;
         }
@@ -264,7 +315,8 @@ public final class ValueOptimizer {
         for (EditRequest r : requests) {
             prompts.add(prompts(r, contextTemplates));
         }
-        return chunk(prompts, site, HookPoint.blockOutput(model.config().layers() - 1), width, budgetBytes);
+        HookPoint lastBlock = HookPoint.blockOutput(model.config().layers() - 1);
+        return chunk(parts(prompts, site, lastBlock, width, budgetBytes), site, lastBlock, width, budgetBytes);
     }
 
     /**
@@ -333,47 +385,64 @@ public final class ValueOptimizer {
      * its request alone (the padding length changes the rounding of the attention), and as many as the memory budget
      * holds.
      */
-    private Step runStep(List<Integer> active, List<Prompts> prompts, double[][] delta, float[][] klReference,
+    private Step runStep(List<Integer> active, List<Part> units, double[][] delta, float[][] klReference,
             double[] initNorm, HookPoint site, HookPoint lastBlock, int width, boolean last, Settings s,
             Prefixes prefixes, int[] chunkOf) {
-        java.util.Map<Integer, List<Integer>> byChunk = new java.util.TreeMap<>();
+        java.util.Map<Integer, Integer> slot = new java.util.HashMap<>(); // request -> its index in active
         for (int a = 0; a < active.size(); a++) {
-            byChunk.computeIfAbsent(chunkOf[active.get(a)], k -> new ArrayList<>()).add(a);
+            slot.put(active.get(a), a);
         }
+        java.util.Map<Integer, List<Integer>> byChunk = new java.util.TreeMap<>();
+        for (int u = 0; u < units.size(); u++) {
+            if (slot.containsKey(units.get(u).request())) {
+                byChunk.computeIfAbsent(chunkOf[u], k -> new ArrayList<>()).add(u);
+            }
+        }
+        List<Prompts> unitPrompts = units.stream().map(Part::prompts).toList();
         int count = active.size();
         Step out = new Step(new double[count], new double[count], new double[count][], new double[count][],
                 new float[count][]);
         boolean anyGradient = false;
         for (java.util.Map.Entry<Integer, List<Integer>> chunk : byChunk.entrySet()) {
             List<Integer> group = chunk.getValue();
-            List<Integer> members = new ArrayList<>(group.size());
+            List<Part> members = new ArrayList<>(group.size());
             double[][] groupDelta = new double[group.size()][];
             float[][] groupReference = klReference == null ? null : new float[group.size()][];
             double[] groupInitNorm = new double[group.size()];
             for (int g = 0; g < group.size(); g++) {
-                int i = active.get(group.get(g));
-                members.add(i);
+                Part unit = units.get(group.get(g));
+                int i = unit.request();
+                members.add(unit);
                 groupDelta[g] = delta[i];
                 groupInitNorm[g] = initNorm[i];
                 if (groupReference != null) {
                     groupReference[g] = klReference[i];
                 }
             }
-            BatchStep batch = new BatchStep(members, prompts, site, lastBlock, width);
+            BatchStep batch = new BatchStep(members, site, lastBlock, width);
             Step part;
             try (NDManager stepScope = model.newScope()) { // a prefix recorded for this step only
                 part = batch.run(groupDelta, groupReference, groupInitNorm, last, s,
-                        prefixes.of(chunk.getKey(), members, batch, prompts, stepScope));
+                        prefixes.of(chunk.getKey(), group, batch, unitPrompts, stepScope));
             }
             for (int g = 0; g < group.size(); g++) {
-                int a = group.get(g);
-                out.loss()[a] = part.loss()[g];
-                out.targetLogProb()[a] = part.targetLogProb()[g];
-                if (part.gradient() != null) {
-                    out.gradient()[a] = part.gradient()[g];
-                    anyGradient = true;
+                Part unit = members.get(g);
+                int a = slot.get(unit.request());
+                double[] gradient = part.gradient() != null ? part.gradient()[g] : null;
+                if (unit.whole()) {
+                    out.loss()[a] = part.loss()[g];
+                    out.targetLogProb()[a] = part.targetLogProb()[g];
+                    out.gradient()[a] = gradient;
+                } else {
+                    // a part's share of the request's loss and gradient, summed over its parts
+                    out.loss()[a] += part.loss()[g];
+                    out.targetLogProb()[a] += part.targetLogProb()[g];
+                    if (gradient != null) {
+                        out.gradient()[a] = out.gradient()[a] == null ? gradient : Vectors.add(out.gradient()[a], gradient);
+                    }
                 }
-                if (part.init() != null) {
+                anyGradient |= gradient != null;
+                if (part.init() != null && unit.primary()) {
                     out.init()[a] = part.init()[g];
                     out.klReference()[a] = part.klReference()[g];
                 }
@@ -399,6 +468,33 @@ public final class ValueOptimizer {
     public record Prompts(List<int[]> seqs, int[] lookup, int[] targetSeq, int[] targetPos, long[] targetTok) {
         int templates() {
             return seqs.size() - 1;
+        }
+
+        /**
+         * The rewriting prompts of context templates {@code from} to {@code to - 1} and the KL prompt, with their
+         * targets (a part of a split request, {@link ValueOptimizer#parts}).
+         */
+        Prompts templates(int from, int to) {
+            List<int[]> s = new ArrayList<>(seqs.subList(from, to));
+            s.add(seqs.get(seqs.size() - 1));
+            int[] l = new int[to - from + 1];
+            System.arraycopy(lookup, from, l, 0, to - from);
+            l[to - from] = lookup[lookup.length - 1];
+            int n = 0;
+            for (int q : targetSeq) {
+                n += q >= from && q < to ? 1 : 0;
+            }
+            int[] ts = new int[n];
+            int[] tp = new int[n];
+            long[] tt = new long[n];
+            for (int c = 0, at = 0; c < targetSeq.length; c++) {
+                if (targetSeq[c] >= from && targetSeq[c] < to) {
+                    ts[at] = targetSeq[c] - from;
+                    tp[at] = targetPos[c];
+                    tt[at++] = targetTok[c];
+                }
+            }
+            return new Prompts(s, l, ts, tp, tt);
         }
 
         /** The length the prompts pad to in a batch of their own. */
@@ -491,7 +587,9 @@ public final class ValueOptimizer {
         private final int[] keptPos;
         private final long[] targetTok;
         private final int[] targetFrom; // request a's target rows are targetFrom[a] .. targetFrom[a + 1] − 1
-        private final int[] targetCount;
+        private final int[] targetCount; // the divisor of request a's NLL: all its targets, also for a part
+        private final boolean[] whole; // member a holds all of its request's prompts
+        private final boolean[] primary; // member a carries its request's KL and decay terms
         private final int targets;
         private final int count;
         private final HookPoint site;
@@ -499,16 +597,16 @@ public final class ValueOptimizer {
         private final int width;
         private final int[] split; // per sequence: the first position δ reaches (no earlier one is recomputed)
 
-        BatchStep(List<Integer> active, List<Prompts> all, HookPoint site, HookPoint lastBlock, int width) {
+        BatchStep(List<Part> members, HookPoint site, HookPoint lastBlock, int width) {
             this.site = site;
             this.lastBlock = lastBlock;
             this.width = width;
-            this.count = active.size();
+            this.count = members.size();
             int seqCount = 0;
             int targetRows = 0;
-            for (int i : active) {
-                seqCount += all.get(i).seqs().size();
-                targetRows += all.get(i).targetTok().length;
+            for (Part m : members) {
+                seqCount += m.prompts().seqs().size();
+                targetRows += m.prompts().targetTok().length;
             }
             this.targets = targetRows;
             injectBatch = new int[seqCount];
@@ -523,10 +621,14 @@ public final class ValueOptimizer {
             targetTok = new long[targetRows];
             targetFrom = new int[count + 1];
             targetCount = new int[count];
+            whole = new boolean[count];
+            primary = new boolean[count];
             int b = 0;
             int row = 0;
             for (int a = 0; a < count; a++) {
-                Prompts p = all.get(active.get(a));
+                Prompts p = members.get(a).prompts();
+                whole[a] = members.get(a).whole();
+                primary[a] = members.get(a).primary();
                 int base = b;
                 targetFrom[a] = row;
                 for (int j = 0; j < p.seqs().size(); j++, b++) {
@@ -542,7 +644,7 @@ public final class ValueOptimizer {
                     keptPos[row] = p.targetPos()[c];
                     targetTok[row] = p.targetTok()[c];
                 }
-                targetCount[a] = p.targetTok().length;
+                targetCount[a] = members.get(a).divisor();
                 // the KL prompt's row at the subject's last token, after all target rows
                 keptBatch[targetRows + a] = base + p.templates();
                 keptPos[targetRows + a] = p.lookup()[p.templates()];
@@ -672,8 +774,8 @@ public final class ValueOptimizer {
                         // v_init's norm (from this very step's read at the first step) scales the decay term
                         double in = first ? Math.max(Vectors.norm(initRows[a]), 1e-12) : initNorm[a];
                         NDArray decay = Scalars.div(d.get(a).norm(), (float) (in * in));
-                        totals[a] = nll.add(Scalars.mul(klTerm, (float) s.klFactor()))
-                                .add(Scalars.mul(decay, (float) s.weightDecay()));
+                        totals[a] = primary[a] ? nll.add(Scalars.mul(klTerm, (float) s.klFactor()))
+                                .add(Scalars.mul(decay, (float) s.weightDecay())) : nll;
                         nlls[a] = nll;
                     }
                     NDArray total = NDArrays.stack(new NDList(totals));
@@ -686,7 +788,8 @@ public final class ValueOptimizer {
                     for (int a = 0; a < count; a++) {
                         loss[a] = lossF[a];
                         targetLogProb[a] = -nllF[a];
-                        anyGoesOn |= Double.isFinite(loss[a]) && !(loss[a] < s.earlyStopLoss()) && !last;
+                        // a part's share says nothing about its request's stop: parts always go on until the last step
+                        anyGoesOn |= Double.isFinite(loss[a]) && (!whole[a] || !(loss[a] < s.earlyStopLoss())) && !last;
                     }
                     boolean allFinite = true;
                     for (double l : loss) {
@@ -698,7 +801,7 @@ public final class ValueOptimizer {
                         float[] g = d.getGradient().toFloatArray();
                         gradient = new double[count][];
                         for (int a = 0; a < count; a++) {
-                            if (!(loss[a] < s.earlyStopLoss())) {
+                            if (!whole[a] || !(loss[a] < s.earlyStopLoss())) {
                                 gradient[a] = new double[width];
                                 for (int j = 0; j < width; j++) {
                                     gradient[a][j] = g[a * width + j];

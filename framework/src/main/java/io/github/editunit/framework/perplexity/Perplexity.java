@@ -4,6 +4,7 @@ import io.github.editunit.framework.model.LanguageModel;
 import io.github.editunit.framework.model.PackedBatch;
 import io.github.editunit.framework.model.TokenCodec;
 import io.github.editunit.framework.progress.Progress;
+import io.github.editunit.framework.runtime.NativeHeap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -221,6 +222,7 @@ public final class Perplexity {
         }
         double ppl = scored == 0 ? Double.NaN : mean / scored;
         double corpus = tokens == 0 ? Double.NaN : Math.exp(nllSum / tokens);
+        NativeHeap.trim(); // the batches' logits and activations are freed: give their pages back
         return new PerplexityResult(ppl, corpus, scored, tokens, skipped, truncated, nonFinite,
                 (System.nanoTime() - start) / 1e9, perSentence, scoredTokens, prefixLength);
     }

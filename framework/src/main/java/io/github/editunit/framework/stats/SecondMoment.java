@@ -2,6 +2,7 @@ package io.github.editunit.framework.stats;
 
 import io.github.editunit.framework.runtime.Interruption;
 import io.github.editunit.framework.runtime.MibProperty;
+import io.github.editunit.framework.runtime.NativeHeap;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -214,6 +215,8 @@ public final class SecondMoment {
                         block.close(); // one layer's accumulator at a time (GPT-2 XL: 205 MB native each)
                     }
                 }
+            } finally {
+                NativeHeap.trim(); // the pass's activations and accumulators are freed
             }
         }
         progress.finish();

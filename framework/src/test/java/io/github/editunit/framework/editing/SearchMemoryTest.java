@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * prefix per step instead of keeping it: on the bundled model a search of twelve MEMIT requests (z at block 1's
  * output, three context templates, twelve steps, so that some requests stop early and leave their chunk) finds the
  * same δ, loss history and stopping step in one chunk per prompt length (the default budget), in chunks of several
- * requests with kept recordings, and in chunks of one request recorded every step.
+ * requests with kept recordings, in chunks of whole requests recorded every step (long context templates, so that
+ * their recordings outgrow the budget), and with every request split into parts of one template.
  *
  * <p>What it rules out: a chunk continuing from another chunk's recording (recordings keyed by prompt length, as
  * before chunking, read rows of the wrong requests), a per-step recording kept past its step and reused for another
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.Test;
 class SearchMemoryTest {
 
     private static final List<String> TEMPLATES = List.of("{}", "Yesterday. {}", "It is known that {}");
+    private static final List<String> LONG_TEMPLATES = List.of("{}",
+            "Long ago, in a town by the river, after many quiet years of careful study and patient work, they wrote: {}",
+            "In the old records of the city, kept in the library since the war and read by very few people, it says {}");
     private static final ValueOptimizer.Settings SETTINGS = new ValueOptimizer.Settings(12, 0.5, 0.5, 0.0625, 4.0,
             5e-2);
 
@@ -72,14 +76,96 @@ class SearchMemoryTest {
                     "chunks of several requests, recordings kept (" + kept + " MiB)");
 
             ValueOptimizer.Chunking single = search.chunking(requests, TEMPLATES, site, 1);
-            assertThat(single.chunks()).as("1-byte budget: one request per chunk").isEqualTo(requests.size());
-            assertThat(single.keepRecordings()).isFalse();
-            System.setProperty(SearchMemory.PROPERTY, "1");
-            ValueOptimizer.Chunking oneMib = search.chunking(requests, TEMPLATES, site, SearchMemory.budgetBytes());
-            assertThat(oneMib.keepRecordings()).as("1 MiB holds not all recordings: recorded per step").isFalse();
-            assertSameValues(reference, search.optimiseAll(requests, TEMPLATES, site, SETTINGS),
-                    "1 MiB: " + oneMib.chunks() + " chunks, recorded every step");
+            assertThat(single.units()).as("1-byte budget: every request in parts of one template")
+                    .isEqualTo(requests.size() * TEMPLATES.size());
+            assertThat(single.chunks()).as("one part per chunk").isEqualTo(single.units());
+            assertSameValues(reference, search.optimiseAll(requests, TEMPLATES, site, SETTINGS, 1),
+                    "1 byte: requests in parts of one template, one part per chunk");
+            // recordings too large to keep (long context templates: long prefixes): each chunk of whole requests
+            // records its prefix every step
+            long perStep = -1;
+            for (long b = 1 << 20; b <= 1L << 30 && perStep < 0; b += 1 << 20) {
+                ValueOptimizer.Chunking c = search.chunking(requests, LONG_TEMPLATES, site, b);
+                if (c.units() == requests.size() && !c.keepRecordings()) {
+                    perStep = b;
+                }
+            }
+            assertThat(perStep).as("a budget holding every request whole but not all recordings").isPositive();
+            ValueOptimizer.Chunking recorded = search.chunking(requests, LONG_TEMPLATES, site, perStep);
+            assertSameValues(search.optimiseAll(requests, LONG_TEMPLATES, site, SETTINGS),
+                    search.optimiseAll(requests, LONG_TEMPLATES, site, SETTINGS, perStep),
+                    (perStep >> 20) + " MiB: " + recorded.chunks() + " chunks of whole requests, recorded every step");
         }
+    }
+
+    /**
+     * One request whose gradient pass exceeds the budget (a ROME search on GPT-2 XL needs ≈ 1.7 GB) is searched in parts
+     * of its context templates, each with the KL prompt, and finds the δ and the loss history of the whole search up to
+     * float32 rounding. Rules out: a part that averages its NLL over its own targets instead of the request's (the loss
+     * would be about three times too large), KL and weight-decay terms added by every part (counted three times), v_init
+     * or the KL reference taken from a part other than the first, and a part that stops its request early on its share
+     * of the loss alone.
+     */
+    @Test
+    void aRequestLargerThanTheBudgetIsSearchedInParts() throws Exception {
+        Path dir = BundledModels.tiny();
+        EditRequest request = EditRequests.of(CaseFileReader.readStrict(dir.resolve("suites/single-edit.json")).get(0));
+        List<String> templates = List.of("{}", "Yesterday. {}", "It is known that {}", "So. {}", "In the news: {}",
+                "Then {}");
+        try (LanguageModel model = ModelFiles.load(dir)) {
+            HookPoint site = HookPoint.mlpKey(1);
+            ValueOptimizer search = new ValueOptimizer(model);
+            ValueOptimizer.Settings settings = new ValueOptimizer.Settings(20, 0.5, 0.5, 0.0625, 4.0, 5e-2);
+            assertThat(search.chunking(List.of(request), templates, site, SearchMemory.budgetBytes()).units())
+                    .as("the default budget holds the request whole").isEqualTo(1);
+            ValueOptimizer.Result whole = search.optimiseAll(List.of(request), templates, site, settings).get(0);
+            for (long budget : new long[] {1, sizeOfParts(search, request, templates, site, 3)}) {
+                ValueOptimizer.Chunking c = search.chunking(List.of(request), templates, site, budget);
+                assertThat(c.units()).as("parts at a budget of " + budget + " bytes").isGreaterThan(1);
+                ValueOptimizer.Result split = search.optimiseAll(List.of(request), templates, site, settings, budget)
+                        .get(0);
+                String what = c.units() + " parts";
+                assertSameValues(List.of(whole), List.of(split), what);
+                for (int step = 0; step < whole.losses().size(); step++) {
+                    double e = whole.losses().get(step);
+                    assertThat(split.losses().get(step)).as(what + ", loss at step " + step)
+                            .isCloseTo(e, org.assertj.core.data.Offset.offset(1e-5 * Math.abs(e) + 1e-7));
+                }
+                assertThat(split.targetLogProb()).as(what + ": target log-probability")
+                        .isCloseTo(whole.targetLogProb(), org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+    }
+
+    /** The smallest budget (bytes) at which the request runs in {@code parts} parts or more. */
+    private static long sizeOfParts(ValueOptimizer search, EditRequest request, List<String> templates, HookPoint site,
+            int parts) {
+        long budget = 1L << 30;
+        while (budget > 1 && search.chunking(List.of(request), templates, site, budget).units() < parts) {
+            budget /= 2;
+        }
+        return budget;
+    }
+
+    /**
+     * Unset, the budget follows the model: small models keep 1 GiB, large ones get a twelfth of their weights between
+     * 512 MiB and 1 GiB. Rules out a fixed budget for every size (GPT-2 XL's search would hold 1 GiB beside 6.2 GB of
+     * weights) and a budget that shrinks small models' searches into more chunks.
+     */
+    @Test
+    void theDefaultBudgetFollowsTheModelSizeAndThePropertyOverridesIt() {
+        System.clearProperty(SearchMemory.PROPERTY);
+        long gib = 1L << 30;
+        assertThat(SearchMemory.budgetBytes(5_000_000L)).as("bundled tiny model").isEqualTo(gib);
+        assertThat(SearchMemory.budgetBytes(1_420_000_000L)).as("GPT-2 medium").isEqualTo(gib);
+        long xl = 6_230_000_000L;
+        assertThat(SearchMemory.budgetBytes(xl)).as("GPT-2 XL: a twelfth (519 MB) is under the floor")
+                .isEqualTo(512L << 20);
+        assertThat(SearchMemory.budgetBytes(9L * gib)).as("9 GiB of weights: a twelfth").isEqualTo(768L << 20);
+        assertThat(SearchMemory.budgetBytes(3L * gib)).as("just large: the floor").isEqualTo(512L << 20);
+        assertThat(SearchMemory.budgetBytes(40L * gib)).as("very large: the ceiling").isEqualTo(gib);
+        System.setProperty(SearchMemory.PROPERTY, "300");
+        assertThat(SearchMemory.budgetBytes(xl)).as("the property wins").isEqualTo(300L << 20);
     }
 
     @Test
