@@ -614,7 +614,7 @@ public final class ValueOptimizer {
             injectRow = new int[seqCount];
             initBatch = new int[count];
             initPos = new int[count];
-            // rows beyond the loss's are repeats of row 0, computed and ignored (see MIN_HEAD_ROWS)
+            // rows beyond the loss's repeat its row 0, computed and ignored (see MIN_HEAD_ROWS)
             int keptRows = Math.max(targetRows + count, MIN_HEAD_ROWS);
             keptBatch = new int[keptRows];
             keptPos = new int[keptRows];
@@ -650,6 +650,13 @@ public final class ValueOptimizer {
                 keptPos[targetRows + a] = p.lookup()[p.templates()];
             }
             targetFrom[count] = targetRows;
+            // the rows beyond the loss's repeat its first row: left at (0, 0) they made the first prompt's split 0, so
+            // the whole batch was computed from position 0 with gradients instead of from the subjects on (GPT-2 XL:
+            // a tail batch of 25 positions instead of about 10, 2.5 times the activations of a step)
+            for (int r = targetRows + count; r < keptRows; r++) {
+                keptBatch[r] = keptBatch[0];
+                keptPos[r] = keptPos[0];
+            }
             split = new int[seqs.size()];
             for (int q = 0; q < split.length; q++) {
                 split[q] = injectPos[q];

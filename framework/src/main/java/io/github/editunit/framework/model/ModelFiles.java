@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.editunit.framework.runtime.DjlRuntime;
+import io.github.editunit.framework.runtime.NativeHeap;
 import io.github.editunit.framework.safetensors.CheckpointFiles;
 import io.github.editunit.framework.safetensors.DType;
 import io.github.editunit.framework.safetensors.SafetensorsWriter;
@@ -99,6 +100,7 @@ public final class ModelFiles {
             for (Path p : options.patches()) {
                 WeightPatch.apply(model, p);
             }
+            NativeHeap.trim(); // the finiteness checks' temporaries leave holes between the weights
             return model;
         } catch (IOException | RuntimeException e) {
             if (model != null) {
