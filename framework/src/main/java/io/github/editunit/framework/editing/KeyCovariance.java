@@ -28,6 +28,9 @@ public interface KeyCovariance {
         return NativeMatrices.of(manager, matrix(), dim(), dim());
     }
 
+    /** Frees what the solves keep in native memory (a large Cholesky factor) until the next solve; by default nothing. */
+    default void releaseNativeSolver() {}
+
     /** {@code C = I}. */
     static KeyCovariance identity(int dim) {
         return new KeyCovariance() {
@@ -73,6 +76,11 @@ public interface KeyCovariance {
             @Override
             public NDArray nativeMatrix(NDManager manager) {
                 return stats.nativeMatrix(manager);
+            }
+
+            @Override
+            public void releaseNativeSolver() {
+                stats.releaseNativeSolver();
             }
 
             @Override

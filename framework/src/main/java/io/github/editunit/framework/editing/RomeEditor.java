@@ -54,9 +54,9 @@ public final class RomeEditor implements Editor {
         String hashBefore = params.contentHash();
         WeightSnapshot before = params.snapshot(List.of(proj.weightName()));
         EditDiagnostics diag = new EditDiagnostics();
+        KeyCovariance c = null;
         try {
-            KeyCovariance c = hp.mom2Adjustment() ? covariance.apply(hp.layer())
-                    : KeyCovariance.identity(proj.inDim());
+            c = hp.mom2Adjustment() ? covariance.apply(hp.layer()) : KeyCovariance.identity(proj.inDim());
             for (int i = 0; i < requests.size(); i++) {
                 EditDiagnostics one = applyOne(model, proj, c, requests.get(i));
                 diag.merge(requests.size() == 1 ? "" : requests.get(i).id() + ".", one);
@@ -68,6 +68,11 @@ public final class RomeEditor implements Editor {
             }
             throw e instanceof EditFailedException ? e : new EditFailedException(method() + " edit failed: "
                     + e.getMessage() + " (weights restored)", e);
+        } finally {
+            if (c != null) {
+                // a large factor would otherwise sit beside the next edit's value search (GPT-2 XL: 328 MB)
+                c.releaseNativeSolver();
+            }
         }
         EditOutcome outcome = new EditOutcome(method(), requests, model, before, hashBefore, diag,
                 (System.nanoTime() - start) / 1e9);

@@ -47,6 +47,8 @@ public final class CholeskySolver {
     private final double[] lower; // null for a native factor
     private final BlockedCholesky.NativeFactor nativeFactor; // null for a Java one
     private final NDManager nativeManager;
+    private final Cleaner.Cleanable release; // frees the native factor (null for a Java one)
+    private boolean closed;
     private final double epsilon;
     private final double minPivot;
     private final double maxPivot;
@@ -56,6 +58,7 @@ public final class CholeskySolver {
         this.lower = lower;
         this.nativeFactor = null;
         this.nativeManager = null;
+        this.release = null;
         this.epsilon = epsilon;
         this.minPivot = minPivot;
         this.maxPivot = maxPivot;
@@ -70,7 +73,23 @@ public final class CholeskySolver {
         this.epsilon = epsilon;
         this.minPivot = minPivot;
         this.maxPivot = maxPivot;
-        CLEANER.register(this, manager::close); // the action holds the manager only, never the solver
+        this.release = CLEANER.register(this, manager::close); // the action holds the manager only, never the solver
+    }
+
+    /**
+     * Frees a native factor now rather than when the solver becomes unreachable (a small heap may not collect for a
+     * long time); later solves are refused. Nothing to do for a Java factor.
+     */
+    public synchronized void close() {
+        closed = true;
+        if (release != null) {
+            release.clean();
+        }
+    }
+
+    /** Whether {@link #close} was called. */
+    public synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Whether the factor is held in native memory ({@link #factorNative}). */
@@ -232,11 +251,7 @@ public final class CholeskySolver {
             throw new IllegalArgumentException("vector has " + k.length + " entries, expected " + n);
         }
         if (nativeFactor != null) {
-            try (NDManager m = nativeManager.newSubManager()) {
-                NDArray x = NativeMatrices.of(m, k, n, 1);
-                nativeFactor.solveInPlace(x);
-                return x.toDoubleArray();
-            }
+            return solveNatively(k);
         }
         double[] y = k.clone();
         for (int i = 0; i < n; i++) {
@@ -258,9 +273,25 @@ public final class CholeskySolver {
         return y;
     }
 
+    private synchronized double[] solveNatively(double[] k) {
+        requireOpen();
+        try (NDManager m = nativeManager.newSubManager()) {
+            NDArray x = NativeMatrices.of(m, k, n, 1);
+            nativeFactor.solveInPlace(x);
+            return x.toDoubleArray();
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the native Cholesky factor was released (close); factor C again");
+        }
+    }
+
     /** {@code (C + εI)⁻¹} (row-major), as {@code L⁻ᵀ L⁻¹}; O(d³), seconds to minutes for d in the thousands. */
-    public double[] inverse() {
+    public synchronized double[] inverse() {
         if (nativeFactor != null) {
+            requireOpen();
             try (NDManager m = nativeManager.newSubManager()) {
                 NDArray x = m.eye(n, n, 0, DataType.FLOAT64);
                 nativeFactor.solveInPlace(x);

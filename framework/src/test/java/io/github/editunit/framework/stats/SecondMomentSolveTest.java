@@ -137,4 +137,37 @@ class SecondMomentSolveTest {
         nan[4] = Double.NaN;
         assertThatThrownBy(() -> stats(nan, 3).solve(new double[3])).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * A native factor (key width from {@link BlockedCholesky#NATIVE_FROM}) released after an edit is freed at once and
+     * factored again on the next solve, with the same result. Rules out a release that only drops the reference (the
+     * old solver would stay open until a garbage collection) and one that closes the factor but leaves it in use (the
+     * next solve would be refused).
+     */
+    @org.junit.jupiter.api.Test
+    void aReleasedNativeFactorIsFreedAndBuiltAgainOnTheNextSolve() {
+        int d = BlockedCholesky.NATIVE_FROM;
+        SplittableRandom r = new SplittableRandom(11);
+        double[] c = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            c[i * d + i] = d;
+            for (int j = 0; j < i; j++) {
+                double v = r.nextDouble(-1, 1);
+                c[i * d + j] = v;
+                c[j * d + i] = v;
+            }
+        }
+        SecondMomentStatistics s = stats(c, d);
+        double[] k = r.doubles(d, -1, 1).toArray();
+        double[] first = s.solve(k);
+        CholeskySolver factor = s.solver();
+        assertThat(factor.isNative()).isTrue();
+        s.releaseNativeSolver();
+        assertThat(factor.isClosed()).as("the released factor is freed now").isTrue();
+        assertThatThrownBy(() -> factor.solve(k)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("released");
+        assertThat(s.solve(k)).as("factored again, same solve").isEqualTo(first);
+        assertThat(s.solver()).isNotSameAs(factor);
+        assertThat(mul(c, first, d)[3]).isCloseTo(k[3], org.assertj.core.data.Offset.offset(1e-9));
+    }
 }
