@@ -29,11 +29,7 @@ public final class NativeMatrices {
         }
         NDArray target = manager.create(new Shape(rows, cols), DataType.FLOAT64);
         try (Filler fill = new Filler(target)) {
-            for (int from = 0; from < values.length; from += CHUNK) {
-                int count = Math.min(CHUNK, values.length - from);
-                fill.staging().asDoubleBuffer().put(values, from, count);
-                fill.flush(count);
-            }
+            fill.put(values, 0, values.length);
         }
         return target;
     }
@@ -47,12 +43,7 @@ public final class NativeMatrices {
             for (int from = 0; from < dim; from += band) {
                 int to = Math.min(dim, from + band);
                 rows.read(from, to, buffer);
-                int n = (to - from) * dim;
-                for (int at = 0; at < n; at += CHUNK) {
-                    int count = Math.min(CHUNK, n - at);
-                    fill.staging().asDoubleBuffer().put(buffer, at, count);
-                    fill.flush(count);
-                }
+                fill.put(buffer, 0, (to - from) * dim);
             }
         } catch (RuntimeException e) {
             target.close();
@@ -77,6 +68,15 @@ public final class NativeMatrices {
 
         ByteBuffer staging() {
             return staging.clear();
+        }
+
+        /** Copies {@code values[from .. from + count)} to the next {@code count} entries, a chunk at a time. */
+        void put(double[] values, int from, int count) {
+            for (int at = from; at < from + count; at += CHUNK) {
+                int n = Math.min(CHUNK, from + count - at);
+                staging().asDoubleBuffer().put(values, at, n);
+                flush(n);
+            }
         }
 
         /** Copies the first {@code count} doubles of the staging buffer to the next {@code count} entries. */
