@@ -246,10 +246,44 @@ public final class BundledModels {
                 }
             }
             List<String> problems = manifest.get().problems(dir, f -> true);
-            return problems.isEmpty() ? null : problems.get(0);
+            if (!problems.isEmpty()) {
+                return problems.get(0);
+            }
+            // a self-consistent extraction of another build of the same version (a rebuilt SNAPSHOT, "dev"): its
+            // files match its own manifest but not this jar
+            for (String f : FILES) {
+                ModelManifest.Entry e = manifest.get().entries().get(f);
+                String inJar = jarDigest(model, f);
+                if (e != null && inJar != null && !inJar.equals(e.sha256())) {
+                    return dir.resolve(f) + ": differs from the file in the editunit-models jar (extracted from "
+                            + "another build of the same version)";
+                }
+            }
+            return null;
         } catch (IOException e) {
             return e.getMessage();
         }
+    }
+
+    /** SHA-256 of each bundled file as the jar holds it, per model and file; computed once per JVM. */
+    private static final Map<String, Optional<String>> JAR_DIGESTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String jarDigest(String model, String file) throws IOException {
+        String key = root(model) + file;
+        Optional<String> known = JAR_DIGESTS.get(key);
+        if (known == null) {
+            try (InputStream in = BundledModels.class.getResourceAsStream(key)) {
+                if (in == null) {
+                    known = Optional.empty();
+                } else {
+                    MessageDigest sha = ModelManifest.newSha256();
+                    in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha));
+                    known = Optional.of(HexFormat.of().formatHex(sha.digest()));
+                }
+            }
+            JAR_DIGESTS.put(key, known);
+        }
+        return known.orElse(null);
     }
 
     private static String hiddenPrefix(String model, String version) {

@@ -181,4 +181,23 @@ class BundledModelsExtractionTest {
         assertThat(BundledModels.isBundled("editunit-tiny-llama")).isTrue();
         assertThat(BundledModels.canonicalName(BundledModels.BUNDLED)).isEqualTo(BundledModels.TINY);
     }
+
+    /**
+     * An extraction from another build of the same version (a rebuilt SNAPSHOT whose model card changed): its files
+     * match its own manifest, so only a comparison with the jar tells. Rules out trusting a self-consistent
+     * manifest, which would keep serving the old build's files.
+     */
+    @Test
+    void extractionOfAnotherBuildOfTheSameVersionIsReplaced() throws IOException {
+        Path dir = extract();
+        Path card = dir.resolve("MODEL_CARD.md");
+        Files.writeString(card, Files.readString(card) + "\nanother build\n");
+        ModelManifest.of(dir).write(dir);
+        assertThat(ModelManifest.read(dir).orElseThrow().problems(dir, f -> true)).as("self-consistent").isEmpty();
+        assertThat(BundledModels.problem(dir)).startsWith(card.toString()).contains("differs from the file in the");
+
+        assertThat(extract()).isEqualTo(dir);
+        assertThat(logText()).contains("discarding the extracted bundled model").contains(card.toString());
+        assertIntact(dir);
+    }
 }

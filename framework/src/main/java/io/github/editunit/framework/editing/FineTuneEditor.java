@@ -193,6 +193,9 @@ public final class FineTuneEditor implements Editor {
                             // libtorch deprecation warning (see ParameterStore.set)
                             p.set(new ai.djl.ndarray.index.NDIndex(":"), clamped);
                         }
+                        if (!half) {
+                            params.markChanged(n); // the stored tensor itself was stepped
+                        }
                         g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
                     }
                 }

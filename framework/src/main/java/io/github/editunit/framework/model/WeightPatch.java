@@ -97,7 +97,9 @@ public final class WeightPatch {
                         + "from the one recorded when it was written; model left unchanged");
             }
             String now = model.parameters().contentHash();
-            if (!base.equals(now)) {
+            // a patch written before the running weights hash (2026-12-03) records hashes of the older form
+            boolean legacy = !base.equals(now) && base.equals(model.parameters().legacyContentHash());
+            if (!base.equals(now) && !legacy) {
                 // the metadata may hold any string; only a full-length hash is shortened
                 throw new IOException(file + ": patch was made for weights "
                         + (base.length() > 16 ? base.substring(0, 16) + "…" : "\"" + base + "\"")
@@ -123,7 +125,8 @@ public final class WeightPatch {
             WeightSnapshot undo = model.parameters().snapshot(values.keySet());
             values.forEach(model.parameters()::set);
             String result = meta.get(RESULT_HASH);
-            if (result != null && !result.equals(model.parameters().contentHash())) {
+            if (result != null && !result.equals(legacy ? model.parameters().legacyContentHash()
+                    : model.parameters().contentHash())) {
                 model.parameters().restore(undo);
                 throw new IOException(file + ": applying the patch did not give the recorded weights hash; "
                         + "model left unchanged");

@@ -236,6 +236,7 @@ public final class LanguageModelTrainer {
                     p.muli(Scalars.like(p, (float) (1 - lr * config.weightDecay())));
                 }
                 p.subi(update);
+                params.markChanged(n);
                 g.set(new NDIndex(":"), 0f); // a fill, not g − g, which would keep a NaN
             }
             return new double[] {loss, count};

@@ -94,4 +94,117 @@ class ParameterStoreTest {
             assertThatThrownBy(() -> model.parameters().get("nope")).hasMessageContaining("nope");
         }
     }
+
+    /**
+     * The running hash after an update through the store equals the hash a fresh store of the same tensors computes.
+     * Rules out an update method that keeps the edited tensor's old digest (the hash would stay at its old value)
+     * and a running hash that differs from the from-scratch one (caches keyed by it would never be found again).
+     */
+    @Test
+    void runningHashAfterEachKindOfUpdateEqualsAFreshStoresHash() {
+        withVerification("false", () -> {
+            try (LanguageModel model = LanguageModel.random(CONFIG, 5, null, Device.cpu())) {
+                ParameterStore p = model.parameters();
+                Projection down = model.architecture().mlpDownProjection(1);
+                Projection up = model.architecture().mlpUpProjection(0);
+                String before = p.contentHash();
+                float[] out = new float[down.outDim()];
+                float[] in = new float[down.inDim()];
+                java.util.Arrays.fill(out, 0.25f);
+                java.util.Arrays.fill(in, -0.5f);
+                p.addRankOne(down, out, in);
+                String afterRankOne = p.contentHash();
+                assertThat(afterRankOne).isNotEqualTo(before).isEqualTo(freshHash(p));
+
+                p.addMatrix(up, new float[up.outDim() * up.inDim()]); // adds zeros: same bits, same hash
+                assertThat(p.contentHash()).isEqualTo(afterRankOne);
+                float[] one = new float[up.outDim() * up.inDim()];
+                one[3] = 1f;
+                p.addMatrix(up, one);
+                assertThat(p.contentHash()).isNotEqualTo(afterRankOne).isEqualTo(freshHash(p));
+
+                String bias = up.biasName();
+                float[] v = p.floats(bias);
+                v[0] += 1f;
+                p.set(bias, v);
+                assertThat(p.contentHash()).isEqualTo(freshHash(p));
+
+                try (ai.djl.ndarray.NDManager m = p.manager().newSubManager()) {
+                    p.add(bias, m.ones(p.shape(bias)));
+                }
+                assertThat(p.contentHash()).isEqualTo(freshHash(p));
+            }
+        });
+    }
+
+    /**
+     * The definition: SHA-256 over the tensors' digests in name order, each the SHA-256 of name, shape and the
+     * little-endian float32 bits, computed here independently of the store. Rules out a hash that leaves out the
+     * names or shapes (two tensors swapping values would go unnoticed) or that follows insertion order.
+     */
+    @Test
+    void hashIsTheDigestOfPerTensorDigestsInNameOrder() throws Exception {
+        try (LanguageModel model = LanguageModel.random(CONFIG, 6, null, Device.cpu())) {
+            ParameterStore p = model.parameters();
+            java.security.MessageDigest all = java.security.MessageDigest.getInstance("SHA-256");
+            for (String n : new java.util.TreeSet<>(p.names())) {
+                java.security.MessageDigest one = java.security.MessageDigest.getInstance("SHA-256");
+                one.update(n.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                one.update(p.shape(n).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                float[] f = p.floats(n);
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * f.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(f);
+                one.update(b);
+                all.update(one.digest());
+            }
+            assertThat(p.contentHash()).isEqualTo(java.util.HexFormat.of().formatHex(all.digest()));
+        }
+    }
+
+    /**
+     * An in-place change that bypasses the store: without a report the running hash cannot see it (the contract
+     * markChanged exists for), with verification on it is an error naming the tensor, and after markChanged the hash
+     * moves. Rules out markChanged that does nothing and a verification that only recomputes without comparing.
+     */
+    @Test
+    void unreportedInPlaceChangesAreCaughtByVerificationAndMarkChangedRehashes() {
+        try (LanguageModel model = LanguageModel.random(CONFIG, 7, null, Device.cpu())) {
+            ParameterStore p = model.parameters();
+            String name = model.architecture().mlpDownProjection(0).weightName();
+            String before = p.contentHash();
+            try (ai.djl.ndarray.NDManager m = p.manager().newSubManager()) {
+                p.get(name).addi(m.ones(p.shape(name)));
+            }
+            withVerification("false", () -> assertThat(p.contentHash()).isEqualTo(before));
+            withVerification("true", () -> assertThatThrownBy(p::contentHash)
+                    .isInstanceOf(ParameterStore.StaleDigestException.class).hasMessageContaining(name));
+            p.markChanged(name);
+            withVerification("false", () -> assertThat(p.contentHash()).isNotEqualTo(before).isEqualTo(freshHash(p)));
+            assertThatThrownBy(() -> p.markChanged("nope")).hasMessageContaining("nope");
+        }
+    }
+
+    /** The hash of a new store holding copies of the same tensors (no kept digests). */
+    private static String freshHash(ParameterStore p) {
+        try (ParameterStore copy = new ParameterStore(p.manager().newSubManager(), p.precision())) {
+            for (String n : p.names()) {
+                copy.put(n, p.get(n).duplicate());
+            }
+            return copy.contentHash();
+        }
+    }
+
+    private static void withVerification(String value, Runnable body) {
+        String old = System.getProperty(ParameterStore.VERIFY_HASH_PROPERTY);
+        System.setProperty(ParameterStore.VERIFY_HASH_PROPERTY, value);
+        try {
+            body.run();
+        } finally {
+            if (old == null) {
+                System.clearProperty(ParameterStore.VERIFY_HASH_PROPERTY);
+            } else {
+                System.setProperty(ParameterStore.VERIFY_HASH_PROPERTY, old);
+            }
+        }
+    }
 }

@@ -113,4 +113,42 @@ class WeightPatchFileTest {
         assertThatThrownBy(() -> ModelFiles.load(model, Device.cpu(), List.of(missing)))
                 .hasMessageStartingWith(missing.toString()).hasMessageContaining("not found");
     }
+
+    /**
+     * A patch written before the running weights hash records base and result hashes of the older (flat) form; it
+     * still applies to its own base, and still is refused on another model. Rules out dropping the old form (every
+     * existing patch refused) and a fallback that skips the base check.
+     */
+    @Test
+    void patchWithHashesOfTheOlderFormAppliesToItsBaseOnly() throws IOException {
+        Path patch = dir.resolve("old.safetensors");
+        String edited = writePatch(patch);
+        String newBase;
+        String oldBase;
+        String oldResult;
+        try (LanguageModel m = LanguageModel.random(CONFIG, 3, null, Device.cpu())) {
+            newBase = m.parameters().contentHash();
+            oldBase = m.parameters().legacyContentHash();
+            WeightPatch.apply(m, patch);
+            oldResult = m.parameters().legacyContentHash();
+        }
+        assertThat(oldBase).isNotEqualTo(newBase);
+        // both forms are 64 hex digits, so the header keeps its length
+        String bytes = Files.readString(patch, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace(newBase, oldBase).replace(edited, oldResult);
+        Files.writeString(patch, bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        try (SafetensorsFile f = SafetensorsFile.open(patch)) {
+            assertThat(f.metadata().get(WeightPatch.BASE_HASH)).isEqualTo(oldBase);
+        }
+        try (LanguageModel m = LanguageModel.random(CONFIG, 3, null, Device.cpu())) {
+            WeightPatch.apply(m, patch);
+            assertThat(m.parameters().contentHash()).isEqualTo(edited);
+        }
+        try (LanguageModel other = LanguageModel.random(CONFIG, 4, null, Device.cpu())) {
+            String before = other.parameters().contentHash();
+            assertThatThrownBy(() -> WeightPatch.apply(other, patch)).hasMessageContaining("patch was made for weights "
+                    + oldBase.substring(0, 16));
+            assertThat(other.parameters().contentHash()).isEqualTo(before);
+        }
+    }
 }
