@@ -10,7 +10,8 @@ import io.github.editunit.framework.runtime.MibProperty;
  * On the bundled models a batch of 100 requests needs a few hundred MB; on GPT-2 XL one request needs about half a GB
  * and a MEMIT batch of ten several GB. The search therefore runs the requests of a batch in chunks whose estimated
  * gradient pass (plus their recorded attention prefix) fits the budget, and keeps the recorded prefixes across steps
- * only while all of them together fit it too. Chunking changes no result: each request's loss, gradient and Adam state
+ * only while all of them together take at most half of it (the chunks' passes then share the other half: kept
+ * recordings are resident beside every pass). Chunking changes no result: each request's loss, gradient and Adam state
  * are its own and every request is computed at the padded length of its own prompts either way. A request whose pass
  * alone exceeds the budget runs in parts of its context templates whose losses and gradients add up to the request's
  * ({@code ValueOptimizer.parts}): that changes float32 rounding only, and never happens on models whose requests fit.
@@ -52,19 +53,27 @@ public final class SearchMemory {
     /**
      * Estimated bytes of one gradient pass over sequences computed from {@code split[q]} to {@code lengths[q]}, with
      * δ injected at {@code siteLayer} (the blocks from there on keep their activations: layer-norm inputs and outputs,
-     * query/key/value, attention weights over {@code attended} positions, MLP hidden and activation intermediates) and
-     * {@code headRows} rows through the LM head and log-softmax (with their gradients). Float32.
+     * query/key/value, attention weights, MLP hidden and activation intermediates) and {@code headRows} rows through
+     * the LM head and log-softmax (with their gradients). Float32. The batch is padded: every sequence is computed
+     * for the longest computed span ({@code max(lengths − split)}) and attends to the longest prefix plus that span
+     * (a continuation of a recorded prefix, {@code AttentionPrefix}), whose keys and values each block concatenates.
      */
     static long gradientPassBytes(ModelConfig c, int siteLayer, int[] split, int[] lengths, int attended,
             int headRows) {
-        long tokens = 0;
+        int span = 0;
+        int prefix = 0;
         for (int q = 0; q < split.length; q++) {
-            tokens += lengths[q] - split[q];
+            span = Math.max(span, lengths[q] - split[q]);
+            prefix = Math.max(prefix, split[q]);
         }
+        long tokens = (long) split.length * span;
+        long seen = Math.max(attended, prefix + span);
         long blocks = c.layers() - siteLayer;
-        long perTokenBlock = 4L * (10L * c.width() + 5L * c.innerWidth() + 3L * c.heads() * attended);
+        long perTokenBlock = 4L * (10L * c.width() + 5L * c.innerWidth() + 3L * c.heads() * seen);
+        // the concatenated keys and values over the attended positions, per sequence and block
+        long keysValues = prefix > 0 ? 4L * 2 * split.length * seen * c.width() * blocks : 0;
         long head = 4L * 4 * headRows * c.vocabSize();
-        return tokens * blocks * perTokenBlock + head;
+        return tokens * blocks * perTokenBlock + keysValues + head;
     }
 
     /** Estimated bytes of a recorded attention prefix: every layer's keys and values of {@code sequences × length}. */

@@ -139,6 +139,15 @@ public final class ValueOptimizer {
         List<Part> units = parts(prompts, site, lastBlock, width, budget);
         Chunking chunking = chunk(units, site, lastBlock, width, budget);
         int[] chunkOf = chunking.chunkOf();
+        long lengths = units.stream().mapToInt(u -> u.prompts().length()).distinct().count();
+        if (chunking.chunks() > lengths || units.size() > requests.size() || !chunking.keepRecordings()) {
+            // the budget split the search (one chunk per prompt length is how every search runs)
+            System.err.printf(java.util.Locale.ROOT, "[value search] %d request(s) in %d part(s), %d chunk(s); largest"
+                    + " chunk's gradient pass ≈ %d MiB, recordings ≈ %d MiB (%s); budget %d MiB (%s)%n", count,
+                    units.size(), chunking.chunks(), chunking.largestPassBytes() >> 20,
+                    chunking.recordingBytes() >> 20, chunking.keepRecordings() ? "kept" : "recorded every step",
+                    budget >> 20, SearchMemory.PROPERTY);
+        }
         try (NDManager search = model.newScope()) { // the attention prefixes live as long as the search
             Prefixes prefixes = new Prefixes(search, chunking.keepRecordings());
             for (int it = 0; it < s.steps() && !active.isEmpty(); it++) {
@@ -223,35 +232,51 @@ public final class ValueOptimizer {
      * Assigns every request its chunk (see {@link SearchMemory}): requests whose prompts pad to one length, in request
      * order, as many per chunk as the budget holds (at least one); chunk ids ascend with the length. Chunks are fixed
      * for the whole search (a request that stops leaves its chunk), so each chunk's recorded prefix serves all its
-     * steps. Keeps the recordings across steps when all chunks' recordings together fit the budget (else each step
-     * records its own).
+     * steps. Keeps the recordings across steps when all chunks' recordings together take at most half the budget, and
+     * then packs the chunks' passes into the rest (kept recordings are resident beside every pass); else each step
+     * records its own, and a chunk's pass and recording share the budget.
      */
     private Chunking chunk(List<Part> units, HookPoint site, HookPoint lastBlock, int width, long budget) {
-        int[] chunkOf = new int[units.size()];
+        long[] pass = new long[units.size()];
+        long[] recording = new long[units.size()];
+        long recordings = 0;
         java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
         for (int i = 0; i < units.size(); i++) {
+            BatchStep one = new BatchStep(List.of(units.get(i)), site, lastBlock, width);
+            pass[i] = one.gradientPassBytes();
+            recording[i] = one.recordingBytes();
+            recordings += recording[i];
             byLength.computeIfAbsent(units.get(i).prompts().length(), k -> new ArrayList<>()).add(i);
         }
+        // kept recordings stay resident beside every chunk's pass, so they are kept only while they leave at least half
+        // the budget to the passes, and the passes are packed into what they leave
+        boolean keep = recordings <= budget / 2;
+        long limit = keep ? budget - recordings : budget;
+        int[] chunkOf = new int[units.size()];
         int next = 0;
-        long recordings = 0;
         for (List<Integer> group : byLength.values()) {
             long used = 0;
             for (int g = 0; g < group.size(); g++) {
                 int i = group.get(g);
-                BatchStep one = new BatchStep(List.of(units.get(i)), site, lastBlock, width);
-                long recording = one.recordingBytes();
-                long cost = one.gradientPassBytes() + recording;
-                if (g > 0 && used + cost > budget) {
+                long cost = keep ? pass[i] : pass[i] + recording[i];
+                if (g > 0 && used + cost > limit) {
                     next++;
                     used = 0;
                 }
                 chunkOf[i] = next;
                 used += cost;
-                recordings += recording;
             }
             next++;
         }
-        return new Chunking(chunkOf, recordings <= budget, recordings, units.size());
+        java.util.Map<Integer, List<Part>> byChunk = new java.util.TreeMap<>();
+        for (int i = 0; i < units.size(); i++) {
+            byChunk.computeIfAbsent(chunkOf[i], k -> new ArrayList<>()).add(units.get(i));
+        }
+        long largest = 0;
+        for (List<Part> members : byChunk.values()) {
+            largest = Math.max(largest, new BatchStep(members, site, lastBlock, width).gradientPassBytes());
+        }
+        return new Chunking(chunkOf, keep, recordings, units.size(), largest);
     }
 
     /**
@@ -301,8 +326,9 @@ public final class ValueOptimizer {
      * @param keepRecordings whether the chunks' recorded prefixes are kept across steps
      * @param recordingBytes the estimated bytes of all chunks' recordings
      * @param units the search's units: its requests, or more when some are split into parts ({@link #parts})
+     * @param largestPassBytes the estimated gradient pass of the costliest chunk (all its units in one batch)
      */
-    record Chunking(int[] chunkOf, boolean keepRecordings, long recordingBytes, int units) {
+    record Chunking(int[] chunkOf, boolean keepRecordings, long recordingBytes, int units, long largestPassBytes) {
         int chunks() {
             return Arrays.stream(chunkOf).max().orElse(-1) + 1;
         }

@@ -80,7 +80,9 @@ public final class ModelFiles {
         Architecture arch = Architectures.forConfig(config);
         Precision precision = options.precision();
         PrecisionSupport.require(precision, options.device());
-        checkMemory(dir, arch, MemoryEstimate.of(arch, precision), options);
+        MemoryEstimate estimate = MemoryEstimate.of(arch, precision);
+        checkMemory(dir, arch, estimate, options);
+        NativeHeap.adaptTo(estimate.weightBytes()); // before the weights are read: their reading allocates too
         if (PrecisionSupport.isSlow(precision, options.device())) {
             options.log().accept("[model] note: " + precision + " on " + PrecisionSupport.label(options.device())
                     + " computes far slower than float32 (libtorch has no fast float16 matrix product on this CPU); "

@@ -99,6 +99,56 @@ class SearchMemoryTest {
     }
 
     /**
+     * Kept recordings are resident beside every chunk's pass, so at every budget that keeps them they take at most half
+     * of it and the costliest chunk's pass fits in the rest (unless it is a single unit, which always runs). Rules out
+     * the earlier packing, which filled each chunk up to the whole budget and kept all recordings besides (up to twice
+     * the budget), and keeping recordings that leave the passes almost nothing.
+     */
+    @Test
+    void keptRecordingsAndTheChunksPassesShareTheBudget() throws Exception {
+        Path dir = BundledModels.tiny();
+        List<EditRequest> requests = new ArrayList<>();
+        for (var c : CaseFileReader.readStrict(dir.resolve("suites/single-edit.json")).subList(0, 12)) {
+            requests.add(EditRequests.of(c));
+        }
+        try (LanguageModel model = ModelFiles.load(dir)) {
+            HookPoint site = HookPoint.blockOutput(1);
+            ValueOptimizer search = new ValueOptimizer(model);
+            int checked = 0;
+            for (long budget = 64 << 10; budget <= 64L << 20; budget += 64 << 10) {
+                ValueOptimizer.Chunking c = search.chunking(requests, TEMPLATES, site, budget);
+                if (!c.keepRecordings()) {
+                    continue;
+                }
+                assertThat(c.recordingBytes()).as("kept recordings at " + budget).isLessThanOrEqualTo(budget / 2);
+                if (c.chunks() < c.units()) {
+                    checked++;
+                    assertThat(c.largestPassBytes() + c.recordingBytes()).as("pass beside the recordings at " + budget)
+                            .isLessThanOrEqualTo(budget);
+                }
+            }
+            assertThat(checked).as("budgets with kept recordings and chunks of several units").isPositive();
+        }
+    }
+
+    /**
+     * The estimate counts the padded batch: a short sequence beside a long one is computed at the long one's span.
+     * Rules out summing the sequences' own spans (the estimate the GPT-2 XL measurements showed too low).
+     */
+    @Test
+    void theGradientPassEstimateCountsPadding() {
+        var config = new io.github.editunit.framework.model.ModelConfig("gpt2", 100, 16, 32, 4, 4, 128, 1e-5,
+                "gelu_new", 99);
+        long padded = SearchMemory.gradientPassBytes(config, 1, new int[] {0, 0}, new int[] {2, 10}, 10, 4);
+        assertThat(padded).isEqualTo(SearchMemory.gradientPassBytes(config, 1, new int[] {0, 0}, new int[] {10, 10},
+                10, 4));
+        // with a prefix: each sequence attends to the longest prefix plus the span, and its keys and values are kept
+        long continued = SearchMemory.gradientPassBytes(config, 1, new int[] {6, 2}, new int[] {8, 4}, 8, 4);
+        long fromStart = SearchMemory.gradientPassBytes(config, 1, new int[] {0, 0}, new int[] {2, 2}, 2, 4);
+        assertThat(continued).isGreaterThan(fromStart);
+    }
+
+    /**
      * One request whose gradient pass exceeds the budget (a ROME search on GPT-2 XL needs ≈ 1.7 GB) is searched in parts
      * of its context templates, each with the KL prompt, and finds the δ and the loss history of the whole search up to
      * float32 rounding. Rules out: a part that averages its NLL over its own targets instead of the request's (the loss

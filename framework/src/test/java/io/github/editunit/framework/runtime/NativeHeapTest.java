@@ -46,6 +46,61 @@ class NativeHeapTest {
                 .isGreaterThan(BLOCKS * (long) BLOCK / 2);
     }
 
+    /**
+     * Small models keep glibc's dynamic mmap threshold; a large one fixes it at 1 MiB, after which freed blocks of a few
+     * MB go back to the system at once, even below a block that stays. Each variant runs in a fresh JVM (a JVM that ran
+     * other tests has free heap space that blocks of any size are carved from first): the dynamic threshold is raised to
+     * 16 MiB (a freed 16 MiB mapping), as a forward pass of GPT-2 XL raises it, then 40 blocks of 2 MiB are allocated,
+     * touched and freed below one that stays. With the fixed threshold they leave the process on free; with glibc's own
+     * (a 1 GiB model) they come from the heap and stay. Rules out an adaptTo that never fixes the threshold (or sets
+     * another parameter) and one that fixes it for every model.
+     */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void largeModelsFixTheMmapThresholdSoFreedTensorsLeaveAtOnce() throws Exception {
+        assertThat(NativeHeap.adaptTo(1L << 30)).as("a 1 GiB model keeps the dynamic threshold").isZero();
+        long large = releasedInFreshJvm(3L << 30);
+        long small = releasedInFreshJvm(1L << 30);
+        assertThat(large).as("3 GiB model: bytes released by free alone").isGreaterThan(60L << 20);
+        assertThat(small).as("1 GiB model: bytes released by free alone").isLessThan(20L << 20);
+    }
+
+    /** Runs {@link MmapThresholdProbe} for a model of {@code weightBytes}; the resident bytes its frees released. */
+    private static long releasedInFreshJvm(long weightBytes) throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                MmapThresholdProbe.class.getName(), Long.toString(weightBytes)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        String[] lines = out.split("\\R");
+        return Long.parseLong(lines[lines.length - 1].trim());
+    }
+
+    /** The probe's body (in a fresh JVM): prints the fixed threshold, then the resident bytes released by free. */
+    public static final class MmapThresholdProbe {
+        public static void main(String[] args) throws IOException {
+            Memory raise = new Memory(16L << 20); // at most 32 MiB with its header, or glibc ignores it
+            raise.setMemory(0, raise.size(), (byte) 1);
+            raise.close();
+            System.out.println(NativeHeap.adaptTo(Long.parseLong(args[0])));
+            List<Memory> blocks = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                Memory m = new Memory(2L << 20);
+                m.setMemory(0, m.size(), (byte) 1);
+                blocks.add(m);
+            }
+            Memory above = new Memory(BLOCK);
+            above.setMemory(0, BLOCK, (byte) 1);
+            long before = residentBytes();
+            for (Memory m : blocks) {
+                m.close();
+            }
+            long after = residentBytes();
+            above.close();
+            System.out.println(before - after);
+        }
+    }
+
     private static long residentBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
