@@ -313,9 +313,7 @@ public final class ParameterStore implements AutoCloseable {
     public String legacyContentHash() {
         MessageDigest sha = sha256();
         for (Map.Entry<String, NDArray> e : new TreeMap<>(parameters).entrySet()) {
-            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
-            sha.update(e.getValue().getShape().toString().getBytes(StandardCharsets.UTF_8));
-            sha.update(e.getValue().toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
+            feed(sha, e.getKey(), e.getValue());
         }
         return HexFormat.of().formatHex(sha.digest());
     }
@@ -337,12 +335,17 @@ public final class ParameterStore implements AutoCloseable {
 
     private static byte[] tensorDigest(String name, NDArray value) {
         MessageDigest sha = sha256();
+        feed(sha, name, value);
+        return sha.digest();
+    }
+
+    /** A tensor's name, shape and raw little-endian bits. */
+    private static void feed(MessageDigest sha, String name, NDArray value) {
         sha.update(name.getBytes(StandardCharsets.UTF_8));
         sha.update(value.getShape().toString().getBytes(StandardCharsets.UTF_8));
         // a view of the tensor's own memory where DJL can give one (CPU, contiguous): a copy per tensor would be a
         // Java direct buffer, resident until a garbage collection, so hashing would hold a second copy of the weights
         sha.update(value.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
-        return sha.digest();
     }
 
     private static MessageDigest sha256() {
