@@ -46,10 +46,7 @@ class SearchMemoryTest {
     @Test
     void chunkedSearchesFindTheValuesOfOneBatch() throws Exception {
         Path dir = BundledModels.tiny();
-        List<EditRequest> requests = new ArrayList<>();
-        for (var c : CaseFileReader.readStrict(dir.resolve("suites/single-edit.json")).subList(0, 12)) {
-            requests.add(EditRequests.of(c));
-        }
+        List<EditRequest> requests = firstTwelveRequests(dir);
         try (LanguageModel model = ModelFiles.load(dir)) {
             HookPoint site = HookPoint.blockOutput(1);
             ValueOptimizer search = new ValueOptimizer(model);
@@ -98,6 +95,15 @@ class SearchMemoryTest {
         }
     }
 
+    /** The first twelve cases of the bundled model's single-edit suite, as requests. */
+    private static List<EditRequest> firstTwelveRequests(Path dir) throws Exception {
+        List<EditRequest> requests = new ArrayList<>();
+        for (var c : CaseFileReader.readStrict(dir.resolve("suites/single-edit.json")).subList(0, 12)) {
+            requests.add(EditRequests.of(c));
+        }
+        return requests;
+    }
+
     /**
      * Kept recordings are resident beside every chunk's pass, so at every budget that keeps them they take at most half
      * of it and the costliest chunk's pass fits in the rest (unless it is a single unit, which always runs). Rules out
@@ -107,10 +113,7 @@ class SearchMemoryTest {
     @Test
     void keptRecordingsAndTheChunksPassesShareTheBudget() throws Exception {
         Path dir = BundledModels.tiny();
-        List<EditRequest> requests = new ArrayList<>();
-        for (var c : CaseFileReader.readStrict(dir.resolve("suites/single-edit.json")).subList(0, 12)) {
-            requests.add(EditRequests.of(c));
-        }
+        List<EditRequest> requests = firstTwelveRequests(dir);
         try (LanguageModel model = ModelFiles.load(dir)) {
             HookPoint site = HookPoint.blockOutput(1);
             ValueOptimizer search = new ValueOptimizer(model);
