@@ -139,9 +139,7 @@ public final class ValueOptimizer {
         List<Part> units = parts(prompts, site, lastBlock, width, budget);
         Chunking chunking = chunk(units, site, lastBlock, width, budget);
         int[] chunkOf = chunking.chunkOf();
-        long lengths = units.stream().mapToInt(u -> u.prompts().length()).distinct().count();
-        if (chunking.chunks() > lengths || units.size() > requests.size() || !chunking.keepRecordings()) {
-            // the budget split the search (one chunk per prompt length is how every search runs)
+        if (chunking.splitByBudget(requests.size())) {
             System.err.printf(java.util.Locale.ROOT, "[value search] %d request(s) in %d part(s), %d chunk(s); largest"
                     + " chunk's gradient pass ≈ %d MiB, recordings ≈ %d MiB (%s); budget %d MiB (%s)%n", count,
                     units.size(), chunking.chunks(), chunking.largestPassBytes() >> 20,
@@ -276,7 +274,7 @@ public final class ValueOptimizer {
         for (List<Part> members : byChunk.values()) {
             largest = Math.max(largest, new BatchStep(members, site, lastBlock, width).gradientPassBytes());
         }
-        return new Chunking(chunkOf, keep, recordings, units.size(), largest);
+        return new Chunking(chunkOf, keep, recordings, units.size(), largest, byLength.size());
     }
 
     /**
@@ -327,10 +325,17 @@ public final class ValueOptimizer {
      * @param recordingBytes the estimated bytes of all chunks' recordings
      * @param units the search's units: its requests, or more when some are split into parts ({@link #parts})
      * @param largestPassBytes the estimated gradient pass of the costliest chunk (all its units in one batch)
+     * @param lengths the number of distinct prompt lengths (every search runs at least one chunk per length)
      */
-    record Chunking(int[] chunkOf, boolean keepRecordings, long recordingBytes, int units, long largestPassBytes) {
+    record Chunking(int[] chunkOf, boolean keepRecordings, long recordingBytes, int units, long largestPassBytes,
+            int lengths) {
         int chunks() {
             return Arrays.stream(chunkOf).max().orElse(-1) + 1;
+        }
+
+        /** Whether the budget split a search of {@code requests}: more chunks than lengths, parts, or no kept recordings. */
+        boolean splitByBudget(int requests) {
+            return chunks() > lengths || units > requests || !keepRecordings;
         }
     }
 

@@ -251,7 +251,7 @@ public final class CholeskySolver {
             throw new IllegalArgumentException("vector has " + k.length + " entries, expected " + n);
         }
         if (nativeFactor != null) {
-            return solveNatively(k);
+            return solveNatively(m -> NativeMatrices.of(m, k, n, 1));
         }
         double[] y = k.clone();
         for (int i = 0; i < n; i++) {
@@ -273,10 +273,11 @@ public final class CholeskySolver {
         return y;
     }
 
-    private synchronized double[] solveNatively(double[] k) {
+    /** Solves with the native factor for the right-hand side made in a scratch manager; refused once closed. */
+    private synchronized double[] solveNatively(java.util.function.Function<NDManager, NDArray> rightHandSide) {
         requireOpen();
         try (NDManager m = nativeManager.newSubManager()) {
-            NDArray x = NativeMatrices.of(m, k, n, 1);
+            NDArray x = rightHandSide.apply(m);
             nativeFactor.solveInPlace(x);
             return x.toDoubleArray();
         }
@@ -289,14 +290,9 @@ public final class CholeskySolver {
     }
 
     /** {@code (C + εI)⁻¹} (row-major), as {@code L⁻ᵀ L⁻¹}; O(d³), seconds to minutes for d in the thousands. */
-    public synchronized double[] inverse() {
+    public double[] inverse() {
         if (nativeFactor != null) {
-            requireOpen();
-            try (NDManager m = nativeManager.newSubManager()) {
-                NDArray x = m.eye(n, n, 0, DataType.FLOAT64);
-                nativeFactor.solveInPlace(x);
-                return x.toDoubleArray();
-            }
+            return solveNatively(m -> m.eye(n, n, 0, DataType.FLOAT64));
         }
         DMatrixRMaj linv = new DMatrixRMaj(n, n);
         System.arraycopy(lower, 0, linv.data, 0, lower.length);
